@@ -1,0 +1,77 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way (see README "Architecture"):
+// C shims → LuaKit → Scripting → REPL → blendbatch; domain targets never import Lua.
+let package = Package(
+    name: "blendbatch",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "blendbatch", targets: ["blendbatch"]),
+        .library(name: "BlendBatchLua", type: .dynamic, targets: ["BlendBatchLua"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+    ],
+    targets: [
+        // System libraries (Debian -dev packages, found through pkg-config).
+        .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(name: "CEditline", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The only code that ever raises a Lua error (longjmp never crosses a Swift frame).
+        .target(name: "CLuaShim", dependencies: ["CLua"]),
+
+        // Domain targets: no Lua here.
+        .target(name: "BlendFile", dependencies: ["CZstd", "CZlib"]),
+        .target(name: "RenderPlan"),
+        .target(name: "AWSCore", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .target(name: "ObjectStore", dependencies: ["AWSCore"]),
+        .target(name: "AWSServices", dependencies: ["AWSCore"]),
+        .target(name: "Render", dependencies: [
+            "BlendFile", "RenderPlan", "ObjectStore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Executors", dependencies: ["Render", "AWSServices"]),
+        .target(name: "Chaos", dependencies: ["Executors", "AWSServices"]),
+
+        // Lua side.
+        .target(name: "LuaKit", dependencies: ["CLuaShim"]),
+        .target(name: "Scripting", dependencies: [
+            "LuaKit", "BlendFile", "RenderPlan", "ObjectStore", "Render", "Executors", "Chaos",
+        ]),
+        .target(name: "REPL", dependencies: ["Scripting", "CEditline"]),
+
+        // Products.
+        .executableTarget(name: "blendbatch", dependencies: [
+            "Scripting", "REPL", "BlendFile", "RenderPlan", "ObjectStore", "Render",
+            "Executors", "Chaos", "AWSServices",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "BlendBatchLua", dependencies: ["Scripting"]),
+
+        // Tests, one target per source target; CLITests drives the built binary.
+        .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL"]),
+        .testTarget(name: "BlendFileTests", dependencies: ["BlendFile"]),
+        .testTarget(name: "RenderPlanTests", dependencies: ["RenderPlan"]),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
+        .testTarget(name: "AWSServicesTests", dependencies: ["AWSServices"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render"]),
+        .testTarget(name: "ExecutorsTests", dependencies: ["Executors"]),
+        .testTarget(name: "ChaosTests", dependencies: ["Chaos"]),
+        .testTarget(name: "ScriptingTests", dependencies: ["Scripting"]),
+        .testTarget(name: "CLITests", dependencies: ["blendbatch"]),
+    ]
+)

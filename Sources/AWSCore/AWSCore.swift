@@ -1,0 +1,2 @@
+/// AWSCore — see README "Architecture".
+public enum AWSCoreModule {}

@@ -1,0 +1,2 @@
+/// AWSServices — see README "Architecture".
+public enum AWSServicesModule {}

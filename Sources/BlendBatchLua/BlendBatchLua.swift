@@ -1,0 +1,2 @@
+/// BlendBatchLua — see README "Architecture".
+public enum BlendBatchLuaModule {}

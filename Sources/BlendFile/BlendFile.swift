@@ -1,0 +1,2 @@
+/// BlendFile — see README "Architecture".
+public enum BlendFileModule {}

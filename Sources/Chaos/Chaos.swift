@@ -1,0 +1,2 @@
+/// Chaos — see README "Architecture".
+public enum ChaosModule {}

@@ -1,0 +1,2 @@
+/// Executors — see README "Architecture".
+public enum ExecutorsModule {}

@@ -1,0 +1,2 @@
+/// LuaKit — see README "Architecture".
+public enum LuaKitModule {}

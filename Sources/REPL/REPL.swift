@@ -1,0 +1,2 @@
+/// REPL — see README "Architecture".
+public enum REPLModule {}

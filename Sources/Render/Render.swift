@@ -1,0 +1,2 @@
+/// Render — see README "Architecture".
+public enum RenderModule {}

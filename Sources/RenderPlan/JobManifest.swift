@@ -1,0 +1,135 @@
+import Foundation
+
+/// Everything an array task needs to do its share of a render job, written as JSON to
+/// `<out>/.blendbatch/jobs/<id>/manifest.json` (or the S3 equivalent) before any task starts.
+///
+/// The worker reads it from `BLENDBATCH_MANIFEST` and picks its chunk with
+/// `AWS_BATCH_JOB_ARRAY_INDEX`, locally and on AWS Batch alike.
+public struct JobManifest: Codable, Sendable, Equatable {
+    /// Bumped when a field changes meaning; readers refuse newer versions.
+    public static let currentVersion = 1
+
+    public var version: Int = JobManifest.currentVersion
+    /// Job id, unique per submission (e.g. `20261125-184500-demo-3f2a`).
+    public var id: String
+    public var createdAt: Date
+    /// The .blend to render: a path or store URL (`s3://…`, `file:///…`).
+    public var input: String
+    /// Scene name without the `SC` prefix; nil = the file's active scene.
+    public var scene: String?
+    /// Render-setting overrides applied through `--python-expr`.
+    public var overrides: RenderOverrides
+    /// Array index → frames. `chunks.count` is the array size.
+    public var chunks: [FrameChunk]
+    /// Where frames and videos go (a folder path or store URL).
+    public var output: OutputSpec
+    /// What the dependent stitch task makes; nil = no stitch task.
+    public var stitch: StitchSpec?
+
+    public init(id: String, createdAt: Date = Date(), input: String, scene: String?,
+                overrides: RenderOverrides, chunks: [FrameChunk], output: OutputSpec, stitch: StitchSpec?) {
+        self.id = id
+        self.createdAt = createdAt
+        self.input = input
+        self.scene = scene
+        self.overrides = overrides
+        self.chunks = chunks
+        self.output = output
+        self.stitch = stitch
+    }
+
+    /// Every frame of the job, in order.
+    public var allFrames: [Int] { chunks.flatMap(\.frames) }
+}
+
+/// The frames of one array task.
+public struct FrameChunk: Codable, Sendable, Equatable {
+    public var index: Int
+    public var frames: [Int]
+    public init(index: Int, frames: [Int]) {
+        self.index = index
+        self.frames = frames
+    }
+}
+
+/// Render settings that replace the .blend's own (nil keeps the file's value).
+public struct RenderOverrides: Codable, Sendable, Equatable {
+    public var resolutionPercentage: Int?
+    public var resolutionX: Int?
+    public var resolutionY: Int?
+    public var samples: Int?
+    public var engine: String?
+    public var camera: String?
+    /// Blender render threads per task (`-t`); nil = Blender's default.
+    public var threads: Int?
+    /// Turn denoising off (Debian's Blender has no OpenImageDenoise).
+    public var disableDenoising: Bool = true
+
+    public init(resolutionPercentage: Int? = nil, resolutionX: Int? = nil, resolutionY: Int? = nil,
+                samples: Int? = nil, engine: String? = nil, camera: String? = nil,
+                threads: Int? = nil, disableDenoising: Bool = true) {
+        self.resolutionPercentage = resolutionPercentage
+        self.resolutionX = resolutionX
+        self.resolutionY = resolutionY
+        self.samples = samples
+        self.engine = engine
+        self.camera = camera
+        self.threads = threads
+        self.disableDenoising = disableDenoising
+    }
+}
+
+/// Where and how frames are named: `<location>/frames/<name>_<frame padded>.<ext>`.
+public struct OutputSpec: Codable, Sendable, Equatable {
+    /// Output root: a folder path or store URL.
+    public var location: String
+    /// Base name of frames and videos (default: the .blend's name without extension).
+    public var name: String
+    /// Blender file format: PNG, JPEG, OPEN_EXR.
+    public var format: String
+    /// Digits of the frame number in file names.
+    public var padding: Int = 4
+
+    public init(location: String, name: String, format: String = "PNG", padding: Int = 4) {
+        self.location = location
+        self.name = name
+        self.format = format
+        self.padding = padding
+    }
+
+    /// File extension Blender writes for `format`.
+    public var fileExtension: String {
+        switch format.uppercased() {
+        case "JPEG": return "jpg"
+        case "OPEN_EXR", "OPEN_EXR_MULTILAYER": return "exr"
+        case "TIFF": return "tif"
+        default: return format.lowercased()
+        }
+    }
+
+    /// Store key of a frame, relative to `location`: `frames/<name>_0042.png`. Negative frames keep their sign.
+    public func frameKey(_ frame: Int) -> String {
+        let digits = String(abs(frame))
+        let padded = String(repeating: "0", count: max(0, padding - digits.count)) + digits
+        return "frames/\(name)_\(frame < 0 ? "-" : "")\(padded).\(fileExtension)"
+    }
+}
+
+/// What the stitch task produces from the frames.
+public struct StitchSpec: Codable, Sendable, Equatable {
+    /// Frames per second of the video (the scene's `fps / fps_base`).
+    public var frameRate: Double
+    public var video: Bool = true
+    public var gif: Bool = true
+    public var contactSheet: Bool = true
+    /// Fill missing frames with the previous one instead of failing.
+    public var allowGaps: Bool = false
+
+    public init(frameRate: Double, video: Bool = true, gif: Bool = true, contactSheet: Bool = true, allowGaps: Bool = false) {
+        self.frameRate = frameRate
+        self.video = video
+        self.gif = gif
+        self.contactSheet = contactSheet
+        self.allowGaps = allowGaps
+    }
+}

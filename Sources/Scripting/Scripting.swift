@@ -1,0 +1,2 @@
+/// Scripting — see README "Architecture".
+public enum ScriptingModule {}
