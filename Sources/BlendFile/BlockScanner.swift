@@ -67,7 +67,9 @@ enum BlockScanner {
             let payloadStart = offset + headSize
             if h.length < 0 { throw StreamFailure(kind: .badLength(code: h.code, offset: offset, length: h.length)) }
             if let total = stream.knownLength, Int64(total - payloadStart) < h.length {
-                throw StreamFailure(kind: .badLength(code: h.code, offset: offset, length: h.length))
+                // Longer than the whole file: a bad length field; otherwise the file was cut.
+                throw StreamFailure(kind: h.length > Int64(total) ? .badLength(code: h.code, offset: offset, length: h.length)
+                                                                  : .truncated(code: h.code, offset: offset))
             }
             let length = Int(h.length)
 

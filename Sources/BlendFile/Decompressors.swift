@@ -29,6 +29,7 @@ final class GzipStream: ByteStream {
                 if inputChunk.isEmpty {
                     throw StreamFailure(kind: .decompression("gzip stream ends early (file truncated?)"))
                 }
+                z.avail_in = UInt32(inputChunk.count)
             }
             let consumedBefore = inputChunk.count - Int(z.avail_in)
             let rc: Int32 = inputChunk.withUnsafeMutableBufferPointer { inBuf in
