@@ -125,7 +125,7 @@ final class RawStream: ByteStream {
     let input: RandomAccessInput
     private let chunk: Int
 
-    init(_ input: RandomAccessInput, chunk: Int = 64 << 10) { self.input = input; self.chunk = chunk }
+    init(_ input: RandomAccessInput, chunk: Int = 16 << 10) { self.input = input; self.chunk = chunk }
 
     override var knownLength: Int? { input.size }
 
