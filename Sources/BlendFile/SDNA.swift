@@ -121,7 +121,7 @@ final class SDNA {
                 out[bare] = Member(name: name, bare: bare, type: type, isPointer: isPointer,
                                    count: count, size: size, offset: offset)
             }
-            offset += size
+            offset = min(offset + size, 1 << 48)  // hostile catalogues cannot overflow
         }
         layouts[index] = out
         return out
