@@ -113,7 +113,8 @@ public struct LocalExecutor: Executor {
         return FileManager.default.currentDirectoryPath
     }
 
-    static func localStore(for manifest: JobManifest) throws -> any ObjectStore {
+    /// A `LocalStore` on the manifest's output folder (throws for a non-local output).
+    public static func localStore(for manifest: JobManifest) throws -> any ObjectStore {
         guard case .local(let path) = try StoreLocation(parsing: manifest.output.location) else {
             throw ExecutorError.badJobFolder(manifest.output.location, reason: "the local executor needs a store for this output; pass one in its configuration")
         }

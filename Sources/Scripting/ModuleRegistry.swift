@@ -37,6 +37,8 @@ public import LuaKit
 /// exactly this list.
 public enum ModuleRegistry {
     public static let modules: [LuaModule] = [
+        .batch,
         .blendbatchInfo,
+        .fis,
     ]
 }
