@@ -27,7 +27,7 @@ public struct LocalExecutor: Executor {
         public var stateFolder: String?
 
         public init(workers: Int = LocalExecutor.defaultWorkers(),
-                    workerCommand: [String] = [LocalExecutor.selfExecutable, "worker"],
+                    workerCommand: [String] = LocalExecutor.defaultWorkerCommand,
                     environment: [String: String] = [:], policy: RetryPolicy = RetryPolicy(),
                     hooks: [any TaskHook] = [], cancelGrace: Double = 10, pollInterval: Double = 0.25,
                     store: (any ObjectStore)? = nil, stateFolder: String? = nil) {
@@ -58,6 +58,15 @@ public struct LocalExecutor: Executor {
     /// Blender render threads per task so that `workers` tasks share the cores.
     public static func threadsPerTask(workers: Int, cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int {
         max(1, cores / max(1, workers))
+    }
+
+    /// The task command: `$BLENDBATCH_WORKER` when set (e.g. a wrapper that runs the worker in a
+    /// container, or a stand-in for benchmarks), else this program's own `worker` subcommand.
+    public static var defaultWorkerCommand: [String] {
+        if let custom = ProcessInfo.processInfo.environment["BLENDBATCH_WORKER"], !custom.isEmpty {
+            return custom.split(separator: " ").map(String.init)
+        }
+        return [selfExecutable, "worker"]
     }
 
     /// This program's own path (the tasks run the same binary).
