@@ -28,6 +28,8 @@ let package = Package(
 
         // Domain targets: no Lua here.
         .target(name: "BlendFile", dependencies: ["CZstd", "CZlib"]),
+        // libFuzzer harness for the .blend reader (scripts/fuzz-blend); a replay tool otherwise.
+        .executableTarget(name: "BlendFuzz", dependencies: ["BlendFile"]),
         .target(name: "RenderPlan"),
         .target(name: "AWSCore", dependencies: [
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
