@@ -60,18 +60,17 @@ struct AWSJobFolder {
     }
 }
 
-/// This machine's index of AWS jobs by id (`~/.blendbatch/aws-jobs/<id>.json`), so
+/// This machine's index of AWS jobs by id (`$XDG_STATE_HOME/blendbatch/aws-jobs/<id>.json`, beside
+/// the local jobs' `jobs.tsv`), so
 /// `blendbatch status|cancel|resume JOB` find a job's output location from its id alone.
 public struct AWSJobIndex: Sendable {
     public var folder: String
 
     public init(folder: String) { self.folder = folder }
 
-    /// `$BLENDBATCH_HOME/aws-jobs`, default `~/.blendbatch/aws-jobs`.
+    /// `$XDG_STATE_HOME/blendbatch/aws-jobs` (default `~/.local/state/blendbatch/aws-jobs`).
     public static var `default`: AWSJobIndex {
-        let home = ProcessInfo.processInfo.environment["BLENDBATCH_HOME"]
-            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".blendbatch")
-        return AWSJobIndex(folder: (home as NSString).appendingPathComponent("aws-jobs"))
+        AWSJobIndex(folder: ((JobRegistry.path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("aws-jobs"))
     }
 
     public func save(_ record: AWSJobRecord) throws {

@@ -11,7 +11,7 @@ func runAWSCLI(_ arguments: [String], home: String? = nil, environment extra: [S
         "AWS_ENDPOINT_URL": ProcessInfo.processInfo.environment["BLENDBATCH_MOTO_URL"] ?? "http://127.0.0.1:1",
         "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1",
         "AWS_MAX_ATTEMPTS": "1", "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
-        "BLENDBATCH_HOME": home ?? Binary.folder("aws-home"),
+        "XDG_STATE_HOME": home ?? Binary.folder("aws-state"),
     ]) { $1 }
     environment.merge(extra) { $1 }
     process.environment = environment
