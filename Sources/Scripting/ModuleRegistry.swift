@@ -38,5 +38,6 @@ public import LuaKit
 public enum ModuleRegistry {
     public static let modules: [LuaModule] = [
         .blendbatchInfo,
+        .recipes,
     ]
 }
