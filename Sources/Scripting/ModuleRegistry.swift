@@ -38,6 +38,7 @@ public import LuaKit
 public enum ModuleRegistry {
     public static let modules: [LuaModule] = [
         .batch,
+        .blend,
         .blendbatchInfo,
         .fis,
     ]
