@@ -14,6 +14,9 @@ public enum AWSHTTP {
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
         configuration.connectionPool = .init(idleTimeout: .seconds(50), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
+        // A refused connection fails at once; AWSClient retries with its own backoff and gives up
+        // after its attempts, instead of the pool retrying until the connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.httpVersion = .automatic
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
