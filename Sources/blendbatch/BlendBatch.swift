@@ -7,6 +7,6 @@ struct BlendBatch: AsyncParsableCommand {
         commandName: "blendbatch",
         abstract: "Render Blender projects in a distributed, fault-tolerant way, scripted in Lua.",
         version: "0.1.0",
-        subcommands: []
+        subcommands: [WorkerCommand.self]
     )
 }
