@@ -31,6 +31,10 @@ struct RunCommand: AsyncParsableCommand {
     mutating func run() async throws {
         global.bootstrap()
         var words = self.words
+        if let first = words.first, first == "--help" || first == "-h" {
+            print(Self.helpMessage())
+            return
+        }
         guard !words.isEmpty else { fail(.usage, "run needs a recipe: blendbatch run NAME|FILE.lua|s3://.../x.lua [--param value...]") }
         let spec = words.removeFirst()
         // --trust may also come after the recipe (before a `--`).
@@ -49,6 +53,7 @@ struct RunCommand: AsyncParsableCommand {
 
         var values: [String: LuaValue] = [:]
         var arguments = words
+        if let dashdash = arguments.firstIndex(of: "--") { arguments.remove(at: dashdash) }
         if let declaration {
             let optionsEnd = words.firstIndex(of: "--") ?? words.endIndex
             if words[..<optionsEnd].contains(where: { $0 == "--help" || $0 == "-h" }) {
