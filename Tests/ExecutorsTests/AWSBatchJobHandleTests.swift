@@ -1,5 +1,8 @@
+import AWSCore
 import AWSServices
 import Foundation
+import ObjectStore
+import RenderPlan
 import Testing
 @testable import Executors
 
@@ -42,5 +45,23 @@ struct AWSBatchJobHandleTests {
         #expect(AWSBatchJobHandle.jobState(render: try detail("RUNNABLE"), stitch: try detail("PENDING"), wantsStitch: true) == .queued)
         #expect(AWSBatchJobHandle.jobState(render: try detail("RUNNING"), stitch: nil, wantsStitch: false) == .running)
         #expect(AWSBatchJobHandle.jobState(render: try detail("SUCCEEDED"), stitch: nil, wantsStitch: false) == .succeeded)
+    }
+
+    @Test("wait gives up after repeated failed polls with a reason, instead of spinning forever")
+    func waitGivesUp() async throws {
+        let unreachable = AWSClient(configuration: .resolve(environment: AWSEnvironment(variables: [
+            "AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID": "t", "AWS_SECRET_ACCESS_KEY": "t",
+            "AWS_REGION": "us-east-1", "AWS_MAX_ATTEMPTS": "1"], homeDirectory: "/nonexistent")))
+        let manifest = JobManifest(id: "j1", input: "s3://b/x.blend", scene: nil, overrides: RenderOverrides(),
+                                   chunks: [FrameChunk(index: 0, frames: [1])], output: OutputSpec(location: "s3://b/o", name: "x"), stitch: nil)
+        let record = AWSJobRecord(id: "j1", output: "s3://b/o", manifest: "s3://b/o/m.json", queue: "q", jobDefinition: "d",
+                                  region: "us-east-1", submittedAt: Date(),
+                                  submissions: [AWSJobSubmission(renderJobId: "r1", stitchJobId: nil, manifest: "s3://b/o/m.json",
+                                                                 chunks: 1, submittedAt: Date())])
+        let store = LocalStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("aws-\(UUID().uuidString)").path)
+        let handle = AWSBatchJobHandle(record: record, manifest: manifest, batch: BatchClient(client: unreachable), store: store, pollInterval: 0)
+        let report = await handle.wait()
+        #expect(report.reason?.contains("stopped following job j1") == true)
+        #expect(!report.state.isFinal)
     }
 }
