@@ -7,6 +7,6 @@ struct BlendBatch: AsyncParsableCommand {
         commandName: "blendbatch",
         abstract: "Render Blender projects in a distributed, fault-tolerant way, scripted in Lua.",
         version: "0.1.0",
-        subcommands: [InfoCommand.self, StatusCommand.self, CancelCommand.self, ResumeCommand.self]
+        subcommands: [InfoCommand.self, StatusCommand.self, CancelCommand.self, ResumeCommand.self, StoreCommand.self]
     )
 }
