@@ -239,7 +239,7 @@ public struct SubmitJobResponse: Codable, Sendable, Equatable {
 
 // MARK: DescribeJobs / ListJobs
 
-public enum JobStatus: String, Codable, Sendable, CaseIterable {
+public enum BatchJobStatus: String, Codable, Sendable, CaseIterable {
     case submitted = "SUBMITTED", pending = "PENDING", runnable = "RUNNABLE", starting = "STARTING"
     case running = "RUNNING", succeeded = "SUCCEEDED", failed = "FAILED"
 
@@ -295,7 +295,7 @@ public struct JobDetail: Codable, Sendable, Equatable {
     public var jobName: String
     public var jobId: String
     public var jobQueue: String
-    public var status: JobStatus
+    public var status: BatchJobStatus
     public var statusReason: String?
     public var attempts: [AttemptDetail]?
     /// Milliseconds since 1970.
@@ -331,11 +331,11 @@ public struct ListJobsRequest: BatchOperation, Equatable {
     public typealias Response = ListJobsResponse
     public var jobQueue: String?
     public var arrayJobId: String?
-    public var jobStatus: JobStatus?
+    public var jobStatus: BatchJobStatus?
     public var filters: [KeyValuesPair]?
     public var maxResults: Int?
     public var nextToken: String?
-    public init(jobQueue: String? = nil, arrayJobId: String? = nil, jobStatus: JobStatus? = nil,
+    public init(jobQueue: String? = nil, arrayJobId: String? = nil, jobStatus: BatchJobStatus? = nil,
                 filters: [KeyValuesPair]? = nil, maxResults: Int? = nil, nextToken: String? = nil) {
         self.jobQueue = jobQueue
         self.arrayJobId = arrayJobId
@@ -361,7 +361,7 @@ public struct JobSummary: Codable, Sendable, Equatable {
     public var jobId: String
     public var jobName: String
     public var createdAt: Int64?
-    public var status: JobStatus?
+    public var status: BatchJobStatus?
     public var statusReason: String?
     public var startedAt: Int64?
     public var stoppedAt: Int64?

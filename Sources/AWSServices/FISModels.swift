@@ -220,6 +220,10 @@ public enum ExperimentStatus: String, Codable, Sendable {
 public struct ExperimentState: Codable, Sendable, Equatable {
     public var status: ExperimentStatus
     public var reason: String?
+    public init(status: ExperimentStatus, reason: String? = nil) {
+        self.status = status
+        self.reason = reason
+    }
 }
 
 public struct ExperimentActionState: Codable, Sendable, Equatable {

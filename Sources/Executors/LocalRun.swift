@@ -30,7 +30,6 @@ actor LocalRun: TaskControl {
     private var interruptionsByTask: [TaskKey: Int] = [:]
 
     // Scheduling.
-    private struct Pending { var key: TaskKey; var notBefore: Date }
     private struct Running {
         var attempt: Int
         var pid: Int32
@@ -40,7 +39,7 @@ actor LocalRun: TaskControl {
         var cancelled = false
         var tail: LogTail
     }
-    private var queue: [Pending] = []
+    private var queue = TaskQueue()
     private var running: [TaskKey: Running] = [:]
     private var stitchQueued = false
     private var cancelRequested = false
@@ -114,7 +113,7 @@ actor LocalRun: TaskControl {
                     record(JournalEntry(.exit, stage: .render, task: chunk.index, decision: .succeeded, reason: "all frames already in the store"))
                 }
             } else {
-                queue.append(Pending(key: key, notBefore: .distantPast))
+                queue.append(key)
             }
         }
 
@@ -146,7 +145,7 @@ actor LocalRun: TaskControl {
                         continue
                     }
                 }
-                if !timerArmed, running.count < configuration.workers, let next = queue.map(\.notBefore).min() {
+                if !timerArmed, running.count < configuration.workers, let next = queue.earliest {
                     let wait = min(max(0, next.timeIntervalSinceNow), configuration.pollInterval)
                     group.addTask {
                         try? await Task.sleep(nanoseconds: UInt64(wait * 1e9))
@@ -167,9 +166,7 @@ actor LocalRun: TaskControl {
     /// Start queued tasks that are due while slots are free.
     private func launchReady(into group: inout TaskGroup<Wake>) {
         let now = Date()
-        while running.count < configuration.workers,
-              let position = queue.firstIndex(where: { $0.notBefore <= now }) {
-            let key = queue.remove(at: position).key
+        while running.count < configuration.workers, let key = queue.popReady(now: now) {
             guard let (attempt, pid) = launch(key) else { return }
             group.addTask { .exited(key, attempt: attempt, await TaskProcess.waitForExit(pid)) }
         }
@@ -232,9 +229,9 @@ actor LocalRun: TaskControl {
 
         switch decision {
         case .retry(_, let after):
-            queue.append(Pending(key: key, notBefore: Date().addingTimeInterval(after)))
+            queue.append(key, notBefore: Date().addingTimeInterval(after))
         case .dropFrames:
-            if !missingFrames(of: key.index).isEmpty { queue.append(Pending(key: key, notBefore: .distantPast)) }
+            if !missingFrames(of: key.index).isEmpty { queue.append(key) }
         case .fail(let reason):
             if key.stage == .stitch || fatalReason != nil { break }
             fatalReason = "\(key): \(reason)"
@@ -320,7 +317,7 @@ actor LocalRun: TaskControl {
         let lost = allFrames.subtracting(done)
         guard lost.isEmpty || (stitch.allowGaps && !done.isEmpty) else { return false }
         stitchQueued = true
-        queue.append(Pending(key: TaskKey(stage: .stitch, index: 0), notBefore: .distantPast))
+        queue.append(TaskKey(stage: .stitch, index: 0))
         return true
     }
 
@@ -448,5 +445,38 @@ actor LocalRun: TaskControl {
     static func list(_ frames: [Int]) -> String {
         let shown = frames.prefix(20).map(String.init).joined(separator: ",")
         return frames.count > 20 ? shown + ",… (\(frames.count) in all)" : shown
+    }
+}
+
+/// Tasks waiting for a slot, in order, each with the time before which it must not start (backoff).
+/// Taking from the front is O(1), so 10,000-task arrays schedule in linear time.
+struct TaskQueue {
+    private var items: [(key: TaskKey, notBefore: Date)] = []
+    private var head = 0
+
+    var isEmpty: Bool { head == items.count }
+
+    /// The earliest start time of any waiting task.
+    var earliest: Date? { items[head...].map(\.notBefore).min() }
+
+    mutating func append(_ key: TaskKey, notBefore: Date = .distantPast) {
+        items.append((key, notBefore))
+    }
+
+    /// The first task due at `now`, taken out of the queue.
+    mutating func popReady(now: Date) -> TaskKey? {
+        guard let position = items[head...].firstIndex(where: { $0.notBefore <= now }) else { return nil }
+        let key = items[position].key
+        if position == head { head += 1 } else { items.remove(at: position) }
+        if head > 1024 && head * 2 > items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        return key
+    }
+
+    mutating func removeAll() {
+        items.removeAll()
+        head = 0
     }
 }

@@ -24,6 +24,7 @@ struct StatusCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
+        if out == nil, try await AWSJobCommands.status(job, json: json) { return }
         let folder = try JobLookup.folder(job, out: out)
         let status: JobStatus
         do { status = try await JobControl.status(folder: folder) } catch { fail(.dataError, "\(folder.path): \(error)") }
@@ -52,6 +53,7 @@ struct CancelCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
+        if out == nil, try await AWSJobCommands.cancel(job, json: json) { return }
         let folder = try JobLookup.folder(job, out: out)
         let status: JobStatus
         do { status = try await JobControl.cancel(folder: folder) } catch { fail(.failure, "\(folder.path): \(error)") }
@@ -87,6 +89,7 @@ struct ResumeCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
+        if out == nil, try await AWSJobCommands.resume(job, json: json) { return }
         let folder = try JobLookup.folder(job, out: out)
         var configuration = LocalExecutor.Configuration()
         if let workers { configuration.workers = max(1, workers) }

@@ -137,9 +137,10 @@ struct LocalExecutorTests {
     func cancel() async throws {
         let out = StandIn.folder()
         let manifest = StandIn.manifest(out: out, frames: Array(1...6), chunk: 2)
-        let handle = try await standInExecutor(["STANDIN_CHILD": "1", "STANDIN_FRAME_SECONDS": "3"]).start(manifest)
+        let handle = try await standInExecutor(["STANDIN_CHILD": "1", "STANDIN_FRAME_SECONDS": "10"]).start(manifest)
         // Two stand-ins, each with its stray child, once start-up is over.
-        for _ in 0..<100 where TaskProcess.processes(withEnvironment: "BLENDBATCH_JOB_ID=\(manifest.id)").count < 4 {
+        let deadline = Date().addingTimeInterval(30)
+        while TaskProcess.processes(withEnvironment: "BLENDBATCH_JOB_ID=\(manifest.id)").count < 4, Date() < deadline {
             try await Task.sleep(nanoseconds: 100_000_000)
         }
         #expect(TaskProcess.processes(withEnvironment: "BLENDBATCH_JOB_ID=\(manifest.id)").count >= 4)

@@ -45,8 +45,11 @@ extension LuaModule {
             fis.spot_interruption{share='30%', notice='2s', seed=N, max=3} -> experiment
             A share of task attempts gets an interruption notice, then is reclaimed after `notice`
             (EC2 gives 2 minutes). Pass it as {chaos = ...} to batch.submit or render.submit.
+            On AWS: fis.spot_interruption{job=ID, count=N | percent=P, notice='PT2M'} -> experiment with
+            :state(), :wait(), :stop() — a real AWS FIS experiment against the job's Spot instances.
             """) { args in
             let options = try args.optionalTable(1)?.tableValue ?? [:]
+            if let experiment = try FISExperimentObject.startIfAWS(options, args) { return .object(experiment) }
             var parts: [String] = []
             let share = options["share"] ?? options["interrupt"] ?? options["percent"].map { value in
                 value.doubleValue.map { .string("\($0)%") } ?? value
