@@ -19,7 +19,7 @@ public struct S3Store: ObjectStore {
     /// Size of each part (S3 needs ≥ 5 MiB for every part but the last).
     public var partSize: Int = 8 << 20
     /// Parts in flight at once for one multipart upload.
-    public var partConcurrency: Int = 6
+    public var partConcurrency: Int = 10
     /// Called with the number of bytes moved each time a part is uploaded or a chunk downloaded
     /// (from several tasks at once; for progress bars).
     public var progress: (@Sendable (Int64) -> Void)?

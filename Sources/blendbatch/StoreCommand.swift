@@ -28,7 +28,7 @@ struct StoreCommand: AsyncParsableCommand {
         @Argument(help: "Source: a path, file:///path or s3://bucket/key.") var source: String
         @Argument(help: "Destination: a path, file:///path or s3://bucket/key (ending in / means 'into this folder').") var destination: String
         @Flag(name: [.short, .long], help: "Copy every object under SOURCE, keeping relative keys.") var recursive = false
-        @Option(help: "Objects copied at once with --recursive.") var concurrency = 32
+        @Option(help: "Objects copied at once with --recursive.") var concurrency = 16
         @Flag(help: "Print the summary as JSON.") var json = false
         @Flag(name: .shortAndLong, help: "Print nothing on success.") var quiet = false
 
@@ -58,9 +58,8 @@ struct StoreCommand: AsyncParsableCommand {
                     }
                     let target = intoFolder(dst) ? dst.appending(src.lastComponent) : dst
                     var (dstStore, dstKey) = StoreFactory.object(target)
-                    guard let size = try await srcStore.head(key: srcKey)?.size else {
-                        fail(.noInput, "\(src): no such file or object")
-                    }
+                    // A missing S3 object (or bucket) is reported by the copy itself, with its AWS code.
+                    let size = try await srcStore.head(key: srcKey)?.size ?? 0
                     bytes = size
                     // A bar for large transfers: megabytes moved, fed by the S3 side.
                     let bar = size >= 8 << 20 ? ByteProgress(label: src.lastComponent, bytes: size) : nil
