@@ -42,5 +42,6 @@ public enum ModuleRegistry {
         .blendbatchInfo,
         .fis,
         .recipes,
+        .store,
     ]
 }
