@@ -28,6 +28,8 @@ let package = Package(
 
         // Domain targets: no Lua here.
         .target(name: "BlendFile", dependencies: ["CZstd", "CZlib"]),
+        // libFuzzer harness for the .blend reader (scripts/fuzz-blend); a replay tool otherwise.
+        .executableTarget(name: "BlendFuzz", dependencies: ["BlendFile"]),
         .target(name: "RenderPlan"),
         .target(name: "AWSCore", dependencies: [
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -35,7 +37,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .target(name: "ObjectStore", dependencies: ["AWSCore"]),
+        .target(name: "ObjectStore", dependencies: [
+            "AWSCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .target(name: "AWSServices", dependencies: ["AWSCore"]),
         .target(name: "Render", dependencies: [
             "BlendFile", "RenderPlan", "ObjectStore",

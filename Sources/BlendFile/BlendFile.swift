@@ -1,2 +1,0 @@
-/// BlendFile — see README "Architecture".
-public enum BlendFileModule {}

@@ -1,0 +1,116 @@
+/// A block kept after the scan: its header and the payload bytes the reader decodes
+/// (the whole payload, or just a prefix for blocks needed only for their ID name).
+struct Block {
+    let header: BlockHeader
+    let payload: [UInt8]
+    /// Index (in `ScannedFile.blocks`) of the ID block whose DATA run this block belongs to.
+    let owner: Int?
+}
+
+/// The result of one pass over the decoded stream.
+struct ScannedFile {
+    let header: BlendHeader
+    var blocks: [Block] = []
+    var dna: Block?
+    var glob: Block?
+    var rend: [Block] = []
+}
+
+/// One forward pass over the blocks (§4, §12 step 3): keeps the payloads of the blocks the
+/// reader decodes and skips (seeks past, where the stream can) everything else.
+enum BlockScanner {
+    /// ID codes whose whole block is decoded: scenes and dependency carriers.
+    static let wholeIDs: Set<String> = ["SC", "IM", "LI", "MC", "SO", "VF", "CF"]
+    /// ID codes needed only for their name (a scene's camera): a prefix covering `ID.name`.
+    static let namedIDs: Set<String> = ["OB", "ID"]
+    static let namePrefix = 1024
+    /// Largest payload kept; anything bigger is not something this reader decodes.
+    static let maxKeptPayload = 256 << 20
+    /// Largest DATA block kept under a scene (sequencer strips, …); larger ones are skipped.
+    static let maxKeptSceneData = 16 << 20
+
+    static func scan(_ stream: ByteStream) throws(StreamFailure) -> ScannedFile {
+        do {
+            let first = try stream.read(12)
+            if first.isEmpty { throw StreamFailure(kind: .empty) }
+            var headerBytes = first
+            if first.count == 12, first[7] != UInt8(ascii: "_"), first[7] != UInt8(ascii: "-"),
+               first.starts(with: Array("BLENDER".utf8)) {
+                headerBytes += try stream.read(5)
+            }
+            let header = try BlendHeader.parse(headerBytes)
+            if headerBytes.count > header.size { throw StreamFailure(kind: .unknownHeader("BLENDER")) }
+            return try scanBlocks(stream, header: header)
+        } catch let failure as StreamFailure {
+            throw failure
+        } catch {
+            throw StreamFailure(kind: .decompression("\(error)"))
+        }
+    }
+
+    private static func scanBlocks(_ stream: ByteStream, header: BlendHeader) throws -> ScannedFile {
+        var file = ScannedFile(header: header)
+        let headSize = header.blockHeaderSize
+        var currentID: Int?          // index in file.blocks of the last kept ID block
+        var currentIDCode: String?   // code of the last ID block seen (kept or not)
+        while true {
+            let offset = stream.position
+            let raw = try stream.read(headSize)
+            if raw.isEmpty { break }  // no ENDB: Blender stops at the end of the data too
+            if raw.count < headSize {
+                // A short final ENDB (old writers) is accepted, as Blender and BAT do.
+                if raw.count >= 4, raw.starts(with: Array("ENDB".utf8)) { break }
+                throw StreamFailure(kind: .truncatedBlockHeader(offset: offset))
+            }
+            let h = BlockHeader.parse(raw, header: header, offset: offset)
+            if h.code == "ENDB" { break }
+            let payloadStart = offset + headSize
+            if h.length < 0 { throw StreamFailure(kind: .badLength(code: h.code, offset: offset, length: h.length)) }
+            if let total = stream.knownLength, Int64(total - payloadStart) < h.length {
+                // Longer than the whole file: a bad length field; otherwise the file was cut.
+                throw StreamFailure(kind: h.length > Int64(total) ? .badLength(code: h.code, offset: offset, length: h.length)
+                                                                  : .truncated(code: h.code, offset: offset))
+            }
+            let length = Int(h.length)
+
+            if h.isID { currentIDCode = h.code; currentID = nil }
+            else if h.code != "DATA" { currentIDCode = nil; currentID = nil }
+            var keep = 0
+            var owner: Int?
+            switch h.code {
+            case "DNA1", "GLOB", "REND":
+                keep = length
+            case _ where wholeIDs.contains(h.code):
+                keep = length
+            case _ where namedIDs.contains(h.code):
+                keep = min(length, namePrefix)
+            case "DATA" where currentIDCode == "SC" && currentID != nil && length <= maxKeptSceneData:
+                keep = length; owner = currentID
+            default:
+                break
+            }
+            if keep > maxKeptPayload {
+                throw StreamFailure(kind: .corrupt("block \(h.code) at offset \(offset) is \(length) bytes, more than this reader decodes"))
+            }
+            var payload: [UInt8] = []
+            if keep > 0 {
+                payload = try stream.read(keep)
+                if payload.count < keep { throw StreamFailure(kind: .truncated(code: h.code, offset: offset)) }
+            }
+            if length > keep, try stream.skip(length - keep) < length - keep {
+                throw StreamFailure(kind: .truncated(code: h.code, offset: offset))
+            }
+            guard keep > 0 else { continue }
+            let block = Block(header: h, payload: payload, owner: owner)
+            switch h.code {
+            case "DNA1": file.dna = block
+            case "GLOB": file.glob = block
+            case "REND": file.rend.append(block)
+            default:
+                if h.isID { currentID = file.blocks.count }
+                file.blocks.append(block)
+            }
+        }
+        return file
+    }
+}

@@ -1,2 +1,0 @@
-/// LuaKit — see README "Architecture".
-public enum LuaKitModule {}

@@ -1,0 +1,51 @@
+import CLuaShim
+import Dispatch
+
+extension LuaState {
+    /// Run async Swift work and block this Lua thread until it finishes. Polls for Ctrl-C: an
+    /// interrupt cancels the task and throws `LuaError.interrupted`.
+    ///
+    /// Call this on the state's own thread (see `LuaThread`), never from a Swift concurrency task:
+    /// blocking a cooperative thread can starve the task being waited for.
+    public func wait<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+        do {
+            return try Self.blockingWait(L: L, self, work)
+        } catch LuaError.interrupted {
+            interruptedDuringWait = true
+            throw LuaError.interrupted
+        }
+    }
+
+    static func blockingWait<T: Sendable>(L: OpaquePointer, _ owner: LuaState?, _ work: @escaping @Sendable () async throws -> T) throws -> T {
+        let box = WaitBox<T>()
+        let task = Task.detached {
+            let result: Result<T, any Error>
+            do { result = .success(try await work()) } catch { result = .failure(error) }
+            box.finish(result)
+        }
+        while box.semaphore.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+            let main = owner?.L ?? L
+            if bb_interrupt_pending(main) != 0 {
+                task.cancel()
+                bb_interrupt_clear(main)
+                throw LuaError.interrupted
+            }
+        }
+        return try box.take().get()
+    }
+}
+
+/// Hands one result from the task to the waiting Lua thread.
+/// `@unchecked Sendable`: `result` is written once before `semaphore.signal()` and read only after
+/// `semaphore.wait()` returns, which orders the two accesses.
+private final class WaitBox<T: Sendable>: @unchecked Sendable {
+    let semaphore = DispatchSemaphore(value: 0)
+    private var result: Result<T, any Error>?
+
+    func finish(_ result: Result<T, any Error>) {
+        self.result = result
+        semaphore.signal()
+    }
+
+    func take() -> Result<T, any Error> { result! }
+}

@@ -1,2 +1,0 @@
-/// Scripting — see README "Architecture".
-public enum ScriptingModule {}

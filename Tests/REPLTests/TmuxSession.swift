@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// Drives a real terminal: a private tmux server running one command in a 120x40 pane.
+final class TmuxSession {
+    let socket = "bbtest-\(UUID().uuidString.prefix(8))"
+    let name = "s"
+
+    init(command: String, environment: [String: String] = [:]) throws {
+        let env = environment.map { "\($0.key)=\(Self.shellQuote($0.value))" }.joined(separator: " ")
+        // The server this starts inherits our descriptors: give it no pipe to hold open.
+        try run(["new-session", "-d", "-s", name, "-x", "120", "-y", "40",
+                 "env TERM=xterm \(env) \(command); echo \"[exit $?]\"; sleep 60"], capture: false)
+    }
+
+    /// Type literal text (no Enter).
+    func type(_ text: String) throws { try run(["send-keys", "-t", name, "-l", text]) }
+    /// Send keys by tmux name: "Enter", "Tab", "C-c", "C-d".
+    func press(_ keys: String...) throws { try run(["send-keys", "-t", name] + keys) }
+    /// Type a line and press Enter.
+    func line(_ text: String) throws { try type(text); try press("Enter") }
+
+    /// The visible screen.
+    func screen() throws -> String { try run(["capture-pane", "-p", "-t", name]) }
+
+    /// Wait until `predicate(screen)` holds; returns the screen.
+    @discardableResult
+    func wait(timeout: Double = 10, _ what: String = "", until predicate: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if predicate(last) { return last }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Issue.record("timed out waiting for \(what); screen:\n\(last)")
+        return last
+    }
+
+    /// Wait until the screen contains `text` `count` times.
+    @discardableResult
+    func wait(for text: String, count: Int = 1, timeout: Double = 10) throws -> String {
+        try wait(timeout: timeout, "'\(text)' x\(count)") { $0.components(separatedBy: text).count - 1 >= count }
+    }
+
+    func stop() { _ = try? run(["kill-server"]) }
+    deinit { stop() }
+
+    @discardableResult
+    private func run(_ arguments: [String], capture: Bool = true) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
+        p.arguments = ["-L", socket, "-f", "/dev/null"] + arguments
+        let out = Pipe()
+        p.standardOutput = capture ? out : FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        if !capture { p.waitUntilExit(); return "" }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}
+
+/// The built `blendbatch` binary: $BLENDBATCH_BIN, else <repo>/.build/debug/blendbatch.
+func blendbatchBinary() -> String {
+    if let bin = ProcessInfo.processInfo.environment["BLENDBATCH_BIN"], !bin.isEmpty { return bin }
+    let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    return repo.appendingPathComponent(".build/debug/blendbatch").path
+}
