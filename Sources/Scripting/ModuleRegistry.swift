@@ -41,6 +41,8 @@ public enum ModuleRegistry {
         .blend,
         .blendbatchInfo,
         .fis,
+        .frames,
         .recipes,
+        .stitch,
     ]
 }
