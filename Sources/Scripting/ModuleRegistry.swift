@@ -41,7 +41,9 @@ public enum ModuleRegistry {
         .blend,
         .blendbatchInfo,
         .fis,
+        .frames,
         .recipes,
+        .stitch,
         .store,
     ]
 }
