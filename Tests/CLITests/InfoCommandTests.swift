@@ -142,7 +142,7 @@ struct InfoCommandS3Tests {
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 
-    @Test("info s3://bucket/key downloads and reads; a missing key is exit 66", .enabled(if: motoAvailable))
+    @Test("info s3://bucket/key and Lua blend.info download and read; a missing key is exit 66 / no_input", .enabled(if: motoAvailable))
     func s3() throws {
         let moto = try #require(Self.moto)
         let bucket = "info-\(UUID().uuidString.prefix(8).lowercased())"
@@ -159,5 +159,18 @@ struct InfoCommandS3Tests {
         let missing = try run(InfoCommandTests.binary, ["info", "s3://\(bucket)/nope.blend"], env: env)
         #expect(missing.0 == 66)
         #expect(missing.2 == "blendbatch: s3://\(bucket)/nope.blend: no such object\n")
+
+        // The Lua face: blend.info on the same URLs, through `blendbatch run`.
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("blend-s3-\(bucket).lua")
+        defer { try? FileManager.default.removeItem(at: script) }
+        try Data("""
+            local blend = require "blend"
+            local i = assert(blend.info("s3://\(bucket)/shots/shot.blend"))
+            print(i.compression, i.scene.frame_end)
+            print(blend.info("s3://\(bucket)/nope.blend"))
+            """.utf8).write(to: script)
+        let lua = try run(InfoCommandTests.binary, ["run", script.path], env: env)
+        #expect(lua.0 == 0, "\(lua.2)")
+        #expect(lua.1 == "zstd\t250\nnil\ts3://\(bucket)/nope.blend: no such object\tno_input\n")
     }
 }
