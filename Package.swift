@@ -37,7 +37,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .target(name: "ObjectStore", dependencies: ["AWSCore"]),
+        .target(name: "ObjectStore", dependencies: [
+            "AWSCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .target(name: "AWSServices", dependencies: ["AWSCore"]),
         .target(name: "Render", dependencies: [
             "BlendFile", "RenderPlan", "ObjectStore",

@@ -11,14 +11,17 @@ final class SDNA {
         let offset: Int
     }
 
-    let names: [String]
-    let types: [String]
+    /// The catalogue bytes; names and types are decoded from them only when used.
+    private let bytes: [UInt8]
+    private let nameRanges: [Range<Int>]
+    private let typeRanges: [Range<Int>]
+    private var typeNameCache: [Int: String] = [:]
     let typeSizes: [Int]
     let pointerSize: Int
     /// Per struct: its type index and (member type, member name) index pairs.
     private let rawStructs: [(type: Int, members: [(Int, Int)])]
     private let structByType: [Int: Int]
-    private let structByName: [String: Int]
+    private var structByName: [String: Int?] = [:]
     /// Member layouts, computed on first use.
     private var layouts: [Int: [String: Member]] = [:]
 
@@ -46,12 +49,12 @@ final class SDNA {
             }
             return n
         }
-        func strings(_ n: Int, _ what: String) throws(StreamFailure) -> [String] {
-            var out: [String] = []
+        func strings(_ n: Int, _ what: String) throws(StreamFailure) -> [Range<Int>] {
+            var out: [Range<Int>] = []
             out.reserveCapacity(n)
             for _ in 0..<n {
                 guard let end = bytes[o...].firstIndex(of: 0) else { throw fail("unterminated \(what) at offset \(o) in DNA1") }
-                out.append(String(decoding: bytes[o..<end], as: UTF8.self))
+                out.append(o..<end)
                 o = end + 1
             }
             return out
@@ -60,10 +63,10 @@ final class SDNA {
 
         try tag("SDNA"); try tag("NAME")
         let nNames = try count("name", minBytesEach: 1)
-        names = try strings(nNames, "name"); pad4()
+        nameRanges = try strings(nNames, "name"); pad4()
         try tag("TYPE")
         let nTypes = try count("type", minBytesEach: 1)
-        types = try strings(nTypes, "type"); pad4()
+        typeRanges = try strings(nTypes, "type"); pad4()
         try tag("TLEN")
         try need(2 * nTypes, "TLEN")
         typeSizes = (0..<nTypes).map { Int(r.u16(o + 2 * $0)) }
@@ -72,38 +75,53 @@ final class SDNA {
         let nStructs = try count("struct", minBytesEach: 4)
         var structs: [(type: Int, members: [(Int, Int)])] = []
         structs.reserveCapacity(nStructs)
-        var byType: [Int: Int] = [:], byName: [String: Int] = [:]
+        var byType: [Int: Int] = [:]
         for si in 0..<nStructs {
             try need(4, "struct \(si)")
             let t = Int(r.u16(o)), n = Int(r.u16(o + 2)); o += 4
             try need(4 * n, "struct \(si)'s members")
             guard t < nTypes else { throw fail("struct \(si) has type index \(t) of \(nTypes)") }
+            let structType = String(decoding: bytes[typeRanges[t]], as: UTF8.self)
             var members: [(Int, Int)] = []
             members.reserveCapacity(n)
             for m in 0..<n {
                 let mt = Int(r.u16(o + 4 * m)), mn = Int(r.u16(o + 4 * m + 2))
                 guard mt < nTypes, mn < nNames else {
-                    throw fail("struct \(types[t]) member \(m) refers to type \(mt)/name \(mn) out of range")
+                    throw fail("struct \(structType) member \(m) refers to type \(mt)/name \(mn) out of range")
                 }
                 members.append((mt, mn))
             }
             o += 4 * n
             structs.append((t, members))
             byType[t] = byType[t] ?? si
-            byName[types[t]] = byName[types[t]] ?? si
         }
-        rawStructs = structs; structByType = byType; structByName = byName
+        self.bytes = bytes
+        rawStructs = structs; structByType = byType
         self.pointerSize = pointerSize
-        if let lb = byName["ListBase"], typeSizes[structs[lb].type] != 2 * pointerSize {
+        if let lb = structIndex(named: "ListBase"), typeSizes[structs[lb].type] != 2 * pointerSize {
             throw fail("ListBase is \(typeSizes[structs[lb].type]) bytes, header says \(pointerSize)-byte pointers")
         }
     }
 
     /// Index of the struct named `name` (on-disk name), or nil.
-    func structIndex(named name: String) -> Int? { structByName[name] }
+    func structIndex(named name: String) -> Int? {
+        if let cached = structByName[name] { return cached }
+        let wanted = Array(name.utf8)
+        let found = rawStructs.firstIndex { bytes[typeRanges[$0.type]].elementsEqual(wanted) }
+        structByName[name] = found
+        return found
+    }
+
+    /// The name of type `index` ("int", "Scene", …).
+    func typeName(_ index: Int) -> String {
+        if let cached = typeNameCache[index] { return cached }
+        let name = String(decoding: bytes[typeRanges[index]], as: UTF8.self)
+        typeNameCache[index] = name
+        return name
+    }
     /// Index of the struct whose type index is `type`, or nil when it is a primitive.
     func structIndex(type: Int) -> Int? { structByType[type] }
-    func structName(_ index: Int) -> String { types[rawStructs[index].type] }
+    func structName(_ index: Int) -> String { typeName(rawStructs[index].type) }
     func structSize(_ index: Int) -> Int { typeSizes[rawStructs[index].type] }
 
     /// The layout of struct `index`, keyed by bare member name.
@@ -112,7 +130,7 @@ final class SDNA {
         var out: [String: Member] = [:]
         var offset = 0
         for (type, nameIndex) in rawStructs[index].members {
-            let name = names[nameIndex]
+            let name = String(decoding: bytes[nameRanges[nameIndex]], as: UTF8.self)
             let isPointer = name.hasPrefix("*") || name.hasPrefix("(*")
             let count = Self.arrayCount(name)
             let size = (isPointer ? pointerSize : typeSizes[type]) * count
@@ -121,7 +139,7 @@ final class SDNA {
                 out[bare] = Member(name: name, bare: bare, type: type, isPointer: isPointer,
                                    count: count, size: size, offset: offset)
             }
-            offset += size
+            offset = min(offset + size, 1 << 48)  // hostile catalogues cannot overflow
         }
         layouts[index] = out
         return out
@@ -182,7 +200,7 @@ struct StructView {
     func number(_ name: String) -> Double? {
         guard let m = member(name), !m.isPointer else { return nil }
         let o = base + m.offset, r = reader
-        switch dna.types[m.type] {
+        switch dna.typeName(m.type) {
         case "float": return Double(r.f32(o))
         case "double": return r.f64(o)
         default: return integer(name).map(Double.init)
@@ -193,7 +211,7 @@ struct StructView {
     func integer(_ name: String) -> Int? {
         guard let m = member(name), !m.isPointer else { return nil }
         let o = base + m.offset, r = reader
-        switch dna.types[m.type] {
+        switch dna.typeName(m.type) {
         case "char", "uchar", "uint8_t": return Int(r.u8(o))
         case "int8_t": return Int(Int8(bitPattern: r.u8(o)))
         case "short": return Int(r.i16(o))

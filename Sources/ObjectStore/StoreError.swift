@@ -6,6 +6,13 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case notFound(String)
     case keyEscapesRoot(String)
     case io(String, reason: String)
+    /// The remote store refused: `code` is the AWS error code (`NoSuchBucket`, `AccessDenied`,
+    /// `SignatureDoesNotMatch`, `InvalidAccessKeyId`, `ExpiredToken`).
+    case refused(String, code: String, reason: String)
+    /// The remote store could not be reached, or no credentials were found for it.
+    case unreachable(String, reason: String)
+    /// What arrived is not what was stored (size or checksum mismatch after every retry).
+    case corrupt(String, reason: String)
 
     public var description: String {
         switch self {
@@ -13,6 +20,16 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .notFound(let url): return "\(url): no such object"
         case .keyEscapesRoot(let key): return "\(key): key would escape the store's folder"
         case .io(let url, let reason): return "\(url): \(reason)"
+        case .refused(let url, let code, let reason): return "\(url): \(code)\(reason.isEmpty ? "" : ": \(reason)")"
+        case .unreachable(let url, let reason): return "\(url): \(reason)"
+        case .corrupt(let url, let reason): return "\(url): \(reason)"
         }
+    }
+
+    /// The AWS error code, when the store answered with one.
+    public var code: String? {
+        if case .refused(_, let code, _) = self { return code }
+        if case .notFound = self { return "NoSuchKey" }
+        return nil
     }
 }

@@ -37,7 +37,10 @@ public import LuaKit
 /// exactly this list.
 public enum ModuleRegistry {
     public static let modules: [LuaModule] = [
+        .batch,
+        .blend,
         .blendbatchInfo,
+        .fis,
         .recipes,
     ]
 }

@@ -7,6 +7,10 @@ struct BlendBatch: AsyncParsableCommand {
         commandName: "blendbatch",
         abstract: "Render Blender projects in a distributed, fault-tolerant way, scripted in Lua.",
         version: "0.1.0",
-        subcommands: [InfoCommand.self, RunCommand.self, ReplCommand.self, RecipesCommand.self]
+        subcommands: [
+            InfoCommand.self, RunCommand.self, ReplCommand.self, RecipesCommand.self,
+            StatusCommand.self, CancelCommand.self, ResumeCommand.self,
+            WorkerCommand.self, AWSCommand.self, ExportCommand.self, FISCommand.self,
+        ]
     )
 }

@@ -1,2 +1,0 @@
-/// AWSCore — see README "Architecture".
-public enum AWSCoreModule {}

@@ -1,2 +1,0 @@
-/// AWSServices — see README "Architecture".
-public enum AWSServicesModule {}

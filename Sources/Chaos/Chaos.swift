@@ -1,2 +1,0 @@
-/// Chaos — see README "Architecture".
-public enum ChaosModule {}

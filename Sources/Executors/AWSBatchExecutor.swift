@@ -1,0 +1,209 @@
+import AWSCore
+import AWSServices
+import Foundation
+import ObjectStore
+import RenderPlan
+
+/// Where and how render jobs run on AWS Batch.
+public struct AWSBatchSettings: Sendable, Equatable {
+    /// Job queue name or ARN (the stack's is `<stack>-render`).
+    public var queue: String
+    /// Job definition name, `name:revision` or ARN (the stack's is `<stack>-worker`).
+    public var jobDefinition: String
+    /// Extra tags on every submitted job.
+    public var tags: [String: String]
+
+    public init(queue: String, jobDefinition: String = AWSBatchSettings.defaultJobDefinition, tags: [String: String] = [:]) {
+        self.queue = queue
+        self.jobDefinition = jobDefinition
+        self.tags = tags
+    }
+
+    /// What scripts/aws/stack.yaml (deployed as stack `blendbatch`) and `aws register-job-definition` name it.
+    public static let defaultJobDefinition = "blendbatch-worker"
+}
+
+/// Runs render jobs on AWS Batch: ONE array job renders the chunks (a plain job when there is one
+/// chunk), ONE stitch job depends on it, and the job definition's retry strategy handles Spot
+/// reclaims. No client needs to stay online after `submit`.
+public struct AWSBatchExecutor: Executor {
+    public let batch: BatchClient
+    public let settings: AWSBatchSettings
+    /// Opens the store at an `s3://` location (S3Store on the same AWS client).
+    public let openStore: @Sendable (StoreLocation) throws -> any ObjectStore
+    /// Seconds between polls while following a job.
+    public var pollInterval: Double = 10
+    /// Where submitted jobs are remembered on this machine (nil = nowhere).
+    public var index: AWSJobIndex? = .default
+
+    public init(batch: BatchClient, settings: AWSBatchSettings,
+                openStore: @escaping @Sendable (StoreLocation) throws -> any ObjectStore) {
+        self.batch = batch
+        self.settings = settings
+        self.openStore = openStore
+    }
+
+    /// Batch's upper bound on array children.
+    public static let maxArraySize = 10_000
+
+    public func submit(_ manifest: JobManifest) async throws -> any JobHandle {
+        try await submitJob(manifest)
+    }
+
+    /// Submit and return the concrete handle (ids of the Batch jobs included).
+    public func submitJob(_ manifest: JobManifest) async throws -> AWSBatchJobHandle {
+        let output = try StoreLocation(parsing: manifest.output.location)
+        guard case .s3 = output else {
+            throw AWSBatchError.outputNotInS3(manifest.output.location)
+        }
+        let (queue, definition) = try await preflight()
+        try await checkBucket(output)
+        let store = try openStore(output)
+        var manifest = manifest.groupedForBatch(maxChunks: Self.maxArraySize)
+        guard !manifest.chunks.isEmpty else { throw AWSBatchError.nothingToRender(manifest.id) }
+        let jobFolder = AWSJobFolder(id: manifest.id)
+
+        // A .blend on this machine goes up first: Batch tasks cannot see local files.
+        let input = try StoreLocation(parsing: manifest.input)
+        if case .local(let path) = input {
+            guard FileManager.default.fileExists(atPath: path) else { throw AWSBatchError.inputMissing(path) }
+            let key = jobFolder.key("input/" + input.lastComponent)
+            try await store.put(file: URL(fileURLWithPath: path), key: key)
+            manifest.input = output.appending(key).description
+        }
+
+        try await store.put(data: try AWSJobFolder.encode(manifest), key: jobFolder.manifestKey)
+        let manifestURL = output.appending(jobFolder.manifestKey).description
+        let submission = try await submitJobs(manifest: manifest, manifestURL: manifestURL,
+                                              queue: queue.jobQueueArn, definition: definition.jobDefinitionArn,
+                                              suffix: "")
+        let record = AWSJobRecord(id: manifest.id, output: output.description, manifest: manifestURL,
+                                  queue: queue.jobQueueArn, jobDefinition: definition.jobDefinitionArn,
+                                  region: batch.client.configuration.region, submittedAt: Date(),
+                                  submissions: [submission])
+        try await store.put(data: try AWSJobFolder.encode(record), key: jobFolder.recordKey)
+        try? index?.save(record)
+        return AWSBatchJobHandle(record: record, manifest: manifest, batch: batch, store: store, pollInterval: pollInterval)
+    }
+
+    /// Resubmit only the chunks with frames missing from the store (the worker skips frames already
+    /// there), and the stitch after them. Returns nil when every frame is in the store and the video exists.
+    public func resume(_ handle: AWSBatchJobHandle) async throws -> AWSBatchJobHandle? {
+        let current = try await handle.currentStatus()
+        if !current.state.isFinal {
+            throw AWSBatchError.stillRunning(handle.id, handle.record.latest.renderJobId)
+        }
+        let done = try await handle.framesInStore()
+        let missing = handle.manifest.chunks.filter { chunk in chunk.frames.contains { !done.contains($0) } }
+        if missing.isEmpty && (handle.manifest.stitch == nil || current.state == .succeeded) { return nil }
+        var resumed = handle.manifest
+        resumed.chunks = missing.enumerated().map { FrameChunk(index: $0.offset, frames: $0.element.frames) }
+        let (queue, definition) = try await preflight()
+        let jobFolder = AWSJobFolder(id: handle.id)
+        let attempt = handle.record.submissions.count
+        let output = try StoreLocation(parsing: handle.record.output)
+        var record = handle.record
+        let key = jobFolder.key("manifest-resume-\(attempt).json")
+        try await handle.store.put(data: try AWSJobFolder.encode(resumed), key: key)
+        let submission = try await submitJobs(manifest: resumed, manifestURL: output.appending(key).description,
+                                              queue: queue.jobQueueArn, definition: definition.jobDefinitionArn,
+                                              suffix: "-resume\(attempt)")
+        record.submissions.append(submission)
+        try await handle.store.put(data: try AWSJobFolder.encode(record), key: jobFolder.recordKey)
+        try? index?.save(record)
+        return AWSBatchJobHandle(record: record, manifest: handle.manifest, batch: batch, store: handle.store,
+                                 pollInterval: pollInterval)
+    }
+
+    /// The queue and job definition, checked before anything is uploaded.
+    func preflight() async throws -> (JobQueueDetail, JobDefinition) {
+        let queue: JobQueueDetail
+        let definition: JobDefinition
+        do {
+            guard let found = try await batch.jobQueue(settings.queue) else { throw AWSBatchError.unknownQueue(settings.queue) }
+            queue = found
+            guard let def = try await batch.jobDefinition(settings.jobDefinition) else {
+                throw AWSBatchError.unknownJobDefinition(settings.jobDefinition)
+            }
+            definition = def
+        } catch let error as AWSError where error.statusCode == 403 || error.code.contains("AccessDenied") {
+            throw AWSBatchError.accessDenied(action: "batch:DescribeJobQueues / batch:DescribeJobDefinitions", error: error)
+        }
+        if queue.state == "DISABLED" { throw AWSBatchError.queueUnusable(queue.jobQueueName, "it is DISABLED") }
+        if queue.status == "INVALID" {
+            throw AWSBatchError.queueUnusable(queue.jobQueueName, "it is INVALID: \(queue.statusReason ?? "no reason given")")
+        }
+        return (queue, definition)
+    }
+
+    /// The output bucket exists and is in the queue's region (tasks in another region would pay for
+    /// every frame crossing regions, and the stack's roles only cover its own bucket).
+    func checkBucket(_ output: StoreLocation) async throws {
+        guard case .s3(let bucket, _) = output else { return }
+        let region = batch.client.configuration.region
+        do {
+            let response = try await batch.client.send(AWSRequest(service: .s3, method: "HEAD", path: "/", bucket: bucket))
+            if let actual = response.header("x-amz-bucket-region"), actual != region {
+                throw AWSBatchError.bucketInOtherRegion(bucket, actual, region)
+            }
+        } catch let error as AWSError {
+            switch error.statusCode {
+            case 301: throw AWSBatchError.bucketInOtherRegion(bucket, nil, region)
+            case 404: throw AWSBatchError.noSuchBucket(bucket, region)
+            case 403: throw AWSBatchError.accessDenied(action: "s3:ListBucket on \(bucket)", error: error)
+            default: throw error
+            }
+        }
+    }
+
+    /// Submit the render (array or plain) job and the stitch job that depends on it.
+    func submitJobs(manifest: JobManifest, manifestURL: String, queue: String, definition: String,
+                    suffix: String) async throws -> AWSJobSubmission {
+        let environment = [KeyValuePair(name: "BLENDBATCH_MANIFEST", value: manifestURL),
+                           KeyValuePair(name: "BLENDBATCH_JOB_ID", value: manifest.id)]
+        var tags = settings.tags
+        tags["blendbatch:job"] = manifest.id
+        let name = AWSJobFolder.jobName(manifest.id)
+        var renderJobId: String?
+        if !manifest.chunks.isEmpty {
+            let render = SubmitJobRequest(
+                jobName: "\(name)-render\(suffix)", jobQueue: queue, jobDefinition: definition,
+                arrayProperties: manifest.chunks.count > 1 ? ArrayProperties(size: manifest.chunks.count) : nil,
+                containerOverrides: ContainerOverrides(environment: environment),
+                propagateTags: true, tags: tags)
+            renderJobId = try await submit(render).jobId
+        }
+        var stitchJobId: String?
+        if manifest.stitch != nil {
+            let stitch = SubmitJobRequest(
+                jobName: "\(name)-stitch\(suffix)", jobQueue: queue, jobDefinition: definition,
+                dependsOn: renderJobId.map { [JobDependency(jobId: $0)] },
+                containerOverrides: ContainerOverrides(command: ["worker", "--stage", "stitch"], environment: environment),
+                propagateTags: true, tags: tags)
+            stitchJobId = try await submit(stitch).jobId
+        }
+        return AWSJobSubmission(renderJobId: renderJobId, stitchJobId: stitchJobId, manifest: manifestURL,
+                                chunks: manifest.chunks.count, submittedAt: Date())
+    }
+
+    private func submit(_ request: SubmitJobRequest) async throws -> SubmitJobResponse {
+        do {
+            return try await batch.submitJob(request)
+        } catch let error as AWSError where error.statusCode == 403 || error.code.contains("AccessDenied") {
+            throw AWSBatchError.accessDenied(action: "batch:SubmitJob on \(request.jobQueue)", error: error)
+        }
+    }
+}
+
+extension JobManifest {
+    /// The manifest with adjacent chunks merged so there are at most `maxChunks` (Batch arrays hold 10,000).
+    public func groupedForBatch(maxChunks: Int) -> JobManifest {
+        guard chunks.count > maxChunks else { return self }
+        let perGroup = (chunks.count + maxChunks - 1) / maxChunks
+        var grouped = self
+        grouped.chunks = stride(from: 0, to: chunks.count, by: perGroup).enumerated().map { index, start in
+            FrameChunk(index: index, frames: chunks[start..<min(start + perGroup, chunks.count)].flatMap(\.frames))
+        }
+        return grouped
+    }
+}

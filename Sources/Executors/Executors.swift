@@ -1,2 +1,0 @@
-/// Executors — see README "Architecture".
-public enum ExecutorsModule {}

@@ -1,0 +1,159 @@
+import Foundation
+import ObjectStore
+import RenderPlan
+
+/// Runs a job's array on this machine: N tasks of `blendbatch worker` on a pool of `workers` slots,
+/// each started with the environment AWS Batch gives an array child (`AWS_BATCH_JOB_ARRAY_INDEX`,
+/// `AWS_BATCH_JOB_ID`, `AWS_BATCH_JOB_ATTEMPT`) plus `BLENDBATCH_MANIFEST`, then the stitch task.
+/// State lives in `<out>/.blendbatch/jobs/<id>/` (see `JobFolder`), so another process can follow,
+/// cancel or resume the job, also after this one died.
+public struct LocalExecutor: Executor {
+    public struct Configuration: Sendable {
+        /// Parallel task slots.
+        public var workers: Int
+        /// The task command; the stitch runs it with `--stage stitch` appended.
+        public var workerCommand: [String]
+        /// Variables added to the inherited environment of every task (e.g. `BLENDBATCH_BLENDER`).
+        public var environment: [String: String]
+        public var policy: RetryPolicy
+        public var hooks: [any TaskHook]
+        /// Seconds a task has to stop after SIGTERM on cancel, before SIGKILL.
+        public var cancelGrace: Double
+        /// How often the controller looks at frames, logs and cancel requests.
+        public var pollInterval: Double
+        /// The output store; nil = a `LocalStore` on the manifest's output folder.
+        public var store: (any ObjectStore)?
+        /// The folder holding `.blendbatch/jobs/`; nil = the manifest's output folder.
+        public var stateFolder: String?
+
+        public init(workers: Int = LocalExecutor.defaultWorkers(),
+                    workerCommand: [String] = LocalExecutor.defaultWorkerCommand,
+                    environment: [String: String] = [:], policy: RetryPolicy = RetryPolicy(),
+                    hooks: [any TaskHook] = [], cancelGrace: Double = 10, pollInterval: Double = 0.25,
+                    store: (any ObjectStore)? = nil, stateFolder: String? = nil) {
+            self.workers = max(1, workers)
+            self.workerCommand = workerCommand
+            self.environment = environment
+            self.policy = policy
+            self.hooks = hooks
+            self.cancelGrace = cancelGrace
+            self.pollInterval = pollInterval
+            self.store = store
+            self.stateFolder = stateFolder
+        }
+    }
+
+    public let configuration: Configuration
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// Task slots for this machine: at least 2 (Blender's start-up and file saving are mostly
+    /// single-threaded, a second task fills the gaps), a quarter of the cores on big machines, at most 8.
+    public static func defaultWorkers(cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int {
+        min(8, max(2, cores / 4))
+    }
+
+    /// Blender render threads per task so that `workers` tasks share the cores.
+    public static func threadsPerTask(workers: Int, cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int {
+        max(1, cores / max(1, workers))
+    }
+
+    /// The task command: `$BLENDBATCH_WORKER` when set (e.g. a wrapper that runs the worker in a
+    /// container, or a stand-in for benchmarks), else this program's own `worker` subcommand.
+    public static var defaultWorkerCommand: [String] {
+        if let custom = ProcessInfo.processInfo.environment["BLENDBATCH_WORKER"], !custom.isEmpty {
+            return custom.split(separator: " ").map(String.init)
+        }
+        return [selfExecutable, "worker"]
+    }
+
+    /// This program's own path (the tasks run the same binary).
+    public static var selfExecutable: String {
+        #if os(Linux)
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+        #endif
+        return CommandLine.arguments.first ?? "blendbatch"
+    }
+
+    /// The job folder a manifest's job gets.
+    public func folder(for manifest: JobManifest) throws -> JobFolder {
+        JobFolder(output: try stateFolder(for: manifest), id: manifest.id)
+    }
+
+    public func submit(_ manifest: JobManifest) async throws -> any JobHandle {
+        try await start(manifest)
+    }
+
+    /// Start a new job: create its folder, write the manifest, run.
+    public func start(_ manifest: JobManifest) async throws -> LocalJobHandle {
+        let folder = try folder(for: manifest)
+        guard !folder.exists else { throw ExecutorError.badJobFolder(folder.path, reason: "a job with this id exists already") }
+        try folder.create(manifest: manifest)
+        JobRegistry.record(id: manifest.id, folder: folder.path)
+        return try await run(folder: folder, manifest: manifest, previous: [])
+    }
+
+    /// Resume a job whose controller ended or died: stop the dead run's orphaned processes, then run
+    /// again every task with frames missing from the store (and the stitch).
+    public func resume(_ folder: JobFolder) async throws -> LocalJobHandle {
+        let manifest = try folder.readManifest()
+        let lock = try folder.lock()
+        let journal = try Journal(path: folder.journalPath)
+        let stopped = await JobControl.stopOrphans(folder: folder, jobID: manifest.id, journal: journal, grace: 3)
+        return try await run(folder: folder, manifest: manifest, previous: Journal.read(path: folder.journalPath),
+                             lock: lock, orphansStopped: stopped)
+    }
+
+    private func run(folder: JobFolder, manifest: JobManifest, previous: [JournalEntry],
+                     lock: ControllerLock? = nil, orphansStopped: Int = 0) async throws -> LocalJobHandle {
+        let lock = try lock ?? folder.lock()
+        let store = try configuration.store ?? Self.localStore(for: manifest)
+        let run = try LocalRun(manifest: manifest, folder: folder, configuration: configuration, store: store,
+                               lock: lock, previous: previous)
+        if orphansStopped > 0 { await run.note("stopped \(orphansStopped) orphaned process(es) of the previous run") }
+        return LocalJobHandle(folder: folder, run: run)
+    }
+
+    private func stateFolder(for manifest: JobManifest) throws -> String {
+        if let stateFolder = configuration.stateFolder { return stateFolder }
+        if case .local(let path) = try StoreLocation(parsing: manifest.output.location) { return path }
+        return FileManager.default.currentDirectoryPath
+    }
+
+    /// A `LocalStore` on the manifest's output folder (throws for a non-local output).
+    public static func localStore(for manifest: JobManifest) throws -> any ObjectStore {
+        guard case .local(let path) = try StoreLocation(parsing: manifest.output.location) else {
+            throw ExecutorError.badJobFolder(manifest.output.location, reason: "the local executor needs a store for this output; pass one in its configuration")
+        }
+        return LocalStore(root: path)
+    }
+}
+
+/// A job run by this process's `LocalExecutor`.
+public final class LocalJobHandle: JobHandle {
+    public let folder: JobFolder
+    let run: LocalRun
+    private let task: Task<JobStatus, Never>
+
+    init(folder: JobFolder, run: LocalRun) {
+        self.folder = folder
+        self.run = run
+        task = Task { await run.run() }
+    }
+
+    public var id: String { folder.id }
+
+    public func status() async -> JobStatus { await run.snapshot() }
+
+    public func wait(onEvent: @escaping @Sendable (JobEvent) -> Void) async -> JobStatus {
+        await run.subscribe(onEvent)
+        return await task.value
+    }
+
+    public func cancel() async { await run.cancel() }
+
+    /// SIGKILL every running task now (after `cancel`, when waiting for the grace period is too long).
+    public func kill() async { await run.killNow() }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Follows a task's log file as it grows and picks out Blender's sample progress
+/// (`Fra:12 … | Sample 3/16`, also behind Blender 5's `render | ` prefix).
+struct LogTail {
+    let path: String
+    private var offset: UInt64 = 0
+
+    init(path: String) { self.path = path }
+
+    /// The latest `(frame, sample, of)` reported since the last call, if any.
+    mutating func latestSample() -> (frame: Int, sample: Int, of: Int)? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let end = try? handle.seekToEnd(), end > offset else { return nil }
+        // Only the tail matters: skip ahead when a lot was written since the last look.
+        let start = max(offset, end > 65_536 ? end - 65_536 : 0)
+        try? handle.seek(toOffset: start)
+        guard let data = try? handle.read(upToCount: Int(end - start)) else { return nil }
+        // Stop at the last complete line; the rest is read next time.
+        guard let lastNewline = data.lastIndex(of: 0x0A) else { return nil }
+        offset = start + UInt64(lastNewline - data.startIndex + 1)
+        let text = String(decoding: data[data.startIndex...lastNewline], as: UTF8.self)
+        for line in text.split(separator: "\n").reversed() {
+            if let progress = Self.parseSample(line) { return progress }
+        }
+        return nil
+    }
+
+    /// Parse `Fra:<n> … Sample <i>/<n>` from one Blender log line.
+    static func parseSample(_ line: Substring) -> (frame: Int, sample: Int, of: Int)? {
+        guard let fra = line.range(of: "Fra:"), let sampleRange = line.range(of: "Sample ", options: .backwards) else { return nil }
+        let frame = Int(line[fra.upperBound...].prefix { $0.isNumber || $0 == "-" })
+        let counts = line[sampleRange.upperBound...].prefix { $0.isNumber || $0 == "/" }.split(separator: "/")
+        guard let frame, counts.count == 2, let sample = Int(counts[0]), let of = Int(counts[1]) else { return nil }
+        return (frame, sample, of)
+    }
+}

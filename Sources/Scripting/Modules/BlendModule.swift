@@ -1,0 +1,54 @@
+import BlendFile
+import Foundation
+import LuaKit
+
+extension LuaModule {
+    /// `blend`: read .blend files natively (no Blender needed).
+    static let blend = LuaModule("blend", doc: "Read .blend files natively: scenes, frame ranges, fps, resolution, engine, output, dependencies.") { m in
+        m.function("info", doc: """
+            blend.info(path [, scene]) -> info | nil, message, code
+            Read a .blend (a path or file:// URL; no Blender needed). Fields: file, blender_version,
+            compression ('none'|'gzip'|'zstd'), pointer_size, endianness, active_scene,
+            scene (the active scene's table, or the scene named by the 2nd argument),
+            scenes (every scene: name, frame_start, frame_end, frame_step, fps, fps_base,
+            frame_rate, resolution_x, resolution_y, resolution_percentage, engine, output_path,
+            file_format, camera), dependencies ({kind, path, nature} per external file).
+            A missing file returns nil, message, 'no_input'; a corrupt one or an unknown scene
+            nil, message, 'data_error'.
+            Example: local i = assert(blend.info('shot.blend')); print(i.scene.frame_start, i.scene.frame_end)
+            """) { args in
+            let given = try args.string(1)
+            let sceneName = try args.optionalString(2)
+            let path = given.hasPrefix("file://") ? String(given.dropFirst("file://".count)) : given
+            let info: BlendInfo
+            do {
+                info = try BlendFileReader.read(path: path, name: given)
+            } catch let error as BlendError {
+                return .failure(error.description, code: error.isMissingFile ? "no_input" : "data_error")
+            }
+            var scene = info.scene
+            if let sceneName {
+                guard let named = info.scene(named: sceneName) else {
+                    let names = info.scenes.map { "'\($0.name)'" }.joined(separator: ", ")
+                    return .failure("\(given): no scene named '\(sceneName)' (scenes: \(names))", code: "data_error")
+                }
+                scene = named
+            }
+            return .value(LuaBlendInfo(info: info, scene: scene))
+        }
+    }
+}
+
+/// `BlendInfo` plus `scene` (the chosen scene's table): what `blend.info` returns.
+struct LuaBlendInfo: Encodable {
+    let info: BlendInfo
+    let scene: SceneInfo?
+
+    private enum Keys: String, CodingKey { case scene }
+
+    func encode(to encoder: Encoder) throws {
+        try info.encode(to: encoder)
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encodeIfPresent(scene, forKey: .scene)
+    }
+}

@@ -1,0 +1,116 @@
+import AWSCore
+import AWSServices
+import Executors
+import Foundation
+import ObjectStore
+import RenderPlan
+
+/// `status`, `cancel` and `resume` for jobs submitted to AWS Batch: found in this machine's AWS job
+/// index by job id (or by the Batch id of their render or stitch job).
+enum AWSJobCommands {
+    /// The AWS job `job` names, or nil when it is not an AWS job known here.
+    static func handle(_ job: String) async -> (AWSBatchJobHandle, AWSBatchExecutor)? {
+        guard let record = AWSJobIndex.default.record(job) else { return nil }
+        let client = makeAWSClient()
+        let batch = BatchClient(client: client)
+        let executor = AWSBatchExecutor(batch: batch, settings: AWSBatchSettings(queue: record.queue, jobDefinition: record.jobDefinition),
+                                        openStore: { StoreFactory.open($0, client: client) })
+        do {
+            let store = StoreFactory.open(try StoreLocation(parsing: record.output), client: client)
+            return (try await AWSBatchJobHandle.open(record: record, batch: batch, store: store), executor)
+        } catch {
+            failAWS(error, doing: "reading job \(record.id) from \(record.output)")
+        }
+    }
+
+    /// `render … --backend aws --queue Q [--job-definition D] [--wait]`: submit the planned job to
+    /// AWS Batch (uploading a local .blend, writing the manifest beside the output), print the job id
+    /// and both Batch job ids, and with `wait` follow it. Returns the exit code.
+    static func render(_ manifest: JobManifest, queue: String, jobDefinition: String?, wait: Bool, json: Bool) async throws -> Int32 {
+        let client = makeAWSClient()
+        let executor = AWSBatchExecutor(
+            batch: BatchClient(client: client),
+            settings: AWSBatchSettings(queue: queue, jobDefinition: jobDefinition ?? AWSBatchSettings.defaultJobDefinition),
+            openStore: { StoreFactory.open($0, client: client) })
+        if manifest.chunks.count > AWSBatchExecutor.maxArraySize {
+            let grouped = manifest.groupedForBatch(maxChunks: AWSBatchExecutor.maxArraySize)
+            printError("blendbatch: \(manifest.chunks.count) chunks are more than an AWS Batch array holds (10,000); "
+                + "submitting \(grouped.chunks.count) tasks of up to \((manifest.chunks.count + grouped.chunks.count - 1) / grouped.chunks.count) chunks "
+                + "(pass a larger --chunk-size to choose yourself)")
+        }
+        let handle: AWSBatchJobHandle
+        do { handle = try await executor.submitJob(manifest) } catch { failAWS(error, doing: "submitting job \(manifest.id) to \(queue)") }
+        if !wait || json {
+            if json && !wait { try printJSON(handle.record) } else if !json {
+                print(handle.id)
+                printError(awsLines(handle).joined(separator: "\n"))
+            }
+            if !wait { return 0 }
+        } else {
+            printError("job \(handle.id) submitted\n" + awsLines(handle).joined(separator: "\n"))
+        }
+        let bar = ProgressBar(label: "rendering on AWS", total: manifest.allFrames.count)
+        let progress = AWSProgress()
+        let report = await handle.wait { event in
+            switch event {
+            case .frameDone(_, let done, _): bar.update(done: done, detail: progress.set(done: done))
+            case .message(let line): bar.update(done: progress.done, detail: progress.set(line: line))
+            default: break
+            }
+        }
+        bar.finish()
+        if json { try printJSON(report) } else { print(report.summaryLines.joined(separator: "\n")) }
+        return report.state == .succeeded ? 0 : ExitCode.failure.rawValue
+    }
+
+    /// Print an AWS job's status; false when `job` is not an AWS job.
+    static func status(_ job: String, json: Bool) async throws -> Bool {
+        guard let (handle, _) = await handle(job) else { return false }
+        let status: JobStatus
+        do { status = try await handle.currentStatus() } catch { failAWS(error, doing: "asking Batch about job \(handle.id)") }
+        if json { try printJSON(status) } else { print((status.summaryLines + awsLines(handle)).joined(separator: "\n")) }
+        return true
+    }
+
+    static func cancel(_ job: String, json: Bool) async throws -> Bool {
+        guard let (handle, _) = await handle(job) else { return false }
+        await handle.cancel()
+        let status = await handle.status()
+        if json { try printJSON(status) } else { print((status.summaryLines + awsLines(handle)).joined(separator: "\n")) }
+        return true
+    }
+
+    static func resume(_ job: String, json: Bool) async throws -> Bool {
+        guard let (handle, executor) = await handle(job) else { return false }
+        let resumed: AWSBatchJobHandle?
+        do { resumed = try await executor.resume(handle) } catch { failAWS(error, doing: "resuming job \(handle.id)") }
+        guard let resumed else {
+            print("job \(handle.id): every frame is in the store and the stitch succeeded; nothing to resume")
+            return true
+        }
+        let submission = resumed.record.latest
+        if json { try printJSON(submission) } else {
+            print("job \(handle.id): resubmitted \(submission.chunks) chunk(s) with missing frames")
+            print(awsLines(resumed).joined(separator: "\n"))
+        }
+        return true
+    }
+
+    static func awsLines(_ handle: AWSBatchJobHandle) -> [String] {
+        let latest = handle.record.latest
+        return ["batch: render \(latest.renderJobId ?? "-") (\(latest.chunks == 1 ? "plain job" : "array of \(latest.chunks)")), "
+                + "stitch \(latest.stitchJobId ?? "-"), queue \(handle.record.queue)",
+                "output: \(handle.record.output)"]
+    }
+}
+
+/// Frames done and the latest Batch summary line, for the progress bar (events come from one task).
+final class AWSProgress: @unchecked Sendable {
+    // Sendable: fields are only touched under `lock`.
+    private let lock = NSLock()
+    private var frames = 0
+    private var line = ""
+    var done: Int { lock.withLock { frames } }
+    func set(done: Int) -> String { lock.withLock { frames = done; return line } }
+    func set(line: String) -> String { lock.withLock { self.line = line; return line } }
+}

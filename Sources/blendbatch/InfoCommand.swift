@@ -1,0 +1,150 @@
+import ArgumentParser
+import BlendFile
+import Foundation
+import ObjectStore
+import RenderPlan
+
+/// `blendbatch info`: what a .blend renders, read natively (no Blender needed).
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Show scenes, frame range, fps, resolution, engine, output and dependencies of .blend files.",
+        discussion: """
+        Reads the files natively (no Blender needed): every Blender version's header, gzip and \
+        zstd compression. Several files are read in one process; with --json they print as a \
+        JSON array, and a file that cannot be read becomes {"file": …, "error": …, "exit_code": …}.
+
+        Exit codes: 0 all read, 65 a file is not a valid .blend (or has no such --scene), \
+        66 a file does not exist.
+
+        Examples:
+          blendbatch info shot.blend
+          blendbatch info shot.blend --scene Preview --json
+          blendbatch info shots/*.blend --json > scan.json
+        """)
+
+    @Argument(help: ArgumentHelp("The .blend files (paths or file:// URLs).", valueName: "file"))
+    var files: [String]
+
+    @Option(help: ArgumentHelp("Show only the scene with this name (without the SC prefix).", valueName: "name"))
+    var scene: String?
+
+    @Flag(help: "Print JSON (snake_case keys) for scripts instead of the readable summary.")
+    var json = false
+
+    func run() throws {
+        var results: [Result<BlendInfo, InfoFailure>] = []
+        for file in files {
+            do { results.append(.success(try Self.read(file, scene: scene))) } catch { results.append(.failure(error)) }
+        }
+
+        if json {
+            let entries = results.map { r -> InfoEntry in
+                switch r {
+                case .success(let info): return .info(info)
+                case .failure(let f): return .failure(f)
+                }
+            }
+            if files.count == 1 {
+                if case .success(let info) = results[0] { try printJSON(info) }
+            } else {
+                try printJSON(entries)
+            }
+        } else {
+            var first = true
+            for case .success(let info) in results {
+                if !first { print("") }
+                first = false
+                print(Self.summary(info), terminator: "")
+            }
+        }
+        let failures = results.compactMap { r -> InfoFailure? in if case .failure(let f) = r { return f }; return nil }
+        for f in failures { printError("blendbatch: \(f.message)") }
+        if let worst = failures.first { throw ArgumentParser.ExitCode(worst.code.rawValue) }
+    }
+
+    /// Read one file (path or file:// URL), narrowed to `scene` when given.
+    static func read(_ file: String, scene: String?) throws(InfoFailure) -> BlendInfo {
+        let path: String
+        do {
+            switch try StoreLocation(parsing: file) {
+            case .local(let p): path = file.hasPrefix("file://") ? p : file
+            case .s3:
+                throw InfoFailure(file: file, message: "\(file): s3:// locations are not supported by info yet; download the file first",
+                                  code: .usage)
+            }
+        } catch let f as InfoFailure {
+            throw f
+        } catch {
+            throw InfoFailure(file: file, message: "\(file): \(error)", code: .usage)
+        }
+        var info: BlendInfo
+        do {
+            info = try BlendFileReader.read(path: path, name: file)
+        } catch {
+            throw InfoFailure(file: file, message: error.description, code: error.isMissingFile ? .noInput : .dataError)
+        }
+        if let scene {
+            guard let chosen = info.scene(named: scene) else {
+                let names = info.scenes.map { "'\($0.name)'" }.joined(separator: ", ")
+                throw InfoFailure(file: file, message: "\(file): no scene named '\(scene)' (scenes: \(names))", code: .dataError)
+            }
+            info.scenes = [chosen]
+        }
+        return info
+    }
+
+    /// The readable summary of one file.
+    static func summary(_ info: BlendInfo) -> String {
+        var s = "\(info.file)\n"
+        s += "  Blender \(info.blenderVersion), \(info.compression == .none ? "uncompressed" : info.compression.rawValue), "
+        s += "\(info.pointerSize * 8)-bit \(info.endianness.rawValue)-endian\n"
+        for sc in info.scenes {
+            let active = sc.name == info.activeScene ? " (active)" : ""
+            s += "  Scene '\(sc.name)'\(active)\n"
+            let count = sc.frameEnd >= sc.frameStart ? (sc.frameEnd - sc.frameStart) / sc.frameStep + 1 : 0
+            let step = sc.frameStep == 1 ? "" : ":\(sc.frameStep)"
+            s += "    frames      \(sc.frameStart)-\(sc.frameEnd)\(step) (\(count) frame\(count == 1 ? "" : "s"))\n"
+            let rate = sc.fpsBase == 1 ? "\(sc.fps) fps" : String(format: "%.2f fps (%d/%g)", sc.frameRate, sc.fps, sc.fpsBase)
+            s += "    frame rate  \(rate)\n"
+            let px = "\(sc.resolutionX * sc.resolutionPercentage / 100)x\(sc.resolutionY * sc.resolutionPercentage / 100)"
+            s += "    resolution  \(sc.resolutionX)x\(sc.resolutionY) at \(sc.resolutionPercentage)% = \(px)\n"
+            s += "    engine      \(sc.engine ?? "unknown")\n"
+            s += "    output      \(sc.outputPath ?? "unknown") (\(sc.fileFormat ?? "unknown format"))\n"
+            s += "    camera      \(sc.camera ?? "none")\n"
+        }
+        if info.scenes.isEmpty { s += "  no scenes\n" }
+        s += "  Dependencies (\(info.dependencies.count))\n"
+        for d in info.dependencies {
+            let nature = d.nature == .file ? "" : " (\(d.nature.rawValue))"
+            s += "    \(d.kind.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)) \(d.path)\(nature)\n"
+        }
+        return s
+    }
+}
+
+/// Why one file of `info` failed: the one-line message and the exit code it maps to.
+struct InfoFailure: Error {
+    let file: String
+    let message: String
+    let code: RenderPlan.ExitCode
+}
+
+/// One element of the `--json` array: the file's info or its error.
+enum InfoEntry: Encodable {
+    case info(BlendInfo)
+    case failure(InfoFailure)
+
+    private enum Keys: String, CodingKey { case file, error, exitCode = "exit_code" }
+
+    func encode(to encoder: Encoder) throws {
+        switch self {
+        case .info(let info): try info.encode(to: encoder)
+        case .failure(let f):
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(f.file, forKey: .file)
+            try c.encode(f.message, forKey: .error)
+            try c.encode(f.code.rawValue, forKey: .exitCode)
+        }
+    }
+}

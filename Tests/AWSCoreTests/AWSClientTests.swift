@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+@testable import AWSCore
+
+/// The client against a loopback server that answers with canned statuses (the failure modes
+/// an AWS endpoint shows: throttling, 5xx, plain 4xx). moto-backed tests live in ObjectStoreTests.
+@Suite("AWS client: signing, retries, errors", .serialized)
+struct AWSClientTests {
+    func client(_ url: String, attempts: Int = 4) -> AWSClient {
+        let env = AWSEnvironment(variables: ["AWS_ENDPOINT_URL": url], homeDirectory: "/nonexistent")
+        var configuration = AWSConfiguration(
+            region: "us-east-1",
+            credentials: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDTEST", secretAccessKey: "super-secret-value", sessionToken: "session-secret")),
+            environment: env)
+        configuration.retry = RetryPolicy(maxAttempts: attempts, baseDelay: 0.01, maxDelay: 0.05)
+        return AWSClient(configuration: configuration)
+    }
+
+    @Test("503 SlowDown is retried until it succeeds; requests are signed for the service")
+    func retriesThrottling() async throws {
+        let counter = Counter()
+        let server = try LoopbackServer { _ in
+            counter.next() <= 2
+                ? .init(status: 503, body: "<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>")
+                : .init(status: 200, headers: ["x-amz-request-id": "ok"], body: "done")
+        }
+        defer { server.stop() }
+        let response = try await client(server.url).send(service: .s3, method: "PUT", path: "/bkt/key", body: Data("hi".utf8))
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self) == "done")
+        #expect(server.requests.count == 3)
+        let auth = try #require(server.requests.last?.headers["authorization"])
+        #expect(auth.hasPrefix("AWS4-HMAC-SHA256 Credential=AKIDTEST/"))
+        #expect(auth.contains("/us-east-1/s3/aws4_request"))
+        #expect(server.requests.last?.headers["x-amz-security-token"] == "session-secret")
+        #expect(server.requests.last?.headers["x-amz-content-sha256"] == SigV4Signer.payloadHash(Data("hi".utf8)))
+    }
+
+    @Test("a plain 4xx is not retried and is reported with service, code, message and request id")
+    func noRetryOn4xx() async throws {
+        let server = try LoopbackServer { _ in
+            .init(status: 400, headers: ["x-amzn-RequestId": "req-9", "Content-Type": "application/x-amz-json-1.0"],
+                  body: #"{"__type":"InvalidArn","message":"bad arn"}"#)
+        }
+        defer { server.stop() }
+        do {
+            let _: AWSEmpty = try await client(server.url).jsonTarget(.stepFunctions, target: "AWSStepFunctions.DescribeExecution",
+                                                                      body: ["executionArn": "x"])
+            Issue.record("expected an error")
+        } catch let error as AWSError {
+            #expect(error == AWSError(service: "states", code: "InvalidArn", message: "bad arn", requestId: "req-9", statusCode: 400))
+            #expect(!"\(error)".contains("super-secret"))
+        }
+        #expect(server.requests.count == 1)
+        #expect(server.requests[0].headers["x-amz-target"] == "AWSStepFunctions.DescribeExecution")
+        #expect(server.requests[0].headers["content-type"] == "application/x-amz-json-1.0")
+    }
+
+    @Test("500s until attempts run out: the last error is thrown")
+    func givesUp() async throws {
+        let server = try LoopbackServer { _ in .init(status: 500, body: "") }
+        defer { server.stop() }
+        do {
+            _ = try await client(server.url, attempts: 3).send(service: .batch, method: "POST", path: "/v1/describejobs")
+            Issue.record("expected an error")
+        } catch let error as AWSError {
+            #expect(error.code == "InternalError")
+            #expect(error.statusCode == 500)
+        }
+        #expect(server.requests.count == 3)
+    }
+
+    @Test("REST-JSON call decodes the answer")
+    func restJSON() async throws {
+        struct Out: Decodable { var jobId: String }
+        let server = try LoopbackServer { request in
+            request.path == "/v1/submitjob" && request.headers["content-type"] == "application/json"
+                ? .init(status: 200, headers: ["Content-Type": "text/html; charset=utf-8"], body: #"{"jobId":"j-1","jobName":"x"}"#)
+                : .init(status: 404)
+        }
+        defer { server.stop() }
+        let out = try await client(server.url).restJSON(.batch, path: "/v1/submitjob", body: ["jobName": "x"], as: Out.self)
+        #expect(out.jobId == "j-1")
+        #expect(server.requests[0].headers["authorization"]?.contains("/batch/aws4_request") == true)
+    }
+
+    @Test("an unreachable endpoint is one clear error, without secrets")
+    func unreachable() async throws {
+        // Bind and close a port so nothing listens on it.
+        let server = try LoopbackServer { _ in .init(status: 200) }
+        let url = server.url
+        server.stop()
+        do {
+            _ = try await client(url, attempts: 2).send(service: .s3, path: "/bkt")
+            Issue.record("expected an error")
+        } catch let error as AWSClientError {
+            #expect(error.isEndpointUnreachable)
+            #expect(error.message.contains(url))
+            #expect(!error.message.contains("super-secret"))
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+
+/// Drives the built `blendbatch info` binary.
+@Suite("blendbatch info")
+struct InfoCommandTests {
+    static let repoRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let binary = ProcessInfo.processInfo.environment["BLENDBATCH_BIN"]
+        ?? repoRoot.appendingPathComponent(".build/debug/blendbatch").path
+    static let data: String = {
+        let beside = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata/blend-bat")
+        return FileManager.default.fileExists(atPath: beside.path) ? beside.path : "/work/shared/testdata/blend-bat"
+    }()
+
+    struct Output { let status: Int32; let stdout: String; let stderr: String }
+
+    func info(_ args: [String]) throws -> Output {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = ["info"] + args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                      stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func file(_ name: String) -> String { "\(Self.data)/\(name)" }
+
+    @Test("readable summary by default")
+    func summary() throws {
+        let r = try info([file("udim_v01_UDIM_BAT_debugging.blend")])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("Blender 3.2, zstd, 64-bit little-endian"))
+        #expect(r.stdout.contains("Scene 'Scene' (active)"))
+        #expect(r.stdout.contains("frames      1-250 (250 frames)"))
+        #expect(r.stdout.contains("resolution  1920x1080 at 100% = 1920x1080"))
+        #expect(r.stdout.contains("engine      BLENDER_EEVEE"))
+        #expect(r.stdout.contains("camera      Camera"))
+        #expect(r.stdout.contains("//cube_UDIM.color.<UDIM>.png (udim)"))
+        #expect(r.stderr.isEmpty)
+    }
+
+    @Test("--json prints the issue's shape for one file")
+    func json() throws {
+        let r = try info([file("basic_file.blend"), "--json"])
+        #expect(r.status == 0)
+        let obj = try #require(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(obj["blender_version"] as? String == "2.79")
+        #expect(obj["compression"] as? String == "none")
+        #expect(obj["pointer_size"] as? Int == 8)
+        #expect(obj["endianness"] as? String == "little")
+        #expect(obj["active_scene"] as? String == "Scene")
+        let scene = try #require((obj["scenes"] as? [[String: Any]])?.first)
+        #expect(scene["frame_end"] as? Int == 250)
+        #expect(scene["resolution_percentage"] as? Int == 50)
+        #expect(scene["file_format"] as? String == "FFMPEG")
+        #expect(scene["frame_rate"] as? Double == 24)
+    }
+
+    @Test("several files print a JSON array; a bad one becomes an error entry and exit 65")
+    func several() throws {
+        let r = try info([file("basic_file.blend"), file("basic_file_zstandard.blend"), file("corrupt_only_magic.blend"), "--json"])
+        #expect(r.status == 65)
+        let arr = try #require(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        #expect(arr.count == 3)
+        #expect(arr[1]["compression"] as? String == "zstd")
+        #expect(arr[2]["exit_code"] as? Int == 65)
+        #expect((arr[2]["error"] as? String)?.contains("no DNA1 block") == true)
+        #expect(r.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test("--scene picks one scene; an unknown scene is exit 65 naming the scenes")
+    func scene() throws {
+        let ok = try info([file("basic_file.blend"), "--scene", "Scene", "--json"])
+        #expect(ok.status == 0)
+        let bad = try info([file("basic_file.blend"), "--scene", "Nope"])
+        #expect(bad.status == 65)
+        #expect(bad.stderr == "blendbatch: \(file("basic_file.blend")): no scene named 'Nope' (scenes: 'Scene')\n")
+        #expect(bad.stdout.isEmpty)
+    }
+
+    @Test("corrupt file: one line on stderr, exit 65, nothing on stdout")
+    func corrupt() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("info-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: file("basic_file.blend")))
+        let cut = dir.appendingPathComponent("shot.blend")
+        try bytes.prefix(80).write(to: cut)
+        let r = try info([cut.path, "--json"])
+        #expect(r.status == 65)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr == "blendbatch: \(cut.path): truncated inside block REND at offset 12\n")
+        let text = dir.appendingPathComponent("notes.txt")
+        try Data("hello".utf8).write(to: text)
+        let t = try info([text.path])
+        #expect(t.status == 65)
+        #expect(t.stderr.contains("not a .blend file"))
+    }
+
+    @Test("missing file: exit 66")
+    func missing() throws {
+        let r = try info(["/nonexistent/shot.blend"])
+        #expect(r.status == 66)
+        #expect(r.stderr == "blendbatch: /nonexistent/shot.blend: cannot open: No such file or directory\n")
+    }
+
+    @Test("file:// URLs are accepted")
+    func fileURL() throws {
+        let r = try info(["file://" + file("basic_file.blend"), "--json"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("\"active_scene\" : \"Scene\""))
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// `status`, `resume` and `cancel` through the built binary, on a job folder made here, with
+/// `Tests/Fixtures/standin-worker.py` as the task command (BLENDBATCH_WORKER): these tests are
+/// about the commands' wiring; real renders are in Binary.
+@Suite("blendbatch status/resume/cancel (binary) WithStandInWorker", .serialized)
+struct StatusCommandTests {
+    static let standIn = Binary.repo + "/Tests/Fixtures/standin-worker.py"
+
+    /// A job folder with a manifest and no journal (as if its controller died before starting a task).
+    static func job(frames: [Int]) throws -> (out: String, id: String, folder: String) {
+        let out = Binary.folder("status")
+        let id = "cli-\(UUID().uuidString.prefix(8).lowercased())"
+        let folder = "\(out)/.blendbatch/jobs/\(id)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let manifest: [String: Any] = [
+            "version": 1, "id": id, "createdAt": "2026-11-25T18:00:00Z", "input": "demo.blend",
+            "overrides": ["disableDenoising": true],
+            "chunks": frames.enumerated().map { ["index": $0.offset, "frames": [$0.element]] },
+            "output": ["location": out, "name": "demo", "format": "PNG", "padding": 4],
+        ]
+        try JSONSerialization.data(withJSONObject: manifest).write(to: URL(fileURLWithPath: folder + "/manifest.json"))
+        return (out, id, folder)
+    }
+
+    @Test("status reads a job folder; resume finishes it; status by id under --out says succeeded")
+    func statusResume() throws {
+        let (out, id, folder) = try Self.job(frames: [1, 2, 3])
+        let env = ["BLENDBATCH_WORKER": Self.standIn, "STANDIN_FRAME_SECONDS": "0.05"]
+        let (code0, before) = try Binary.run(["status", folder, "--json"])
+        #expect(code0 == 0)
+        #expect(try Binary.json(before)["state"] as? String == "queued")
+        let (code1, resumed) = try Binary.run(["resume", folder, "--json", "--workers", "2"], environment: env)
+        #expect(code1 == 0)
+        let report = try Binary.json(resumed)
+        #expect(report["state"] as? String == "succeeded" && report["framesDone"] as? Int == 3)
+        let (code2, after) = try Binary.run(["status", id, "--out", out])
+        #expect(code2 == 0)
+        #expect(after.contains("job \(id): succeeded") && after.contains("frames: 3/3"))
+        let (code3, _) = try Binary.run(["resume", folder], environment: env)
+        #expect(code3 == 0)   // nothing left to do is not an error
+    }
+
+    @Test("a task that fails with bad input makes resume exit 65 with the reason")
+    func badInput() throws {
+        let (_, _, folder) = try Self.job(frames: [1, 2])
+        let (code, stdout) = try Binary.run(["resume", folder],
+                                                        environment: ["BLENDBATCH_WORKER": Self.standIn, "STANDIN_BAD_INPUT": "1"])
+        #expect(code == 65)
+        #expect(stdout.contains("bad input"))
+    }
+
+    @Test("an unknown job is one clear line and exit 66")
+    func unknownJob() throws {
+        let (code, stdout) = try Binary.run(["cancel", "no-such-job-\(UUID().uuidString)"])
+        #expect(code == 66 && stdout.isEmpty)
+    }
+}

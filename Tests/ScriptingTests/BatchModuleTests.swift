@@ -1,0 +1,54 @@
+import Foundation
+import LuaKit
+import RenderPlan
+import Testing
+@testable import Scripting
+
+/// Drives `batch` and `fis` from Lua with `Tests/Fixtures/standin-worker.py` as the task command:
+/// these tests are about the Lua face of the executor; real renders are covered in CLITests.
+@Suite("batch and fis modules", .serialized)
+struct BatchModuleTests {
+    static let standIn: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path + "/Tests/Fixtures/standin-worker.py"
+    }()
+
+    @Test("batch.submit returns a job; wait, status, frames and Spot interruptions work from Lua WithStandInWorker")
+    func submitAndWait() throws {
+        let out = NSTemporaryDirectory() + "bb-lua-batch-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let manifest = JobManifest(id: "lua-\(UUID().uuidString.prefix(8).lowercased())", input: "demo.blend", scene: nil,
+                                   overrides: RenderOverrides(),
+                                   chunks: [FrameChunk(index: 0, frames: [1, 2]), FrameChunk(index: 1, frames: [3, 4])],
+                                   output: OutputSpec(location: out, name: "demo"), stitch: nil)
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        try encoder.encode(manifest).write(to: URL(fileURLWithPath: out + "/manifest.json"))
+        let lua = try ScriptEngine.makeState(trusted: false)
+        let results = try lua.run("""
+            local batch, fis = require "batch", require "fis"
+            local chaos = fis.spot_interruption{share = '100%', notice = '1s', seed = 3, max = 1}
+            local job = assert(batch.submit(..., {worker = '\(Self.standIn)', workers = 2, chaos = chaos}))
+            local report = job:wait{progress = true}
+            local frames = job:frames()
+            return report.state, report.framesDone, #frames, frames[4], job:status().state, report.noticesSent, chaos.spec
+            """, arguments: [.string(out + "/manifest.json")])
+        #expect(results.prefix(6) == [.string("succeeded"), .integer(4), .integer(4), .integer(4), .string("succeeded"), .integer(2)])
+        #expect(results.last == .string("interrupt=100%,notice=1.0s,seed=3,max=1"))
+    }
+
+    @Test("bad experiment settings raise a clear error; a missing manifest too")
+    func misuse() throws {
+        let lua = try ScriptEngine.makeState(trusted: false)
+        let results = try lua.run("""
+            local ok1, e1 = pcall(fis.spot_interruption, {share = '130%'})
+            local ok2, e2 = pcall(batch.submit, '/nonexistent/manifest.json')
+            return ok1, e1, ok2, e2
+            """.replacingOccurrences(of: "fis.", with: "(require 'fis').").replacingOccurrences(of: "batch.", with: "(require 'batch')."))
+        #expect(results[0] == .boolean(false) && results[2] == .boolean(false))
+        #expect(results[1].stringValue?.contains("interrupt must be a share") == true)
+        #expect(results[3].stringValue?.contains("cannot read manifest '/nonexistent/manifest.json'") == true)
+    }
+}
