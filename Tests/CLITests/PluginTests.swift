@@ -40,4 +40,14 @@ struct PluginTests {
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out == "Lua 5.4\ttrue\tfunction\tfunction\nfalse\tbad argument #1 to 'recipes.run' (string expected, got no value)\ntrue\ttrue\n")
     }
+
+    @Test("the acceptance line: bb.blend.info(x).scene.frame_end from Debian's lua5.4")
+    func blendInfo() throws {
+        let shared = CLIRunner.repoRoot.deletingLastPathComponent().appendingPathComponent("shared")
+        let base = FileManager.default.fileExists(atPath: shared.path) ? shared.path : "/work/shared"
+        let file = base + "/testdata/blend-bat/basic_file.blend"
+        let r = try lua("local bb = require 'blendbatch'; print(bb.blend.info('\(file)').scene.frame_end)")
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out == "250\n")
+    }
 }

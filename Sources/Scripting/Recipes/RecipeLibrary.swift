@@ -45,12 +45,9 @@ public struct RecipeLibrary: Sendable {
         self.openStore = openStore
     }
 
-    /// Folders through `LocalStore`; store URLs need a store opener from the caller.
+    /// Folders through `LocalStore`, `s3://` through `S3Store` (AWS credentials from the environment).
     public static let defaultOpenStore: @Sendable (StoreLocation) throws -> any ObjectStore = { location in
-        switch location {
-        case .local(let path): return LocalStore(root: path)
-        default: throw RecipeError.unavailable("cannot open \(location): no store support for this location")
-        }
+        StoreFactory.open(location)
     }
 
     /// Find a recipe by name (searching the path), or by location (`./x.lua`, `/abs/x.lua`,
