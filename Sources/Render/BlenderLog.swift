@@ -1,0 +1,108 @@
+import Foundation
+
+/// Something Blender reported in its log.
+public enum BlenderEvent: Sendable, Equatable {
+    /// The first log line of a frame (`Fra:N …`).
+    case frameStarted(Int)
+    /// Render progress of a frame: Cycles `Sample i/n`, EEVEE `Rendering i / n samples`.
+    case sample(frame: Int, done: Int, total: Int)
+    /// Blender wrote an image (`Saved: '…'`); `frame` is the frame being rendered, if known.
+    case saved(frame: Int?, path: String)
+    /// A frame finished (` Time: 00:01.25 (Saving: …)`), with Blender's own render time.
+    case frameTime(frame: Int?, seconds: Double)
+    /// An error line (`Error: …`, a Python traceback's last line, our own `blendbatch-error:` marker).
+    case error(String)
+}
+
+/// Turns Blender's log, line by line, into `BlenderEvent`s. Understands Blender 2.8–4.x output and
+/// Blender 5's `<time>  render | ` line prefix.
+public struct BlenderLogParser: Sendable {
+    /// The frame Blender is working on (from the last `Fra:` line).
+    public private(set) var currentFrame: Int?
+    /// The last error line seen, for failure reports.
+    public private(set) var lastError: String?
+
+    public init() {}
+
+    /// Marker our override script prints before exiting with a data error.
+    public static let errorMarker = "blendbatch-error: "
+
+    public mutating func parse(_ rawLine: String) -> [BlenderEvent] {
+        let line = Self.stripPrefix(rawLine)
+        if line.hasPrefix("Fra:") {
+            var events: [BlenderEvent] = []
+            guard let frame = Self.leadingInt(line.dropFirst(4)) else { return [] }
+            if frame != currentFrame {
+                currentFrame = frame
+                events.append(.frameStarted(frame))
+            }
+            if let (done, total) = Self.sampleProgress(line) {
+                events.append(.sample(frame: frame, done: done, total: total))
+            }
+            return events
+        }
+        if line.hasPrefix("Saved: '") {
+            let path = line.dropFirst("Saved: '".count)
+            return [.saved(frame: currentFrame, path: String(path.hasSuffix("'") ? path.dropLast() : path))]
+        }
+        let trimmed = line.drop { $0 == " " }
+        if trimmed.hasPrefix("Time: "), let seconds = Self.duration(trimmed.dropFirst("Time: ".count)) {
+            return [.frameTime(frame: currentFrame, seconds: seconds)]
+        }
+        for prefix in [Self.errorMarker, "Error: ", "ERROR: "] where line.hasPrefix(prefix) {
+            let message = String(line.dropFirst(prefix == Self.errorMarker ? prefix.count : 0))
+            lastError = message
+            return [.error(message)]
+        }
+        // The last line of a Python traceback: `SomethingError: message`.
+        if let colon = line.firstIndex(of: ":"), line[..<colon].hasSuffix("Error") || line[..<colon].hasSuffix("Exception"),
+           !line[..<colon].contains(" ") {
+            lastError = String(line)
+            return [.error(String(line))]
+        }
+        return []
+    }
+
+    /// Remove Blender 5's log prefix (`00:01.234  render           | `) when present.
+    static func stripPrefix(_ line: String) -> Substring {
+        guard !line.hasPrefix("Fra:"), let bar = line.range(of: "| ") else { return Substring(line) }
+        let head = line[..<bar.lowerBound]
+        let words = head.split(separator: " ")
+        guard let last = words.last, last == "render" || last.hasPrefix("render."),
+              words.dropLast().allSatisfy({ $0.allSatisfy { $0.isNumber || $0 == ":" || $0 == "." } }) else { return Substring(line) }
+        return line[bar.upperBound...]
+    }
+
+    /// `Sample 3/16` (Cycles) or `Rendering 3 / 64 samples` (EEVEE), from the last `|` field.
+    static func sampleProgress(_ line: Substring) -> (Int, Int)? {
+        let field = line.split(separator: "|").last?.trimmingCharacters(in: .whitespaces) ?? ""
+        let words = field.split(separator: " ")
+        if let index = words.lastIndex(where: { $0 == "Sample" }), index + 1 < words.count {
+            let parts = words[index + 1].split(separator: "/")
+            if parts.count == 2, let done = Int(parts[0]), let total = Int(parts[1]) { return (done, total) }
+        }
+        if words.count >= 5, words[0] == "Rendering", words[2] == "/", words[4] == "samples",
+           let done = Int(words[1]), let total = Int(words[3]) {
+            return (done, total)
+        }
+        return nil
+    }
+
+    /// `00:01.25`, `01:02:03.50` or `12.5` → seconds (stops at the first space).
+    static func duration(_ text: Substring) -> Double? {
+        let token = text.prefix { $0 != " " }
+        var seconds = 0.0
+        for part in token.split(separator: ":", omittingEmptySubsequences: false) {
+            guard let value = Double(part) else { return nil }
+            seconds = seconds * 60 + value
+        }
+        return token.isEmpty ? nil : seconds
+    }
+
+    static func leadingInt(_ text: Substring) -> Int? {
+        var end = text.startIndex
+        if end < text.endIndex, text[end] == "-" { end = text.index(after: end) }
+        while end < text.endIndex, text[end].isASCII, text[end].isNumber { end = text.index(after: end) }
+        return Int(text[text.startIndex..<end])
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How a child process ended.
+public enum Termination: Sendable, Equatable, CustomStringConvertible {
+    case exited(Int32)
+    case signalled(Int32)
+
+    public var isSuccess: Bool { self == .exited(0) }
+
+    public var description: String {
+        switch self {
+        case .exited(let code): return "exit code \(code)"
+        case .signalled(let signal): return "signal \(signal)\(signal == SIGSEGV ? " (segmentation fault)" : signal == SIGKILL ? " (killed)" : signal == SIGABRT ? " (abort)" : "")"
+        }
+    }
+}
+
+/// A child process started with `posix_spawn` in its own process group (so a signal to the group
+/// reaches it and everything it starts, and a terminal's Ctrl-C does not), with stdout and stderr
+/// merged into one pipe read line by line, stdin from /dev/null, and default signal dispositions.
+///
+/// `@unchecked Sendable`: the stored properties are immutable after `spawn`; the pipe is read by
+/// exactly one caller of `readLines` and `wait` reaps the pid exactly once (guarded by `lock`).
+public final class ChildProcess: @unchecked Sendable {
+    public let pid: pid_t
+    public let executable: String
+    private let outputFD: Int32
+    private let lock = NSLock()
+    private var termination: Termination?
+
+    public enum SpawnError: Error, CustomStringConvertible {
+        case cannotStart(String, reason: String)
+        public var description: String {
+            switch self { case .cannotStart(let path, let reason): return "cannot start \(path): \(reason)" }
+        }
+    }
+
+    private init(pid: pid_t, executable: String, outputFD: Int32) {
+        self.pid = pid
+        self.executable = executable
+        self.outputFD = outputFD
+    }
+
+    deinit { close(outputFD) }
+
+    /// Start `executable` (a path, or a name looked up on PATH) with `arguments`.
+    /// `environment` nil inherits ours.
+    public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ChildProcess {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw SpawnError.cannotStart(executable, reason: String(cString: strerror(errno))) }
+        let (readFD, writeFD) = (fds[0], fds[1])
+        // Close-on-exec, so other children started concurrently do not inherit (and hold open) our pipe.
+        _ = fcntl(readFD, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(writeFD, F_SETFD, FD_CLOEXEC)
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, writeFD, 1)
+        posix_spawn_file_actions_adddup2(&actions, writeFD, 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t(), allSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            env.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let status = executable.contains("/")
+            ? posix_spawn(&pid, executable, &actions, &attributes, argv, env)
+            : posix_spawnp(&pid, executable, &actions, &attributes, argv, env)
+        close(writeFD)
+        guard status == 0 else {
+            close(readFD)
+            throw SpawnError.cannotStart(executable, reason: String(cString: strerror(status)))
+        }
+        return ChildProcess(pid: pid, executable: executable, outputFD: readFD)
+    }
+
+    /// Call `body` with each line of output (without the newline) until the child closes its output.
+    /// Blocks; run it on its own thread or task.
+    public func readLines(_ body: (String) -> Void) {
+        var pending = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(outputFD, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            pending.append(contentsOf: buffer[0..<count])
+            while let newline = pending.firstIndex(of: 0x0A) {
+                body(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
+                pending.removeSubrange(pending.startIndex...newline)
+            }
+        }
+        if !pending.isEmpty { body(String(decoding: pending, as: UTF8.self)) }
+    }
+
+    /// Wait for the child to end (blocking) and return how it ended. Safe to call more than once.
+    @discardableResult
+    public func wait() -> Termination {
+        lock.lock(); defer { lock.unlock() }
+        if let termination { return termination }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let result: Termination = (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
+        termination = result
+        return result
+    }
+
+    /// Send `signal` to the child's whole process group.
+    public func signalGroup(_ signal: Int32) {
+        kill(-pid, signal)
+    }
+
+    /// Blocking wait on a background thread, as async.
+    public func terminated() async -> Termination {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: self.wait()) }
+        }
+    }
+}

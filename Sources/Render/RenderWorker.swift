@@ -1,0 +1,218 @@
+import Foundation
+import ObjectStore
+import RenderPlan
+
+/// One array task's render stage: renders the frames of its chunk that the store does not have yet,
+/// moving each into the store the moment Blender saves it (so an interruption loses at most the
+/// frame in progress).
+public struct RenderWorker: Sendable {
+    public var manifest: JobManifest
+    public var index: Int
+    /// The Blender executable (see `ToolLocator`).
+    public var blender: String
+    public var control: WorkerControl
+    /// Progress events (the CLI prints them as JSON lines on stdout).
+    public var emit: @Sendable (WorkerEvent) -> Void
+    /// Blender's raw log lines (the CLI copies them to stderr).
+    public var log: @Sendable (String) -> Void
+
+    public init(manifest: JobManifest, index: Int, blender: String, control: WorkerControl = WorkerControl(),
+                emit: @escaping @Sendable (WorkerEvent) -> Void = { _ in },
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.manifest = manifest
+        self.index = index
+        self.blender = blender
+        self.control = control
+        self.emit = emit
+        self.log = log
+    }
+
+    /// What a finished task did.
+    public struct Summary: Sendable, Equatable {
+        public var rendered: [Int]
+        public var skipped: [Int]
+    }
+
+    /// Render the chunk. Throws `WorkerError` with the exit code to end with.
+    public func run() async throws(WorkerError) -> Summary {
+        let chunk: FrameChunk
+        do { chunk = try manifest.chunk(at: index) } catch { throw WorkerError(.usage, error.description) }
+        let output = manifest.output
+        let store = try openStore(output.location)
+
+        let done = try await framesInStore(store, output: output)
+        let skipped = chunk.frames.filter { done.contains(output.frameKey($0)) }
+        let missing = FrameSet(chunk.frames.filter { !done.contains(output.frameKey($0)) })
+        emit(WorkerEvent(.chunkStarted, frames: chunk.frameSet.description, missing: missing.description))
+        for frame in skipped { emit(WorkerEvent(.frameSkipped, frame: frame, key: output.frameKey(frame))) }
+        guard !missing.isEmpty else {
+            emit(WorkerEvent(.chunkDone, frames: chunk.frameSet.description))
+            return Summary(rendered: [], skipped: skipped)
+        }
+        if control.isInterrupted { throw WorkerError(.interrupted, "interrupted before rendering; nothing lost") }
+
+        let work = FileManager.default.temporaryDirectory.path + "/blendbatch-\(manifest.id)-\(index)-\(UUID().uuidString.prefix(8))"
+        do { try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true) } catch {
+            throw WorkerError(.ioError, "cannot create work folder \(work): \(error.localizedDescription)")
+        }
+        defer { try? FileManager.default.removeItem(atPath: work) }
+
+        let blendFile = try await fetchInput(into: work)
+        let command = BlenderCommand(blendFile: blendFile, scene: manifest.scene, overrides: manifest.overrides,
+                                     outputPattern: work + "/f_######", format: output.format, frames: missing)
+        let arguments: [String]
+        do { arguments = try command.arguments() } catch { throw WorkerError(.usage, error.description) }
+
+        let rendered = try await render(arguments: arguments, missing: missing, store: store, output: output)
+        emit(WorkerEvent(.chunkDone, frames: chunk.frameSet.description))
+        return Summary(rendered: rendered, skipped: skipped)
+    }
+
+    /// Run Blender, uploading frames as they are saved; classify how it ended.
+    private func render(arguments: [String], missing: FrameSet, store: any ObjectStore,
+                        output: OutputSpec) async throws(WorkerError) -> [Int] {
+        let child: ChildProcess
+        do { child = try ChildProcess.spawn(blender, arguments) } catch {
+            throw WorkerError(.unavailable, "\(error) (point --blender or BLENDBATCH_BLENDER at Blender)")
+        }
+        control.attach(child)
+        defer { control.detach() }
+
+        let log = self.log, emit = self.emit, control = self.control
+        let (saves, saveSink) = AsyncStream<SavedFrame>.makeStream()
+        let uploader = Task { () -> Result<[Int], WorkerError> in
+            var uploaded: [Int] = []
+            for await saved in saves {
+                guard missing.contains(saved.frame) else { try? FileManager.default.removeItem(atPath: saved.path); continue }
+                let key = output.frameKey(saved.frame)
+                do {
+                    try await store.put(file: URL(fileURLWithPath: saved.path), key: key)
+                } catch {
+                    control.interrupt()  // no point rendering more frames we cannot keep
+                    return .failure(Self.storeFailure(error, doing: "storing frame \(saved.frame) as \(key)"))
+                }
+                try? FileManager.default.removeItem(atPath: saved.path)
+                uploaded.append(saved.frame)
+                emit(WorkerEvent(.frameSaved, frame: saved.frame, seconds: saved.seconds, key: key))
+            }
+            return .success(uploaded)
+        }
+
+        let parser = await withCheckedContinuation { (continuation: CheckedContinuation<BlenderLogParser, Never>) in
+            Thread.detachNewThread {
+                var parser = BlenderLogParser()
+                var started: [Int: Date] = [:]
+                child.readLines { line in
+                    log(line)
+                    for event in parser.parse(line) {
+                        switch event {
+                        case .frameStarted(let frame):
+                            started[frame] = Date()
+                            emit(WorkerEvent(.frameStarted, frame: frame))
+                        case .sample(let frame, let done, let total):
+                            emit(WorkerEvent(.sample, frame: frame, sample: done, samples: total))
+                        case .saved(let current, let path):
+                            guard let frame = Self.frameNumber(inOutput: path) ?? current else { continue }
+                            let seconds = started[frame].map { (Date().timeIntervalSince($0) * 1000).rounded() / 1000 }
+                            saveSink.yield(SavedFrame(frame: frame, path: path, seconds: seconds))
+                        case .frameTime, .error:
+                            break
+                        }
+                    }
+                }
+                saveSink.finish()
+                continuation.resume(returning: parser)
+            }
+        }
+        let termination = await child.terminated()
+        let uploaded: [Int]
+        switch await uploader.value {
+        case .success(let frames): uploaded = frames
+        case .failure(let error): throw error
+        }
+
+        let notSaved = missing.subtracting(FrameSet(uploaded))
+        if control.isInterrupted {
+            throw WorkerError(.interrupted, "interrupted: kept \(uploaded.count) finished frame\(uploaded.count == 1 ? "" : "s")"
+                              + (notSaved.isEmpty ? "" : "; frames \(notSaved) still to render"))
+        }
+        let lastError = parser.lastError.map { ": \($0)" } ?? ""
+        if termination == .exited(BlenderCommand.dataErrorExit), let message = parser.lastError {
+            throw WorkerError(.dataError, message)
+        }
+        if let message = parser.lastError, message.contains("Failed to read blend file") || message.contains("Cannot read file") {
+            throw WorkerError(.dataError, message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)
+        }
+        if !termination.isSuccess {
+            let frame = parser.currentFrame.map { " while rendering frame \($0)" } ?? ""
+            throw WorkerError(.renderFailure, "Blender failed (\(termination))\(frame)\(lastError); frames \(notSaved) not rendered")
+        }
+        if !notSaved.isEmpty {
+            throw WorkerError(.renderFailure, "Blender exited without saving frames \(notSaved)\(lastError)")
+        }
+        return uploaded
+    }
+
+    /// The keys of complete frames already in the store (empty files are placeholders, not frames).
+    private func framesInStore(_ store: any ObjectStore, output: OutputSpec) async throws(WorkerError) -> Set<String> {
+        do {
+            return Set(try await store.listAll(prefix: "frames/").filter { $0.size > 0 }.map(\.key))
+        } catch {
+            throw Self.storeFailure(error, doing: "listing frames in \(output.location)")
+        }
+    }
+
+    /// The .blend as a local path: used in place when local, downloaded into `work` otherwise.
+    private func fetchInput(into work: String) async throws(WorkerError) -> String {
+        let location: StoreLocation
+        do { location = try StoreLocation(parsing: manifest.input) } catch { throw WorkerError(.usage, "\(error)") }
+        switch location {
+        case .local(let path):
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                throw WorkerError(.noInput, "\(path): no such .blend file")
+            }
+            guard FileManager.default.isReadableFile(atPath: path) else { throw WorkerError(.noInput, "\(path): not readable") }
+            return path
+        case .s3(let bucket, let key):
+            let target = work + "/" + location.lastComponent
+            do {
+                let store = try StoreOpener.open(.s3(bucket: bucket, key: (key as NSString).deletingLastPathComponent))
+                try await store.get(key: location.lastComponent, to: URL(fileURLWithPath: target))
+            } catch let error as StoreError {
+                if case .notFound = error { throw WorkerError(.noInput, "\(manifest.input): no such object") }
+                throw Self.storeFailure(error, doing: "downloading \(manifest.input)")
+            } catch {
+                throw Self.storeFailure(error, doing: "downloading \(manifest.input)")
+            }
+            return target
+        }
+    }
+
+    private func openStore(_ text: String) throws(WorkerError) -> any ObjectStore {
+        do { return try StoreOpener.open(StoreLocation(parsing: text)) } catch {
+            throw WorkerError(.storeError, "output \(text): \(error)")
+        }
+    }
+
+    /// A store failure as a worker error: local disk problems are I/O errors, the rest store errors.
+    static func storeFailure(_ error: Error, doing what: String) -> WorkerError {
+        if let error = error as? StoreError, case .io = error { return WorkerError(.ioError, "\(what): \(error)") }
+        if error is CocoaError || error is POSIXError { return WorkerError(.ioError, "\(what): \(error.localizedDescription)") }
+        return WorkerError(.storeError, "\(what): \(error)")
+    }
+
+    /// The frame number in an output file we named `f_######.ext` (negative frames keep their sign).
+    static func frameNumber(inOutput path: String) -> Int? {
+        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        guard name.hasPrefix("f_") else { return nil }
+        return Int(name.dropFirst(2))
+    }
+}
+
+/// A frame Blender has written to the work folder.
+struct SavedFrame: Sendable {
+    var frame: Int
+    var path: String
+    var seconds: Double?
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Render
+import RenderPlan
+
+/// `blendbatch worker`: the entry point of every array task, locally and on AWS Batch.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run one array task of a render job (what each local or AWS Batch task runs).",
+        discussion: """
+        Reads the job manifest from BLENDBATCH_MANIFEST (a path or s3:// URL) and its chunk from
+        AWS_BATCH_JOB_ARRAY_INDEX (absent = 0). The render stage renders only the chunk's frames the
+        output store does not have yet and stores each frame the moment Blender saves it; the stitch
+        stage makes the video, GIF and contact sheet from all frames.
+
+        stdout carries one JSON event per line (chunk_started, frame_skipped, frame_started, sample,
+        frame_saved, chunk_done, stitched, failed); Blender's and FFmpeg's logs go to stderr.
+
+        Exit codes: 0 done, 64 usage, 65 bad input (corrupt .blend, unknown scene, missing frames
+        for the stitch), 66 missing input, 69 Blender/FFmpeg missing, 70 render failure (retry),
+        74 I/O error, 75 interrupted by SIGTERM (finished frames kept; retry), 76 store error.
+        """
+    )
+
+    enum Stage: String, ExpressibleByArgument, CaseIterable { case render, stitch }
+
+    @Option(help: "Which stage to run.")
+    var stage: Stage = .render
+
+    @Option(help: "Job manifest path or URL (default: $BLENDBATCH_MANIFEST).")
+    var manifest: String?
+
+    @Option(help: "Array index (default: $AWS_BATCH_JOB_ARRAY_INDEX, or 0).")
+    var index: Int?
+
+    @Option(help: "Blender executable (default: $BLENDBATCH_BLENDER, or blender on PATH).")
+    var blender: String?
+
+    @Option(help: "FFmpeg executable for the stitch (default: $BLENDBATCH_FFMPEG, or ffmpeg on PATH).")
+    var ffmpeg: String?
+
+    @Flag(help: "Do not copy Blender's log to stderr.")
+    var quiet = false
+
+    func run() async throws {
+        let control = WorkerControl()
+        let signals = Self.trap([SIGTERM, SIGINT, SIGHUP]) { _ in control.interrupt() }
+        defer { signals.forEach { $0.cancel() } }
+
+        let emit: @Sendable (WorkerEvent) -> Void = { event in
+            FileHandle.standardOutput.write(Data((event.jsonLine + "\n").utf8))
+        }
+        let quiet = self.quiet
+        let log: @Sendable (String) -> Void = { line in
+            if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        }
+        do {
+            let task = try await WorkerTask.load(manifest: manifest, index: index)
+            switch stage {
+            case .render:
+                let blenderPath: String
+                do { blenderPath = try ToolLocator.locate(.blender, explicit: blender) } catch {
+                    throw WorkerError(.unavailable, "\(error)")
+                }
+                _ = try await RenderWorker(manifest: task.manifest, index: task.index, blender: blenderPath,
+                                           control: control, emit: emit, log: log).run()
+            case .stitch:
+                let ffmpegPath: String
+                do { ffmpegPath = try ToolLocator.locate(.ffmpeg, explicit: ffmpeg) } catch {
+                    throw WorkerError(.unavailable, "\(error)")
+                }
+                _ = try await Stitcher(manifest: task.manifest, ffmpeg: ffmpegPath, control: control, emit: emit, log: log).run()
+            }
+        } catch let error as WorkerError {
+            emit(WorkerEvent(.failed, message: error.message, code: error.code.rawValue))
+            fail(error.code, error.message)
+        }
+    }
+
+    /// Handle `signals` on a dispatch queue instead of dying (the default action is ignored).
+    static func trap(_ signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) -> [DispatchSourceSignal] {
+        signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { handler(number) }
+            source.resume()
+            return source
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+
+/// Drives the built `blendbatch worker` (BLENDBATCH_BIN, else .build/debug/blendbatch) with a real
+/// Blender on a tiny scene, and signals it like an executor or a Spot reclaim would.
+@Suite("blendbatch worker (binary)", .serialized)
+struct WorkerCommandTests {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    static let binary = ProcessInfo.processInfo.environment["BLENDBATCH_BIN"] ?? repo + "/.build/debug/blendbatch"
+
+    static func folder(_ label: String) -> String {
+        let path = FileManager.default.temporaryDirectory.path + "/bb-cli-\(label)-\(UUID().uuidString.prefix(8))"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// A demo .blend (made once) and a manifest rendering `frames` of it at 64x36 into `<folder>/out`.
+    static let demo: String = {
+        let path = folder("demo") + "/demo.blend"
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: repo + "/scripts/make-demo")
+        make.arguments = [path]
+        make.standardOutput = FileHandle.nullDevice
+        try! make.run()
+        make.waitUntilExit()
+        return path
+    }()
+
+    static func manifest(in folder: String, frames: [Int], input: String = demo) throws -> String {
+        let json: [String: Any] = [
+            "version": 1, "id": "cli-test", "createdAt": "2026-11-25T18:00:00Z", "input": input, "scene": "Demo",
+            "overrides": ["resolutionPercentage": 100, "resolutionX": 64, "resolutionY": 36, "samples": 2,
+                          "threads": 1, "disableDenoising": true],
+            "chunks": [["index": 0, "frames": frames]],
+            "output": ["location": folder + "/out", "name": "demo", "format": "PNG", "padding": 4],
+            "stitch": ["frameRate": 24, "video": true, "gif": false, "contactSheet": false, "allowGaps": false],
+        ]
+        let path = folder + "/manifest.json"
+        _ = FileManager.default.createFile(atPath: path, contents: try JSONSerialization.data(withJSONObject: json))
+        return path
+    }
+
+    /// Run the worker; `onLine` sees each stdout line and may signal the process.
+    static func run(_ arguments: [String], manifest: String, extraEnvironment: [String: String] = [:],
+                    onLine: @escaping @Sendable (String, Process) -> Void = { _, _ in }) throws -> (code: Int32, stdout: [String], stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["worker"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["BLENDBATCH_MANIFEST"] = manifest
+        environment["AWS_BATCH_JOB_ARRAY_INDEX"] = "0"
+        environment.merge(extraEnvironment) { $1 }
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let errData = LockedData()
+        let errThread = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        errThread.start()
+        var lines: [String] = []
+        var pending = Data()
+        while true {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            pending.append(chunk)
+            while let newline = pending.firstIndex(of: 0x0A) {
+                let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+                pending.removeSubrange(pending.startIndex...newline)
+                lines.append(line)
+                onLine(line, process)
+            }
+        }
+        process.waitUntilExit()
+        while !errData.isSet { usleep(10_000) }
+        return (process.terminationStatus, lines, String(decoding: errData.value, as: UTF8.self))
+    }
+
+    final class LockedData: @unchecked Sendable {  // @unchecked: fields only touched under `lock`.
+        private let lock = NSLock()
+        private var data = Data(), done = false
+        func set(_ value: Data) { lock.withLock { data = value; done = true } }
+        var isSet: Bool { lock.withLock { done } }
+        var value: Data { lock.withLock { data } }
+    }
+
+    static func frames(in folder: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder + "/out/frames")) ?? []).sorted()
+    }
+
+    @Test("SIGTERM mid-render: exit 75, finished frames intact, no temp file, no Blender left")
+    func sigterm() throws {
+        let dir = Self.folder("sigterm")
+        let manifest = try Self.manifest(in: dir, frames: Array(1...40))
+        let result = try Self.run(["--quiet"], manifest: manifest) { line, process in
+            if line.contains(#""event":"frame_saved""#) && line.contains(#""frame":2,"#) { kill(process.processIdentifier, SIGTERM) }
+        }
+        #expect(result.code == 75, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("interrupted"))
+        let files = Self.frames(in: dir)
+        #expect(files.count >= 2 && files.count < 40)
+        #expect(files.allSatisfy { $0.hasPrefix("demo_") && $0.hasSuffix(".png") }, "\(files)")
+        #expect(files.first == "demo_0001.png")
+        let saved = result.stdout.filter { $0.contains("frame_saved") }.count
+        #expect(saved == files.count)
+        #expect(result.stdout.last?.contains(#""code":75"#) == true)
+        // The second run renders only what is missing and finishes.
+        let second = try Self.run(["--quiet"], manifest: manifest)
+        #expect(second.code == 0, "stderr: \(second.stderr)")
+        #expect(second.stdout.filter { $0.contains("frame_skipped") }.count == files.count)
+        #expect(Self.frames(in: dir).count == 40)
+    }
+
+    @Test("a corrupt .blend exits 65; a crashing --blender exits 70; a missing one exits 69")
+    func exitCodes() throws {
+        let dir = Self.folder("codes")
+        let broken = dir + "/broken.blend"
+        _ = FileManager.default.createFile(atPath: broken, contents: Data("BLENDER-v304 garbage".utf8))
+        let corrupt = try Self.run(["--quiet"], manifest: try Self.manifest(in: dir, frames: [1], input: broken))
+        #expect(corrupt.code == 65, "stderr: \(corrupt.stderr)")
+        #expect(corrupt.stderr.contains("broken.blend"))
+
+        let crasher = dir + "/crash.sh"
+        _ = FileManager.default.createFile(atPath: crasher, contents: Data("#!/bin/sh\necho 'Fra:1 Mem:1M'\nkill -SEGV $$\n".utf8),
+                                       attributes: [.posixPermissions: 0o755])
+        let manifest = try Self.manifest(in: dir, frames: [1, 2])
+        let crashed = try Self.run(["--quiet", "--blender", crasher], manifest: manifest)
+        #expect(crashed.code == 70, "stderr: \(crashed.stderr)")
+        #expect(crashed.stderr.contains("frame 1"))
+
+        let missing = try Self.run(["--quiet"], manifest: manifest, extraEnvironment: ["BLENDBATCH_BLENDER": dir + "/none", "PATH": "/nonexistent"])
+        #expect(missing.code == 69)
+        #expect(missing.stderr.contains("BLENDBATCH_BLENDER"))
+    }
+
+    @Test("--stage stitch makes the video from the rendered frames")
+    func stitch() throws {
+        let dir = Self.folder("stitch")
+        let manifest = try Self.manifest(in: dir, frames: [1, 2, 3])
+        #expect(try Self.run(["--quiet"], manifest: manifest).code == 0)
+        let result = try Self.run(["--stage", "stitch", "--quiet"], manifest: manifest)
+        #expect(result.code == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains { $0.contains(#""key":"demo.mp4""#) })
+        #expect(FileManager.default.fileExists(atPath: dir + "/out/demo.mp4"))
+    }
+}
