@@ -41,5 +41,6 @@ public enum ModuleRegistry {
         .blend,
         .blendbatchInfo,
         .fis,
+        .render,
     ]
 }
