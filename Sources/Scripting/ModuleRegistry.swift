@@ -43,6 +43,7 @@ public enum ModuleRegistry {
         .fis,
         .frames,
         .recipes,
+        .render,
         .stitch,
         .store,
     ]
