@@ -10,7 +10,7 @@ struct BlendBatch: AsyncParsableCommand {
         subcommands: [
             InfoCommand.self, RunCommand.self, ReplCommand.self, RecipesCommand.self,
             StatusCommand.self, CancelCommand.self, ResumeCommand.self,
-            WorkerCommand.self, AWSCommand.self, ExportCommand.self, FISCommand.self,
+            WorkerCommand.self, PlanCommand.self, AWSCommand.self, ExportCommand.self, FISCommand.self,
         ]
     )
 }
