@@ -39,7 +39,7 @@ struct PlanCommand: AsyncParsableCommand {
     var frames: String?
 
     @Option(name: [.customLong("chunk"), .customLong("chunk-size")],
-            help: ArgumentHelp("Frames per array task, or 'auto' (\(Self.autoChunk) frames, fewer tasks beyond 10,000).", valueName: "n|auto"))
+            help: ArgumentHelp("Frames per array task, or 'auto' (\(StoreJobPlanner.autoChunk) frames, fewer tasks beyond 10,000).", valueName: "n|auto"))
     var chunk: String = "auto"
 
     @Option(help: ArgumentHelp("Scene to render (default: the file's active scene).", valueName: "name"))
@@ -60,10 +60,6 @@ struct PlanCommand: AsyncParsableCommand {
     @Flag(help: "Print the manifest's URL, id, chunk and frame counts as JSON.")
     var json = false
 
-    /// Frames per task when `--chunk auto`: a task pays for its container start and loading the
-    /// .blend, so a few frames each; raised when the job would exceed Batch's 10,000 array children.
-    static let autoChunk = 10
-
     func run() async throws {
         var output: StoreLocation
         do { output = try StoreLocation(parsing: out) } catch { fail(.usage, "--out \(out): \(error)") }
@@ -76,13 +72,67 @@ struct PlanCommand: AsyncParsableCommand {
             guard let n = Int(chunk), n >= 1 else { fail(.usage, "--chunk \(chunk): give a number of frames (at least 1) or 'auto'") }
             chunkSize = n
         }
-        if let percent, !(1...1000).contains(percent) { fail(.usage, "--percent \(percent): give 1-1000") }
-        if let samples, samples < 1 { fail(.usage, "--samples \(samples): give at least 1") }
+        let client = makeAWSClient()
+        let planner = StoreJobPlanner(input: input, output: output, id: jobId, scene: scene, frames: frames, chunk: chunkSize,
+                                      overrides: RenderOverrides(resolutionPercentage: percent, samples: samples),
+                                      format: format, video: !noVideo)
+        let manifest = await planner.plan(client: client)
+
+        let key = AWSJobFolder(id: jobId).manifestKey
+        do {
+            try await StoreFactory.open(output, client: client).put(data: try manifest.encoded(), key: key)
+        } catch {
+            fail(StoreJobPlanner.code(error), "writing the manifest to \(output.appending(key)): \(error)")
+        }
+        let url = output.appending(key).description
+        if json {
+            struct Summary: Encodable { var id: String; var manifest: String; var chunks: Int; var frames: Int; var scene: String? }
+            try printJSON(Summary(id: jobId, manifest: url, chunks: manifest.chunks.count, frames: manifest.allFrames.count, scene: manifest.scene))
+        } else {
+            print(url)
+            let count = manifest.allFrames.count
+            printError("planned \(count) frame\(count == 1 ? "" : "s") of scene \(manifest.scene ?? "?") in "
+                + "\(manifest.chunks.count) task\(manifest.chunks.count == 1 ? "" : "s")")
+        }
+    }
+}
+
+/// Plans a job whose .blend and output may be in a store (what `plan` and `render --backend aws` do):
+/// reads the .blend natively (an s3:// one from a temporary download), picks the scene and frames,
+/// and cuts them with `JobManifest.plan`. Exits with one clear line on bad input.
+struct StoreJobPlanner {
+    var input: String
+    var output: StoreLocation
+    var id: String
+    var scene: String?
+    /// OpenJD frames; nil or empty = the scene's range and step.
+    var frames: String?
+    /// Frames per task; nil = `autoChunk`.
+    var chunk: Int?
+    var overrides: RenderOverrides
+    var format: String = "PNG"
+    var video = true
+    var allowGaps = false
+
+    /// Frames per task when not given: a task pays for its container start and loading the .blend,
+    /// so a few frames each; raised when the job would exceed Batch's 10,000 array children.
+    static let autoChunk = 10
+
+    func plan(client: AWSClient) async -> JobManifest {
+        if let percent = overrides.resolutionPercentage, !(1...1000).contains(percent) { fail(.usage, "--percent \(percent): give 1-1000") }
+        if let samples = overrides.samples, samples < 1 { fail(.usage, "--samples \(samples): give at least 1") }
+        if let chunk, chunk < 1 { fail(.usage, "--chunk \(chunk): give at least 1 frame per task") }
         let format = self.format.uppercased()
         guard ["PNG", "JPEG", "OPEN_EXR"].contains(format) else { fail(.usage, "--format \(self.format): use PNG, JPEG or OPEN_EXR") }
+        var overrides = self.overrides
+        if let engine = overrides.engine {
+            overrides.engine = engine.uppercased()
+            guard ["CYCLES", "BLENDER_EEVEE", "BLENDER_EEVEE_NEXT", "BLENDER_WORKBENCH"].contains(engine.uppercased()) else {
+                fail(.usage, "--engine \(engine): use CYCLES, BLENDER_EEVEE or BLENDER_WORKBENCH")
+            }
+        }
 
-        let client = makeAWSClient()
-        let source = try await Self.localCopy(of: input, client: client)
+        let source = await Self.localCopy(of: input, client: client)
         defer { if source.temporary { try? FileManager.default.removeItem(atPath: (source.path as NSString).deletingLastPathComponent) } }
 
         let info: BlendInfo
@@ -109,41 +159,23 @@ struct PlanCommand: AsyncParsableCommand {
         } catch {
             fail(.usage, "frames '\(frames ?? "\(sceneInfo.frameStart)-\(sceneInfo.frameEnd)")': \(error)")
         }
-        let perTask = chunkSize ?? max(Self.autoChunk, (frameSet.count + AWSBatchExecutor.maxArraySize - 1) / AWSBatchExecutor.maxArraySize)
+        let perTask = chunk ?? max(Self.autoChunk, (frameSet.count + AWSBatchExecutor.maxArraySize - 1) / AWSBatchExecutor.maxArraySize)
 
         // The manifest keeps INPUT as given (absolute when local), so tasks read it from the same place.
         let inputLocation = input.hasPrefix("s3://") ? input : URL(fileURLWithPath: source.path).standardizedFileURL.path
         let name = ((input as NSString).lastPathComponent as NSString).deletingPathExtension
-        let manifest: JobManifest
         do {
-            manifest = try JobManifest.plan(
-                id: jobId, input: inputLocation, scene: sceneInfo.name, frames: frameSet, chunking: .frames(perTask),
-                overrides: RenderOverrides(resolutionPercentage: percent, samples: samples),
-                output: OutputSpec(location: output.description, name: name, format: format),
-                stitch: noVideo ? nil : StitchSpec(frameRate: sceneInfo.frameRate > 0 ? sceneInfo.frameRate : 24))
+            return try JobManifest.plan(
+                id: id, input: inputLocation, scene: sceneInfo.name, frames: frameSet, chunking: .frames(perTask),
+                overrides: overrides, output: OutputSpec(location: output.description, name: name, format: format),
+                stitch: video ? StitchSpec(frameRate: sceneInfo.frameRate > 0 ? sceneInfo.frameRate : 24, allowGaps: allowGaps) : nil)
         } catch {
             fail(.usage, error.description)
-        }
-
-        let key = AWSJobFolder(id: jobId).manifestKey
-        do {
-            try await StoreFactory.open(output, client: client).put(data: try manifest.encoded(), key: key)
-        } catch {
-            fail(Self.code(error), "writing the manifest to \(output.appending(key)): \(error)")
-        }
-        let url = output.appending(key).description
-        if json {
-            struct Summary: Encodable { var id: String; var manifest: String; var chunks: Int; var frames: Int; var scene: String }
-            try printJSON(Summary(id: jobId, manifest: url, chunks: manifest.chunks.count, frames: frameSet.count, scene: sceneInfo.name))
-        } else {
-            print(url)
-            printError("planned \(frameSet.count) frame\(frameSet.count == 1 ? "" : "s") of scene \(sceneInfo.name) in "
-                + "\(manifest.chunks.count) task\(manifest.chunks.count == 1 ? "" : "s")")
         }
     }
 
     /// INPUT as a local file: itself, or an s3:// object downloaded into a temporary folder.
-    static func localCopy(of input: String, client: AWSClient) async throws -> (path: String, temporary: Bool) {
+    static func localCopy(of input: String, client: AWSClient) async -> (path: String, temporary: Bool) {
         let location: StoreLocation
         do { location = try StoreLocation(parsing: input) } catch { fail(.usage, "\(input): \(error)") }
         guard case .s3 = location else {
@@ -159,7 +191,7 @@ struct PlanCommand: AsyncParsableCommand {
         } catch {
             try? FileManager.default.removeItem(atPath: folder)
             if let error = error as? StoreError, case .notFound = error { fail(.noInput, "\(input): no such object") }
-            fail(code(error), "downloading \(input): \(error)")
+            fail(Self.code(error), "downloading \(input): \(error)")
         }
         return (path, true)
     }
