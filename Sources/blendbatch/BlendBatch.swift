@@ -10,7 +10,8 @@ struct BlendBatch: AsyncParsableCommand {
         subcommands: [
             InfoCommand.self, RenderCommand.self, RunCommand.self, ReplCommand.self, RecipesCommand.self,
             StatusCommand.self, CancelCommand.self, ResumeCommand.self, ChaosCommand.self,
-            WorkerCommand.self, StoreCommand.self, AWSCommand.self, ExportCommand.self, FISCommand.self,
+            WorkerCommand.self, PlanCommand.self, StoreCommand.self, AWSCommand.self, ExportCommand.self,
+            FISCommand.self,
         ]
     )
 }
