@@ -39,7 +39,7 @@ struct PlanCommand: AsyncParsableCommand {
     var frames: String?
 
     @Option(name: [.customLong("chunk"), .customLong("chunk-size")],
-            help: ArgumentHelp("Frames per array task, or 'auto' (\(StoreJobPlanner.autoChunk) frames, fewer tasks beyond 10,000).", valueName: "n|auto"))
+            help: ArgumentHelp("Frames per array task, or 'auto' (\(StoreJobPlanner.autoChunk) frames; longer tasks beyond 10,000 of them).", valueName: "n|auto"))
     var chunk: String = "auto"
 
     @Option(help: ArgumentHelp("Scene to render (default: the file's active scene).", valueName: "name"))
@@ -73,9 +73,15 @@ struct PlanCommand: AsyncParsableCommand {
             chunkSize = n
         }
         let client = makeAWSClient()
-        let planner = StoreJobPlanner(input: input, output: output, id: jobId, scene: scene, frames: frames, chunk: chunkSize,
-                                      overrides: RenderOverrides(resolutionPercentage: percent, samples: samples),
-                                      format: format, video: !noVideo)
+        var request = RenderRequest(file: input)
+        request.scene = scene
+        request.frames = frames
+        request.chunk = chunkSize
+        request.percent = percent
+        request.samples = samples
+        request.format = format
+        request.video = !noVideo
+        let planner = StoreJobPlanner(input: input, output: output, id: jobId, request: request)
         let manifest = await planner.plan(client: client)
 
         let key = AWSJobFolder(id: jobId).manifestKey
@@ -98,80 +104,41 @@ struct PlanCommand: AsyncParsableCommand {
 }
 
 /// Plans a job whose .blend and output may be in a store (what `plan` and `render --backend aws` do):
-/// reads the .blend natively (an s3:// one from a temporary download), picks the scene and frames,
-/// and cuts them with `JobManifest.plan`. Exits with one clear line on bad input.
+/// the .blend is read where it is (an s3:// one from a temporary download) and planned by
+/// `RenderRequest` like a local render; the manifest then names the .blend and output as given and
+/// leaves Blender's thread count to the task's vCPUs. Exits with one clear line on bad input.
 struct StoreJobPlanner {
     var input: String
     var output: StoreLocation
     var id: String
-    var scene: String?
-    /// OpenJD frames; nil or empty = the scene's range and step.
-    var frames: String?
-    /// Frames per task; nil = `autoChunk`.
-    var chunk: Int?
-    var overrides: RenderOverrides
-    var format: String = "PNG"
-    var video = true
-    var allowGaps = false
+    /// Scene, frames, chunk, overrides, format and stitch settings (`file` and `out` are ignored).
+    var request: RenderRequest
 
     /// Frames per task when not given: a task pays for its container start and loading the .blend,
-    /// so a few frames each; raised when the job would exceed Batch's 10,000 array children.
+    /// so a few frames each.
     static let autoChunk = 10
 
     func plan(client: AWSClient) async -> JobManifest {
-        if let percent = overrides.resolutionPercentage, !(1...1000).contains(percent) { fail(.usage, "--percent \(percent): give 1-1000") }
-        if let samples = overrides.samples, samples < 1 { fail(.usage, "--samples \(samples): give at least 1") }
-        if let chunk, chunk < 1 { fail(.usage, "--chunk \(chunk): give at least 1 frame per task") }
-        let format = self.format.uppercased()
-        guard ["PNG", "JPEG", "OPEN_EXR"].contains(format) else { fail(.usage, "--format \(self.format): use PNG, JPEG or OPEN_EXR") }
-        var overrides = self.overrides
-        if let engine = overrides.engine {
-            overrides.engine = engine.uppercased()
-            guard ["CYCLES", "BLENDER_EEVEE", "BLENDER_EEVEE_NEXT", "BLENDER_WORKBENCH"].contains(engine.uppercased()) else {
-                fail(.usage, "--engine \(engine): use CYCLES, BLENDER_EEVEE or BLENDER_WORKBENCH")
-            }
-        }
-
         let source = await Self.localCopy(of: input, client: client)
         defer { if source.temporary { try? FileManager.default.removeItem(atPath: (source.path as NSString).deletingLastPathComponent) } }
 
-        let info: BlendInfo
-        do { info = try BlendFileReader.read(path: source.path, name: (input as NSString).lastPathComponent) } catch {
-            fail(error.isMissingFile ? .noInput : .dataError, error.description)
+        var request = self.request
+        request.file = source.path
+        request.out = FileManager.default.temporaryDirectory.path + "/blendbatch-plan-out"  // replaced below; never written
+        request.workers = 1
+        request.chunkTime = nil
+        request.chunk = request.chunk ?? Self.autoChunk
+        if let frames = request.frames, frames.trimmingCharacters(in: .whitespaces).isEmpty { request.frames = nil }
+        var manifest: JobManifest
+        do { manifest = try await request.plan() } catch {
+            fail(error.code, source.temporary ? error.message.replacingOccurrences(of: source.path, with: input) : error.message)
         }
-        let sceneInfo: SceneInfo
-        if let scene {
-            guard let found = info.scene(named: scene) else {
-                fail(.dataError, "\(input): no scene '\(scene)' (scenes: \(info.scenes.map(\.name).joined(separator: ", ")))")
-            }
-            sceneInfo = found
-        } else {
-            guard let active = info.scene ?? info.scenes.first else { fail(.dataError, "\(input): the file has no scene to render") }
-            sceneInfo = active
-        }
-        let frameSet: FrameSet
-        do {
-            if let frames, !frames.trimmingCharacters(in: .whitespaces).isEmpty {
-                frameSet = try FrameSet(parsing: frames)
-            } else {
-                frameSet = try FrameSet(start: sceneInfo.frameStart, end: sceneInfo.frameEnd, step: max(1, sceneInfo.frameStep))
-            }
-        } catch {
-            fail(.usage, "frames '\(frames ?? "\(sceneInfo.frameStart)-\(sceneInfo.frameEnd)")': \(error)")
-        }
-        let perTask = chunk ?? max(Self.autoChunk, (frameSet.count + AWSBatchExecutor.maxArraySize - 1) / AWSBatchExecutor.maxArraySize)
-
-        // The manifest keeps INPUT as given (absolute when local), so tasks read it from the same place.
-        let inputLocation = input.hasPrefix("s3://") ? input : URL(fileURLWithPath: source.path).standardizedFileURL.path
-        let name = ((input as NSString).lastPathComponent as NSString).deletingPathExtension
-        do {
-            return try JobManifest.plan(
-                id: id, input: inputLocation, scene: sceneInfo.name, frames: frameSet, chunking: .frames(perTask),
-                overrides: overrides, output: OutputSpec(location: output.description, name: name, format: format),
-                stitch: video ? StitchSpec(frameRate: sceneInfo.frameRate > 0 ? sceneInfo.frameRate : 24, allowGaps: allowGaps) : nil)
-        } catch {
-            fail(.usage, error.description)
-        }
+        manifest.id = id
+        manifest.input = input.hasPrefix("s3://") ? input : URL(fileURLWithPath: source.path).standardizedFileURL.path
+        manifest.output.location = output.description
+        manifest.overrides.threads = nil
+        // Batch arrays hold at most 10,000 children: fewer, longer tasks beyond that.
+        return manifest.groupedForBatch(maxChunks: AWSBatchExecutor.maxArraySize)
     }
 
     /// INPUT as a local file: itself, or an s3:// object downloaded into a temporary folder.

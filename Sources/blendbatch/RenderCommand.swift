@@ -30,6 +30,7 @@ struct RenderCommand: AsyncParsableCommand {
           blendbatch render shot.blend
           blendbatch render shot.blend --frames 1-100:5 --percent 50 --samples 16 --workers 2
           blendbatch render shot.blend --chaos interrupt=30%,notice=2s   (local Spot-interruption drill)
+          blendbatch render shot.blend --backend aws --queue blendbatch-render --out s3://BUCKET/jobs/shot
         """)
 
     @Argument(help: "The .blend file to render.")
@@ -47,7 +48,23 @@ struct RenderCommand: AsyncParsableCommand {
     @Flag(help: "Print the end summary as JSON.")
     var json = false
 
+    @Option(help: ArgumentHelp("Where tasks run: local (this machine) or aws (AWS Batch: needs --queue and an s3:// --out).", valueName: "backend"))
+    var backend: Backend = .local
+
+    @Option(help: ArgumentHelp("AWS Batch job queue (--backend aws; the stack's is blendbatch-render).", valueName: "queue"))
+    var queue: String?
+
+    @Option(help: ArgumentHelp("AWS Batch job definition NAME[:REV] (--backend aws; default blendbatch-worker).", valueName: "name"))
+    var jobDefinition: String?
+
+    @Flag(help: "With --backend aws: follow the job until it ends instead of returning after submission.")
+    var wait = false
+
+    enum Backend: String, ExpressibleByArgument, CaseIterable { case local, aws }
+
     func run() async throws {
+        if backend == .aws { return try await runOnAWS() }
+        if queue != nil || jobDefinition != nil { fail(.usage, "--queue and --job-definition are for --backend aws") }
         var hooks: [any TaskHook] = []
         if let chaos {
             do { hooks.append(SpotInterrupter(spec: try ChaosSpec(parsing: chaos))) } catch { fail(.usage, "\(error)") }

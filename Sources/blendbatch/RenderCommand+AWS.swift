@@ -1,0 +1,28 @@
+import Executors
+import Foundation
+import ObjectStore
+import RenderPlan
+
+extension RenderCommand {
+    /// `--backend aws`: plan the .blend where it is (a path or s3://), submit ONE array job and ONE
+    /// stitch job to AWS Batch (`AWSJobCommands.render`), print the ids and return; `--wait` follows it.
+    func runOnAWS() async throws {
+        guard let queue, !queue.isEmpty else { fail(.usage, "--backend aws needs --queue (the stack's is blendbatch-render)") }
+        guard let out = options.out else {
+            fail(.usage, "--backend aws needs --out s3://BUCKET/PREFIX (Batch tasks cannot write to this machine)")
+        }
+        let output: StoreLocation
+        do { output = try StoreLocation(parsing: out) } catch { fail(.usage, "--out \(out): \(error)") }
+        guard case .s3 = output else { fail(.usage, "--out \(out): --backend aws writes to S3; give s3://BUCKET/PREFIX") }
+        if chaos != nil { fail(.usage, "--chaos is for the local backend; on AWS use `blendbatch fis spot-interruption --job JOB`") }
+        if resume { fail(.usage, "--resume is for the local backend; on AWS use `blendbatch resume JOB`") }
+        if options.chunkTime != nil { fail(.usage, "--chunk-time measures on this machine; with --backend aws give --chunk") }
+
+        let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let planner = StoreJobPlanner(input: file, output: output, id: JobManifest.newID(name: name),
+                                      request: options.request(file: file))
+        let manifest = await planner.plan(client: makeAWSClient())
+        let code = try await AWSJobCommands.render(manifest, queue: queue, jobDefinition: jobDefinition, wait: wait, json: json)
+        if code != 0 { Foundation.exit(code) }
+    }
+}

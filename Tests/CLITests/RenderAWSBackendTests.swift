@@ -1,0 +1,77 @@
+import AWSCore
+import AWSServices
+import Executors
+import Foundation
+import ObjectStore
+import RenderPlan
+import Testing
+
+/// `blendbatch render … --backend aws` through the binary against moto: what it submits to Batch.
+@Suite("render --backend aws (binary, moto)", .serialized)
+struct RenderAWSBackendTests {
+    @Test("render --backend aws: .blend uploaded, manifest beside the output, one array job of chunk-count children, one stitch job after it")
+    func submission() async throws {
+        guard motoAvailable() else { return }
+        let client = motoClient()
+        let batch = BatchClient(client: client)
+        let fleet = try await MotoBatchFleet.create(client: client)
+        let definition = uniqueName("worker")
+        _ = try await batch.registerJobDefinition(.blendbatchWorker(name: definition, image: "img:1", interruptedExitCode: 75))
+        let bucket = uniqueName("renders")
+        _ = try await client.send(AWSRequest(service: .s3, method: "PUT", path: "/", bucket: bucket))
+        let state = Binary.folder("aws-render-state")
+
+        let out = "s3://\(bucket)/jobs/demo"
+        let result = try runAWSCLI(["render", Binary.demo, "--backend", "aws", "--queue", fleet.queueName, "--job-definition", definition,
+                                    "--out", out, "--frames", "1-6", "--chunk", "2", "--percent", "20", "--samples", "1"], home: state)
+        #expect(result.code == 0, "\(result.stderr)")
+        let id = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!id.isEmpty && !id.contains("\n"), "stdout: \(result.stdout)")
+
+        let store = StoreFactory.open(try StoreLocation(parsing: out), client: client)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let record = try decoder.decode(AWSJobRecord.self, from: try await store.read(key: ".blendbatch/jobs/\(id)/aws.json"))
+        let manifest = try JobManifest.decode(try await store.read(key: ".blendbatch/jobs/\(id)/manifest.json"))
+        #expect(manifest.chunks.map(\.frames) == [[1, 2], [3, 4], [5, 6]])
+        #expect(manifest.input == "\(out)/.blendbatch/jobs/\(id)/input/demo.blend")
+        #expect(manifest.output.location == out)
+        #expect(manifest.overrides.resolutionPercentage == 20 && manifest.overrides.samples == 1)
+        #expect(manifest.overrides.threads == nil)
+        #expect(try await store.read(key: ".blendbatch/jobs/\(id)/input/demo.blend") == (try Data(contentsOf: URL(fileURLWithPath: Binary.demo))))
+
+        let renderId = try #require(record.latest.renderJobId)
+        let stitchId = try #require(record.latest.stitchJobId)
+        #expect(result.stderr.contains(renderId) && result.stderr.contains(stitchId))
+        let jobs = try await batch.describeJobs([renderId, stitchId])
+        let render = try #require(jobs.first { $0.jobId == renderId })
+        let stitch = try #require(jobs.first { $0.jobId == stitchId })
+        #expect(render.arrayProperties?.size == 3)
+        #expect(render.jobQueue == fleet.queueArn)
+        #expect(render.environment("BLENDBATCH_MANIFEST") == "\(out)/.blendbatch/jobs/\(id)/manifest.json")
+        #expect(stitch.dependsOn?.map(\.jobId) == [renderId])
+        #expect(stitch.container?.command == ["worker", "--stage", "stitch"])
+
+        // The job is remembered here: status finds it by id.
+        let status = try runAWSCLI(["status", id, "--json"], home: state)
+        #expect(status.code == 0, "\(status.stderr)")
+    }
+
+    @Test("render --backend aws needs --queue and an s3:// --out; an unknown queue is named")
+    func badInput() async throws {
+        let noQueue = try runAWSCLI(["render", Binary.demo, "--backend", "aws", "--out", "s3://b/x"])
+        #expect(noQueue.code == 64)
+        #expect(noQueue.stderr.contains("--queue"))
+        let localOut = try runAWSCLI(["render", Binary.demo, "--backend", "aws", "--queue", "q", "--out", Binary.folder("local")])
+        #expect(localOut.code == 64)
+        #expect(localOut.stderr.contains("s3://"))
+        guard motoAvailable() else { return }
+        let client = motoClient()
+        let bucket = uniqueName("renders")
+        _ = try await client.send(AWSRequest(service: .s3, method: "PUT", path: "/", bucket: bucket))
+        let unknown = try runAWSCLI(["render", Binary.demo, "--backend", "aws", "--queue", "no-such-queue", "--out", "s3://\(bucket)/x",
+                                     "--frames", "1-2"])
+        #expect(unknown.code == 66)
+        #expect(unknown.stderr.contains("no-such-queue"))
+    }
+}
