@@ -36,7 +36,7 @@ enum AWSJobCommands {
             let grouped = manifest.groupedForBatch(maxChunks: AWSBatchExecutor.maxArraySize)
             printError("blendbatch: \(manifest.chunks.count) chunks are more than an AWS Batch array holds (10,000); "
                 + "submitting \(grouped.chunks.count) tasks of up to \((manifest.chunks.count + grouped.chunks.count - 1) / grouped.chunks.count) chunks "
-                + "(pass a larger --chunk-size to choose yourself)")
+                + "(pass a larger --chunk to choose yourself)")
         }
         let handle: AWSBatchJobHandle
         do { handle = try await executor.submitJob(manifest) } catch { failAWS(error, doing: "submitting job \(manifest.id) to \(queue)") }

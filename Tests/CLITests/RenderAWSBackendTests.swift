@@ -57,6 +57,25 @@ struct RenderAWSBackendTests {
         #expect(status.code == 0, "\(status.stderr)")
     }
 
+    @Test("render --backend aws --wait follows the job to its end (moto's Batch ends jobs at once) and reports it as JSON")
+    func waits() async throws {
+        guard motoAvailable() else { return }
+        let client = motoClient()
+        let batch = BatchClient(client: client)
+        let fleet = try await MotoBatchFleet.create(client: client)
+        let definition = uniqueName("worker")
+        _ = try await batch.registerJobDefinition(.blendbatchWorker(name: definition, image: "img:1", interruptedExitCode: 75))
+        let bucket = uniqueName("renders")
+        _ = try await client.send(AWSRequest(service: .s3, method: "PUT", path: "/", bucket: bucket))
+        let started = Date()
+        let result = try runAWSCLI(["render", Binary.demo, "--backend", "aws", "--queue", fleet.queueName, "--job-definition", definition,
+                                    "--out", "s3://\(bucket)/jobs/wait", "--frames", "1-2", "--wait", "--json"], home: Binary.folder("aws-wait"))
+        #expect(Date().timeIntervalSince(started) < 60)
+        let report = try Binary.json(result.stdout)
+        #expect(report["state"] != nil, "\(result.stdout) \(result.stderr)")
+        #expect([0, 1].contains(result.code))
+    }
+
     @Test("render --backend aws needs --queue and an s3:// --out; an unknown queue is named")
     func badInput() async throws {
         let noQueue = try runAWSCLI(["render", Binary.demo, "--backend", "aws", "--out", "s3://b/x"])
