@@ -1,0 +1,129 @@
+import BlendFile
+import Foundation
+import RenderPlan
+
+/// What someone asks to render, as the CLI's `render` options and Lua's `render.submit{...}` give it;
+/// `plan()` reads the .blend, checks everything, and makes the job manifest.
+public struct RenderRequest: Sendable, Equatable {
+    public var file: String
+    public var scene: String?
+    /// OpenJD frame set (`1-100:5`, `1,5,9-12`, `1..100`); nil = the scene's own range and step.
+    public var frames: String?
+    public var chunk: Int?
+    /// Target seconds per task (`--chunk-time`), sized from a measured frame.
+    public var chunkTime: Double?
+    public var percent: Int?
+    public var samples: Int?
+    public var engine: String?
+    public var format: String = "PNG"
+    public var workers: Int?
+    /// Output folder; nil = `out/<file name>` in the current folder.
+    public var out: String?
+    public var video = true
+    public var allowGaps = false
+
+    public init(file: String) { self.file = file }
+
+    /// A request that cannot be planned: the exit code and one line saying what and where.
+    public struct Problem: Error, CustomStringConvertible, Equatable {
+        public var code: ExitCode
+        public var message: String
+        public var description: String { message }
+    }
+
+    public var workerCount: Int { max(1, workers ?? LocalExecutor.defaultWorkers()) }
+
+    /// The output folder, absolute.
+    public var outputFolder: String {
+        let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let out = ((self.out ?? "out/\(name)") as NSString).standardizingPath
+        return out.hasPrefix("/") ? out : FileManager.default.currentDirectoryPath + "/" + out
+    }
+
+    /// Read the .blend and plan the job. With `chunkTime` set (and no `chunk`), `measure` renders a
+    /// probe of the first two frames with `executor` (they stay in the store) to size the chunks.
+    public func plan(measureWith executor: LocalExecutor? = nil) async throws(Problem) -> JobManifest {
+        func problem(_ code: ExitCode, _ message: String) -> Problem { Problem(code: code, message: message) }
+        let info: BlendInfo
+        do { info = try BlendFileReader.read(path: file) } catch {
+            throw problem(error.isMissingFile ? .noInput : .dataError, error.description)
+        }
+        let sceneInfo: SceneInfo
+        if let scene {
+            guard let found = info.scene(named: scene) else {
+                throw problem(.dataError, "\(file): no scene '\(scene)' (scenes: \(info.scenes.map(\.name).joined(separator: ", ")))")
+            }
+            sceneInfo = found
+        } else {
+            guard let active = info.scene ?? info.scenes.first else { throw problem(.dataError, "\(file): the file has no scene to render") }
+            sceneInfo = active
+        }
+        let frameSet: FrameSet
+        do {
+            frameSet = try frames.map { try FrameSet(parsing: $0) }
+                ?? FrameSet(start: sceneInfo.frameStart, end: sceneInfo.frameEnd, step: max(1, sceneInfo.frameStep))
+        } catch {
+            throw problem(.usage, "frames '\(frames ?? "\(sceneInfo.frameStart)-\(sceneInfo.frameEnd)")': \(error)")
+        }
+        guard !frameSet.isEmpty else { throw problem(.usage, "frames '\(frames ?? "")': no frames to render") }
+        if let percent, !(1...1000).contains(percent) { throw problem(.usage, "percent \(percent): give 1-1000") }
+        if let samples, samples < 1 { throw problem(.usage, "samples \(samples): give at least 1") }
+        if let chunk, chunk < 1 { throw problem(.usage, "chunk \(chunk): give at least 1 frame per task") }
+        if let chunkTime, chunkTime <= 0 { throw problem(.usage, "chunk time \(chunkTime): give a positive duration") }
+        let format = self.format.uppercased()
+        guard ["PNG", "JPEG", "OPEN_EXR"].contains(format) else { throw problem(.usage, "format \(self.format): use PNG, JPEG or OPEN_EXR") }
+        if let engine, !["CYCLES", "BLENDER_EEVEE", "BLENDER_EEVEE_NEXT", "BLENDER_WORKBENCH"].contains(engine.uppercased()) {
+            throw problem(.usage, "engine \(engine): use CYCLES, BLENDER_EEVEE or BLENDER_WORKBENCH")
+        }
+        let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let input = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+        let overrides = RenderOverrides(resolutionPercentage: percent, samples: samples, engine: engine?.uppercased(),
+                                        threads: LocalExecutor.threadsPerTask(workers: workerCount))
+        let output = OutputSpec(location: outputFolder, name: name, format: format)
+        let stitch = video ? StitchSpec(frameRate: sceneInfo.frameRate > 0 ? sceneInfo.frameRate : 24, allowGaps: allowGaps) : nil
+        var chunking = Chunking.frames(chunk ?? defaultChunk(total: frameSet.count))
+        if chunk == nil, let chunkTime, let executor {
+            chunking = await measuredChunking(seconds: chunkTime, frames: frameSet, input: input, scene: sceneInfo.name,
+                                              overrides: overrides, output: output, executor: executor)
+        }
+        do {
+            return try JobManifest.plan(id: JobManifest.newID(name: name), input: input, scene: sceneInfo.name,
+                                        frames: frameSet, chunking: chunking, minimumTasks: workerCount,
+                                        overrides: overrides, output: output, stitch: stitch)
+        } catch {
+            throw problem(.usage, "\(error)")
+        }
+    }
+
+    /// Without a chunk size: about four tasks per worker (retries and stragglers spread), at most 25 frames a task.
+    func defaultChunk(total: Int) -> Int {
+        max(1, min(25, Int((Double(total) / Double(workerCount * 4)).rounded(.up))))
+    }
+
+    /// Render the first two frames as a probe task, read Blender's start-up and per-frame time from the
+    /// worker's `frame_saved` events, and size chunks to run about `seconds`.
+    func measuredChunking(seconds: Double, frames: FrameSet, input: String, scene: String, overrides: RenderOverrides,
+                          output: OutputSpec, executor: LocalExecutor) async -> Chunking {
+        let fallback = Chunking.frames(defaultChunk(total: frames.count))
+        let probe = JobManifest(id: JobManifest.newID(name: "probe"), input: input, scene: scene, overrides: overrides,
+                                chunks: [FrameChunk(index: 0, frames: Array(frames.frames.prefix(2)))], output: output, stitch: nil)
+        let started = Date()
+        guard let handle = try? await executor.start(probe) else { return fallback }
+        let status = await handle.wait()
+        let elapsed = Date().timeIntervalSince(started)
+        let log = (try? String(contentsOfFile: handle.folder.path + "/logs/task-0.1.log", encoding: .utf8)) ?? ""
+        let perFrame = log.split(separator: "\n").compactMap { line -> Double? in
+            guard line.contains("\"frame_saved\""), let range = line.range(of: "\"seconds\":") else { return nil }
+            return Double(line[range.upperBound...].prefix { $0.isNumber || $0 == "." })
+        }
+        guard status.state == .succeeded, !perFrame.isEmpty else { return fallback }
+        let mean = perFrame.reduce(0, +) / Double(perFrame.count)
+        return .targetTime(seconds: seconds, secondsPerFrame: mean, startupSeconds: max(0, elapsed - perFrame.reduce(0, +)))
+    }
+
+    /// Whether two manifests describe the same work (ids and dates aside): `--resume` continues such a job.
+    public static func sameWork(_ a: JobManifest, _ b: JobManifest) -> Bool {
+        a.input == b.input && a.scene == b.scene && a.overrides == b.overrides && a.output == b.output
+            && a.stitch == b.stitch && a.allFrames == b.allFrames
+    }
+}

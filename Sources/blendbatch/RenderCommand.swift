@@ -1,0 +1,160 @@
+import ArgumentParser
+import BlendFile
+import Chaos
+import Executors
+import Foundation
+import RenderPlan
+
+/// `blendbatch render FILE`: plan the frames of a .blend and render them on this machine.
+struct RenderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render a .blend's animation on this machine: frames, then an MP4 and a GIF preview.",
+        discussion: """
+        Reads FILE without Blender to find the scene, frame range, fps and output settings, cuts the \
+        frames into tasks, and runs them as `blendbatch worker` processes on --workers slots (each \
+        task in its own process group, with the environment AWS Batch gives an array task). Frames \
+        already in the output are never rendered again. Interrupted tasks are retried at once; \
+        crashed ones up to 3 times per frame with backoff; bad input stops the job.
+
+        Output (default --out: out/<file name without .blend>):
+          <out>/frames/<name>_0001.png …   every frame, written whole or not at all
+          <out>/<name>.mp4, <out>/<name>.gif, <out>/contact_sheet.png
+          <out>/.blendbatch/jobs/<id>/     manifest, journal and per-task logs (for status/cancel/resume)
+
+        Ctrl-C cancels cleanly (no Blender left running); 'blendbatch resume <id>' finishes the job.
+        Exit codes: 0 done, 64 bad option, 65 bad .blend or scene, 66 file missing, 69 Blender/FFmpeg \
+        missing, 70 frames failed, 130 cancelled.
+
+        Examples:
+          blendbatch render shot.blend
+          blendbatch render shot.blend --frames 1-100:5 --percent 50 --samples 16 --workers 2
+          blendbatch render shot.blend --chaos interrupt=30%,notice=2s   (local Spot-interruption drill)
+        """)
+
+    @Argument(help: "The .blend file to render.")
+    var file: String
+
+    @OptionGroup var options: RenderOptions
+
+    @Option(help: ArgumentHelp("Inject local Spot interruptions: interrupt=30%[,notice=2s][,seed=N][,max=3].",
+                               valueName: "spec"))
+    var chaos: String?
+
+    @Flag(help: "Continue the last matching job in --out (its journal, its orphans stopped) instead of starting a new one.")
+    var resume = false
+
+    @Flag(help: "Print the end summary as JSON.")
+    var json = false
+
+    func run() async throws {
+        var hooks: [any TaskHook] = []
+        if let chaos {
+            do { hooks.append(SpotInterrupter(spec: try ChaosSpec(parsing: chaos))) } catch { fail(.usage, "\(error)") }
+        }
+        let plan = await options.plan(file: file)
+        let executor = LocalExecutor(configuration: options.executorConfiguration(hooks: hooks))
+        let handle: LocalJobHandle
+        do {
+            if resume, let previous = JobFolder.all(output: plan.out).last,
+               let old = try? previous.readManifest(), RenderRequest.sameWork(old, plan.manifest) {
+                printError("resuming job \(old.id)")
+                handle = try await executor.resume(previous)
+            } else {
+                if resume { printError("no earlier job with the same settings in \(plan.out); starting a new one (frames already there are kept)") }
+                handle = try await executor.start(plan.manifest)
+            }
+        } catch let error as ExecutorError {
+            fail(.failure, error.description)
+        }
+        let code = await JobWatch.run(handle, json: json)
+        if code != 0 { Foundation.exit(code) }
+    }
+}
+
+/// The options `render` and `chaos` share: what to render, how, and where.
+struct RenderOptions: ParsableArguments {
+    @Option(help: "Scene to render (default: the file's active scene).")
+    var scene: String?
+
+    @Option(help: ArgumentHelp("Frames, OpenJD style: 1-100, 1-100:5, 1,5,9-12, or Blender's 1..100 (default: the scene's range and step).", valueName: "range"))
+    var frames: String?
+
+    @Option(help: "Frames per task (default: sized so each worker gets several tasks).")
+    var chunk: Int?
+
+    @Option(name: .customLong("chunk-time"), help: ArgumentHelp("Size tasks to run about this long (e.g. 60s, 2m), from a measured first frame.", valueName: "duration"))
+    var chunkTime: String?
+
+    @Option(help: "Resolution percentage (1-100 scales the scene's resolution).")
+    var percent: Int?
+
+    @Option(help: "Render samples (Cycles/EEVEE).")
+    var samples: Int?
+
+    @Option(help: "Render engine: CYCLES, BLENDER_EEVEE, BLENDER_WORKBENCH.")
+    var engine: String?
+
+    @Option(help: "Frame file format: PNG, JPEG or OPEN_EXR (default PNG).")
+    var format: String = "PNG"
+
+    @Option(help: "Parallel tasks (default: max(2, cores/4), at most 8; Blender threads per task = cores/workers).")
+    var workers: Int?
+
+    @Option(help: "Output folder (default: out/<file name>).")
+    var out: String?
+
+    @Flag(name: .customLong("no-video"), help: "Render frames only: no MP4, GIF or contact sheet.")
+    var noVideo = false
+
+    @Flag(name: .customLong("allow-gaps"), help: "Make the video even if frames failed, repeating the previous frame in each gap.")
+    var allowGaps = false
+
+    @Option(help: "The Blender to run (default: $BLENDBATCH_BLENDER, then 'blender' on PATH).")
+    var blender: String?
+
+    struct Plan {
+        var manifest: JobManifest
+        var out: String
+    }
+
+    var workerCount: Int { request(file: "").workerCount }
+
+    func executorConfiguration(hooks: [any TaskHook] = []) -> LocalExecutor.Configuration {
+        var configuration = LocalExecutor.Configuration(workers: workerCount, hooks: hooks)
+        if let blender { configuration.environment["BLENDBATCH_BLENDER"] = blender }
+        return configuration
+    }
+
+    func request(file: String, out explicitOut: String? = nil) -> RenderRequest {
+        var request = RenderRequest(file: file)
+        request.scene = scene
+        request.frames = frames
+        request.chunk = chunk
+        request.percent = percent
+        request.samples = samples
+        request.engine = engine
+        request.format = format
+        request.workers = workers
+        request.out = explicitOut ?? out
+        request.video = !noVideo
+        request.allowGaps = allowGaps
+        return request
+    }
+
+    /// Read the .blend, check the options, and plan the job (exits with one clear line on bad input).
+    func plan(file: String, out explicitOut: String? = nil, measure: Bool = true) async -> Plan {
+        var request = request(file: file, out: explicitOut)
+        if let chunkTime {
+            guard let seconds = Chunking.parseDuration(chunkTime) else { fail(.usage, "--chunk-time \(chunkTime): use e.g. 60s, 2m, 1h") }
+            request.chunkTime = seconds
+        }
+        if request.chunkTime != nil && chunk == nil && measure { printError("measuring the frame time on the first frames…") }
+        do {
+            let manifest = try await request.plan(measureWith: measure ? LocalExecutor(configuration: executorConfiguration()) : nil)
+            return Plan(manifest: manifest, out: request.outputFolder)
+        } catch {
+            fail(error.code, error.message)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+/// End-to-end: the built `blendbatch render` with real Blender on the tiny demo (64x36, 2 samples),
+/// killed and crashed on purpose.
+@Suite("blendbatch render (binary, real Blender)", .serialized)
+struct RenderCommandTests {
+    @Test("a worker killed mid-render is retried and the set completes; ffprobe counts the video")
+    func killWorker() async throws {
+        let out = Binary.folder("kill")
+        let mark = UUID().uuidString
+        let process = try Binary.start(["render", Binary.demo, "--frames", "1-8", "--chunk", "4", "--out", out] + Binary.tiny, mark: mark)
+        #expect(try await Binary.waitFor(seconds: 60) { !Binary.marked(mark, command: " worker").isEmpty && Binary.frames(out).count >= 1 })
+        let victim = try #require(Binary.marked(mark, command: " worker").first)
+        kill(victim, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(Binary.frames(out) == (1...8).map { String(format: "demo_%04d.png", $0) })
+        let exits = Binary.journal(out).filter { $0["kind"] as? String == "exit" }
+        #expect(exits.contains { $0["signal"] as? Int == Int(SIGKILL) })
+        #expect(Binary.marked(mark).isEmpty)
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/ffprobe")
+        probe.arguments = ["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+                           "stream=nb_read_frames,r_frame_rate", "-of", "csv=p=0", out + "/demo.mp4"]
+        let pipe = Pipe()
+        probe.standardOutput = pipe
+        try probe.run()
+        probe.waitUntilExit()
+        let fields = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",")
+        #expect(fields == ["24/1", "8"])
+    }
+
+    @Test("the controller SIGKILLed at a random point: --resume stops its orphans and renders only what is missing")
+    func controllerCrash() async throws {
+        let out = Binary.folder("crash")
+        let mark = UUID().uuidString
+        let arguments = ["render", Binary.demo, "--frames", "1-12", "--chunk", "3", "--out", out] + Binary.tiny
+        let process = try Binary.start(arguments, mark: mark)
+        let target = Int.random(in: 2...6)
+        #expect(try await Binary.waitFor(seconds: 90) { Binary.frames(out).count >= target })
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        // Frames there now must not be rendered again.
+        let before = Dictionary(uniqueKeysWithValues: Binary.frames(out).map { name in
+            (name, (try? FileManager.default.attributesOfItem(atPath: out + "/frames/" + name)[.modificationDate]) as? Date)
+        })
+        let (code, stdout) = try Binary.run(arguments + ["--resume", "--json"], environment: ["BB_TEST_MARK": mark])
+        #expect(code == 0)
+        let report = try Binary.json(stdout)
+        #expect(report["state"] as? String == "succeeded")
+        #expect(report["framesDone"] as? Int == 12)
+        #expect(Binary.frames(out).count == 12)
+        for (name, stamp) in before {
+            let now = try FileManager.default.attributesOfItem(atPath: out + "/frames/" + name)[.modificationDate] as? Date
+            #expect(now == stamp, "\(name) was rendered again")
+        }
+        #expect((report["framesRendered"] as? Int ?? 99) <= 12 - before.count)
+        let runs = Binary.journal(out).filter { $0["kind"] as? String == "run" }
+        #expect(runs.count == 2)
+        #expect(Binary.marked(mark).isEmpty)
+        #expect(FileManager.default.fileExists(atPath: out + "/demo.mp4"))
+    }
+
+    @Test("Ctrl-C cancels cleanly: exit 130, no worker or Blender left running, resume finishes the job")
+    func interrupt() async throws {
+        let out = Binary.folder("sigint")
+        let mark = UUID().uuidString
+        let arguments = ["render", Binary.demo, "--frames", "1-6", "--chunk", "3", "--out", out] + Binary.tiny
+        let process = try Binary.start(arguments, mark: mark)
+        #expect(try await Binary.waitFor(seconds: 60) { !Binary.marked(mark, command: "blender").isEmpty })
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(Binary.marked(mark).isEmpty)
+        let (code, _) = try Binary.run(arguments + ["--resume"])
+        #expect(code == 0 && Binary.frames(out).count == 6)
+    }
+
+    @Test("a frame that crashes Blender every time fails after the budget, named in the report; the others complete")
+    func poisonFrame() throws {
+        let out = Binary.folder("poison")
+        let (code, stdout) = try Binary.run(
+            ["render", Binary.demo, "--frames", "1-6", "--chunk", "3", "--out", out, "--json",
+             "--blender", Binary.repo + "/Tests/Fixtures/crashing-blender.py"] + Binary.tiny,
+            environment: ["CRASH_FRAME": "5"])
+        #expect(code == 70)
+        let report = try Binary.json(stdout)
+        #expect(report["state"] as? String == "failed")
+        let failed = try #require(report["failedFrames"] as? [[String: Any]])
+        #expect(failed.map { $0["frame"] as? Int } == [5])
+        #expect((report["reason"] as? String)?.contains("5") == true)
+        #expect(Binary.frames(out) == [1, 2, 3, 4, 6].map { String(format: "demo_%04d.png", $0) })
+        #expect(!FileManager.default.fileExists(atPath: out + "/demo.mp4"))
+    }
+
+    @Test("bad input gets one clear line and its exit code", arguments: [
+        (["render", "/nonexistent/shot.blend"], Int32(66)),
+        (["render", "DEMO", "--scene", "NoSuchScene"], Int32(65)),
+        (["render", "DEMO", "--frames", "5-1"], Int32(64)),
+        (["render", "DEMO", "--chaos", "interrupt=200%"], Int32(64)),
+        (["status", "no-such-job"], Int32(66)),
+    ])
+    func badInput(arguments: [String], code: Int32) throws {
+        let out = Binary.folder("bad")
+        let (status, _) = try Binary.run(arguments.map { $0 == "DEMO" ? Binary.demo : $0 } + (arguments[0] == "render" ? ["--out", out] : []))
+        #expect(status == code)
+        #expect(Binary.frames(out).isEmpty)
+    }
+}

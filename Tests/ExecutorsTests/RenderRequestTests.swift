@@ -1,0 +1,54 @@
+import Foundation
+import RenderPlan
+import Testing
+@testable import Executors
+
+@Suite("RenderRequest")
+struct RenderRequestTests {
+    static let shared: String = {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let beside = repo.deletingLastPathComponent().path + "/shared"
+        return FileManager.default.fileExists(atPath: beside + "/testdata") ? beside : "/work/shared"
+    }()
+    static let basic = shared + "/testdata/blend-bat/basic_file.blend"
+
+    @Test("a plan takes the scene's range, chunks it for the workers and fills the manifest")
+    func plan() async throws {
+        var request = RenderRequest(file: Self.basic)
+        request.workers = 2
+        request.out = "/tmp/bb-plan-out"
+        request.percent = 25
+        let manifest = try await request.plan()
+        #expect(!manifest.allFrames.isEmpty)
+        #expect(manifest.chunks.count >= 2)
+        #expect(manifest.output.location == "/tmp/bb-plan-out" && manifest.output.name == "basic_file")
+        #expect(manifest.overrides.resolutionPercentage == 25 && manifest.overrides.threads == LocalExecutor.threadsPerTask(workers: 2))
+        #expect(manifest.stitch != nil)
+        request.frames = "1-10:3"
+        request.chunk = 2
+        request.video = false
+        let stepped = try await request.plan()
+        #expect(stepped.allFrames == [1, 4, 7, 10] && stepped.chunks.count == 2 && stepped.stitch == nil)
+        #expect(RenderRequest.sameWork(stepped, try await request.plan()))
+        #expect(!RenderRequest.sameWork(stepped, manifest))
+    }
+
+    @Test("bad requests name the problem and carry the exit code", arguments: [
+        ("/nonexistent/x.blend", nil, nil, ExitCode.noInput),
+        ("CORRUPT", nil, nil, ExitCode.dataError),
+        ("BASIC", "NoSuchScene", nil, ExitCode.dataError),
+        ("BASIC", nil, "10-1", ExitCode.usage),
+    ] as [(String, String?, String?, ExitCode)])
+    func bad(file: String, scene: String?, frames: String?, code: ExitCode) async {
+        var request = RenderRequest(file: file == "BASIC" ? Self.basic : file == "CORRUPT" ? Self.shared + "/testdata/blend-bat/corrupt_only_magic.blend" : file)
+        request.scene = scene
+        request.frames = frames
+        do {
+            _ = try await request.plan()
+            Issue.record("planned a bad request")
+        } catch {
+            #expect(error.code == code)
+            #expect(!error.message.isEmpty && !error.message.contains("\n"))
+        }
+    }
+}
