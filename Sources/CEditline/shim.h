@@ -17,6 +17,8 @@ static inline EditLine *bb_el_open(const char *program) {
   el_set(el, EL_SIGNAL, 0);  /* the host owns SIGINT */
   el_set(el, EL_PROMPT, bb_el_prompt);
   el_source(el, NULL);
+  /* While editing, ^C is a key (bound by the host to cancel the line), not SIGINT. */
+  el_set(el, EL_SETTY, "-d", "-isig", NULL);
   return el;
 }
 

@@ -315,23 +315,32 @@ int bb_sigint_take(void) {
   return seen;
 }
 
+/* Nested begin/end pairs (a recipe run from a REPL chunk) restore the outer target. */
+#define BB_TARGETS 16
+static lua_State *target_stack[BB_TARGETS];
+static int target_depth = 0;
+
 void bb_sigint_begin(lua_State *L) {
+  if (target_depth < BB_TARGETS) target_stack[target_depth] = interrupt_target;
+  target_depth++;
   interrupt_target = L;
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = laction;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  /* no SA_RESTART: a blocking read returns EINTR */
-  if (sigaction(SIGINT, &sa, sigint_installed ? NULL : &previous_sigint) == 0)
-    sigint_installed = 1;
+  if (!sigint_installed) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = laction;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;  /* no SA_RESTART: a blocking read returns EINTR */
+    if (sigaction(SIGINT, &sa, &previous_sigint) == 0) sigint_installed = 1;
+  }
 }
 
 void bb_sigint_end(void) {
-  if (sigint_installed) {
+  if (target_depth > 0) target_depth--;
+  interrupt_target = target_depth < BB_TARGETS ? target_stack[target_depth] : NULL;
+  if (target_depth == 0 && sigint_installed) {
     sigaction(SIGINT, &previous_sigint, NULL);
     sigint_installed = 0;
   }
-  interrupt_target = NULL;
 }
 
 int bb_interrupt_pending(lua_State *L) { return L != NULL && lua_gethook(L) == lstop; }

@@ -12,6 +12,8 @@ public enum AWSBatchError: Error, CustomStringConvertible {
     case accessDenied(action: String, error: AWSError)
     case stillRunning(String, String?)
     case unknownJob(String)
+    case bucketInOtherRegion(String, String?, String)
+    case noSuchBucket(String, String)
 
     public var description: String {
         switch self {
@@ -34,6 +36,11 @@ public enum AWSBatchError: Error, CustomStringConvertible {
                 + "attach the stack's OperatorPolicy (output OperatorPolicyArn) to your user or role"
         case .stillRunning(let id, let batchId):
             return "job \(id) is still running on Batch\(batchId.map { " (\($0))" } ?? ""); wait for it or `blendbatch cancel \(id)` first"
+        case .bucketInOtherRegion(let bucket, let actual, let ours):
+            return "bucket \(bucket) is in \(actual ?? "another region"), not \(ours) where the job queue is: use a bucket in \(ours) "
+                + "(the stack's BucketName output) or run with AWS_REGION=\(actual ?? "<the bucket's region>") and a queue there"
+        case .noSuchBucket(let bucket, let region):
+            return "bucket \(bucket) does not exist (region \(region)): create it (`aws s3 mb s3://\(bucket)`) or use the stack's BucketName output"
         case .unknownJob(let id):
             return "no AWS job '\(id)' is known on this machine: give the blendbatch job id `render` printed, "
                 + "or the Batch job id of its render job"

@@ -57,6 +57,7 @@ public struct AWSBatchExecutor: Executor {
             throw AWSBatchError.outputNotInS3(manifest.output.location)
         }
         let (queue, definition) = try await preflight()
+        try await checkBucket(output)
         let store = try openStore(output)
         var manifest = manifest.groupedForBatch(maxChunks: Self.maxArraySize)
         guard !manifest.chunks.isEmpty else { throw AWSBatchError.nothingToRender(manifest.id) }
@@ -133,6 +134,26 @@ public struct AWSBatchExecutor: Executor {
             throw AWSBatchError.queueUnusable(queue.jobQueueName, "it is INVALID: \(queue.statusReason ?? "no reason given")")
         }
         return (queue, definition)
+    }
+
+    /// The output bucket exists and is in the queue's region (tasks in another region would pay for
+    /// every frame crossing regions, and the stack's roles only cover its own bucket).
+    func checkBucket(_ output: StoreLocation) async throws {
+        guard case .s3(let bucket, _) = output else { return }
+        let region = batch.client.configuration.region
+        do {
+            let response = try await batch.client.send(AWSRequest(service: .s3, method: "HEAD", path: "/", bucket: bucket))
+            if let actual = response.header("x-amz-bucket-region"), actual != region {
+                throw AWSBatchError.bucketInOtherRegion(bucket, actual, region)
+            }
+        } catch let error as AWSError {
+            switch error.statusCode {
+            case 301: throw AWSBatchError.bucketInOtherRegion(bucket, nil, region)
+            case 404: throw AWSBatchError.noSuchBucket(bucket, region)
+            case 403: throw AWSBatchError.accessDenied(action: "s3:ListBucket on \(bucket)", error: error)
+            default: throw error
+            }
+        }
     }
 
     /// Submit the render (array or plain) job and the stitch job that depends on it.

@@ -87,11 +87,29 @@ public struct AWSBatchJobHandle: JobHandle {
         return status
     }
 
+    /// Consecutive failed polls after which `wait` gives up (Batch or S3 unreachable).
+    public static let maxFailedPolls = 10
+
     public func wait(onEvent: @escaping @Sendable (JobEvent) -> Void) async -> JobReport {
         var seen = Set<Int>()
         var lastLine = ""
+        var failures = 0
         while true {
-            let status = await status()
+            let status: JobStatus
+            do {
+                status = try await currentStatus()
+                failures = 0
+            } catch {
+                failures += 1
+                onEvent(.message("cannot ask AWS about job \(id) (\(failures)/\(Self.maxFailedPolls)): \(error)"))
+                if failures >= Self.maxFailedPolls || Task.isCancelled {
+                    var last = await self.status()
+                    last.reason = "stopped following job \(id): \(error); it keeps running on Batch (see `blendbatch status \(id)`)"
+                    return last
+                }
+                try? await Task.sleep(for: .seconds(pollInterval))
+                continue
+            }
             if let done = try? await framesInStore() {
                 for frame in done.subtracting(seen).sorted() {
                     seen.insert(frame)

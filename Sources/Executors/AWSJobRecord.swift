@@ -31,13 +31,16 @@ public struct AWSJobRecord: Codable, Sendable, Equatable {
     public var latest: AWSJobSubmission { submissions[submissions.count - 1] }
 }
 
-/// Keys of a job's files below the output location.
-struct AWSJobFolder {
-    var id: String
+/// Keys of a job's files below the output location (`blendbatch plan` and the Step Functions export
+/// use the same layout: `<output>/.blendbatch/jobs/<id>/manifest.json`).
+public struct AWSJobFolder: Sendable {
+    public var id: String
 
-    func key(_ name: String) -> String { ".blendbatch/jobs/\(id)/\(name)" }
-    var manifestKey: String { key("manifest.json") }
-    var recordKey: String { key("aws.json") }
+    public init(id: String) { self.id = id }
+
+    public func key(_ name: String) -> String { ".blendbatch/jobs/\(id)/\(name)" }
+    public var manifestKey: String { key("manifest.json") }
+    public var recordKey: String { key("aws.json") }
 
     /// A Batch job name from a job id: letters, digits, `-` and `_`, at most 100 characters (room for suffixes).
     static func jobName(_ id: String) -> String {

@@ -50,11 +50,11 @@ public final class LuaModuleBuilder {
 
 extension LuaState {
     /// Make `modules` available: `require "name"` returns each module, `require "blendbatch"`
-    /// returns a table of all of them, and `help` documents them. With `asGlobals`, each module is
-    /// also a global (the REPL). Registering a module name again replaces it.
+    /// returns a table of all of them plus `help`, which documents them. With `asGlobals`, each
+    /// module and `help` are also globals (the REPL, recipes). Registering a name again replaces it.
     public func register(_ modules: [LuaModule], asGlobals: Bool = false) {
         for module in modules { register(module, asGlobals: asGlobals) }
-        registerHelp()
+        registerHelp(asGlobal: asGlobals)
     }
 
     /// Register one module (see `register(_:asGlobals:)`); pushes nothing.
@@ -80,15 +80,11 @@ extension LuaState {
         pushLoadedTable()
         lua_pushvalue(L, -2)
         stack.setField(module.name, in: -2)
-        if stack.pushField("blendbatch", of: -1) != LUA_TTABLE {
-            stack.pop()
-            lua_createtable(L, 0, 8)
-            lua_pushvalue(L, -1)
-            stack.setField("blendbatch", in: -3)
-        }
-        lua_pushvalue(L, -3)
+        stack.pop()
+        pushAggregate()
+        lua_pushvalue(L, -2)
         stack.setField(module.name, in: -2)
-        stack.pop(2)  // blendbatch, loaded
+        stack.pop()
         if asGlobals {
             stack.setGlobal(module.name)
         } else {
@@ -103,6 +99,18 @@ extension LuaState {
     public func doc(for name: String) -> String? {
         if let doc = functionDocs[name] { return doc }
         return moduleDocs.first { $0.name == name }?.doc
+    }
+
+    /// Push `package.loaded.blendbatch`, the table of every registered module, creating it if needed.
+    public func pushAggregate() {
+        pushLoadedTable()
+        if stack.pushField("blendbatch", of: -1) != LUA_TTABLE {
+            stack.pop()
+            lua_createtable(L, 0, 8)
+            lua_pushvalue(L, -1)
+            stack.setField("blendbatch", in: -3)
+        }
+        bb_remove(L, -2)
     }
 
     /// Push `package.loaded` (the registry's `_LOADED`), creating it if needed.

@@ -3,13 +3,17 @@ import CLuaShim
 extension LuaState {
     /// Install the global `help`: `help()` lists modules, `help(frames)` or `help("frames")` lists a
     /// module's functions, `help(frames.parse)` or `help("frames.parse")` prints one doc.
-    func registerHelp() {
+    func registerHelp(asGlobal: Bool) {
         stack.push(HostFunction(qualifiedName: "help") { args in
             guard let owner = args.owner else { return .none }
             owner.output(owner.helpText(for: args, at: 1) + "\n")
             return .none
         })
-        stack.setGlobal("help")
+        pushAggregate()
+        lua_pushvalue(L, -2)
+        stack.setField("help", in: -2)
+        stack.pop()
+        if asGlobal { stack.setGlobal("help") } else { stack.pop() }
     }
 
     /// The text `help(x)` prints for argument `n`.

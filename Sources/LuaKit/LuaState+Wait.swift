@@ -5,8 +5,8 @@ extension LuaState {
     /// Run async Swift work and block this Lua thread until it finishes. Polls for Ctrl-C: an
     /// interrupt cancels the task and throws `LuaError.interrupted`.
     ///
-    /// Call this on the state's own thread (see `LuaThread`), never from a Swift concurrency task:
-    /// blocking a cooperative thread can starve the task being waited for.
+    /// Call this on the state's own thread (see `LuaThread`). The work runs on `WaitExecutor`'s
+    /// threads, so even a state driven from a cooperative thread cannot starve it.
     public func wait<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
         do {
             return try Self.blockingWait(L: L, self, work)
@@ -18,7 +18,7 @@ extension LuaState {
 
     static func blockingWait<T: Sendable>(L: OpaquePointer, _ owner: LuaState?, _ work: @escaping @Sendable () async throws -> T) throws -> T {
         let box = WaitBox<T>()
-        let task = Task.detached {
+        let task = Task.detached(executorPreference: WaitExecutor.shared) {
             let result: Result<T, any Error>
             do { result = .success(try await work()) } catch { result = .failure(error) }
             box.finish(result)

@@ -106,3 +106,8 @@ public final class LuaState {
     /// `Lua 5.4` etc.
     public static var version: String { "Lua \(bb_version_num() / 100).\(bb_version_num() % 100)" }
 }
+
+extension LuaState {
+    /// The pseudo-index of the registry (for `LuaStack.setField(_:in:)`).
+    public var registryIndex: Int32 { bb_registryindex() }
+}

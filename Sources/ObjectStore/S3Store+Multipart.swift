@@ -22,7 +22,14 @@ extension S3Store {
         }
         do {
             let parts = try await uploadParts(file: file, size: size, key: key, uploadId: uploadId)
-            try await complete(key: key, uploadId: uploadId, parts: parts)
+            do {
+                try await complete(key: key, uploadId: uploadId, parts: parts)
+            } catch StoreError.refused(_, "NoSuchUpload", _) {
+                // The first CompleteMultipartUpload went through but its answer was lost, so the
+                // retry finds no upload: done if the object is there with every byte.
+                guard let info = try await head(key: key), info.size == size,
+                      info.etag?.hasSuffix("-\(parts.count)\"") == true else { throw StoreError.refused(url(key), code: "NoSuchUpload", reason: "upload vanished before it completed") }
+            }
         } catch {
             // Abort even when cancelled: an orphaned upload is invisible and billed.
             let abort = request("DELETE", key: key, query: ["uploadId": uploadId])
@@ -64,6 +71,7 @@ extension S3Store {
         guard let etag = response.header("etag") else {
             throw StoreError.refused(url(key), code: "InvalidResponse", reason: "no ETag for part \(number)")
         }
+        progress?(Int64(length))
         return UploadedPart(number: number, etag: etag, checksum: checksum)
     }
 

@@ -19,7 +19,10 @@ public struct S3Store: ObjectStore {
     /// Size of each part (S3 needs ≥ 5 MiB for every part but the last).
     public var partSize: Int = 8 << 20
     /// Parts in flight at once for one multipart upload.
-    public var partConcurrency: Int = 6
+    public var partConcurrency: Int = 10
+    /// Called with the number of bytes moved each time a part is uploaded or a chunk downloaded
+    /// (from several tasks at once; for progress bars).
+    public var progress: (@Sendable (Int64) -> Void)?
 
     public init(bucket: String, prefix: String = "", client: AWSClient) {
         self.bucket = bucket
@@ -76,6 +79,7 @@ public struct S3Store: ObjectStore {
         ], body: data)
         request.signsPayload = true
         _ = try await mapErrors(key) { try await client.send(request) }
+        progress?(Int64(data.count))
     }
 
     // MARK: get
@@ -86,15 +90,17 @@ public struct S3Store: ObjectStore {
         let request = request("GET", key: key, headers: headers)
         let target = file.path
         let url = url(key)
+        let progress = self.progress
         try await mapErrors(key) {
             try await client.execute(request) { response in
-                try await Self.receive(response, into: target, url: url, checkETag: range == nil)
+                try await Self.receive(response, into: target, url: url, checkETag: range == nil, progress: progress)
             }
         }
     }
 
     /// Stream a GET answer into a temp file beside `target`, verify it, rename it into place.
-    static func receive(_ response: AWSStreamingResponse, into target: String, url: String, checkETag: Bool) async throws {
+    static func receive(_ response: AWSStreamingResponse, into target: String, url: String, checkETag: Bool,
+                        progress: (@Sendable (Int64) -> Void)? = nil) async throws {
         let directory = (target as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let temp = directory + "/.bb-tmp-\(UUID().uuidString)-" + (target as NSString).lastPathComponent
@@ -128,6 +134,7 @@ public struct S3Store: ObjectStore {
                 }
             }
             received += Int64(chunk.readableBytes)
+            progress?(Int64(chunk.readableBytes))
         }
         if let expected = response.header("content-length").flatMap(Int64.init), expected != received {
             throw TransferMismatch(message: "\(url): got \(received) of \(expected) bytes")

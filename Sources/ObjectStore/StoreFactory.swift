@@ -3,9 +3,13 @@ import Foundation
 
 /// Opens the store a location names: a ``LocalStore`` for paths, an ``S3Store`` for `s3://`.
 public enum StoreFactory {
-    /// The AWS client used for `s3://` locations when none is given, configured from the
-    /// environment and `~/.aws` on first use.
-    public static let defaultClient: AWSClient = AWSClient(configuration: .resolve())
+    /// The AWS client used for `s3://` locations when none is given: configured from the
+    /// environment and `~/.aws` on first use, unless ``useDefaultClient(_:)`` set another.
+    public static var defaultClient: AWSClient { DefaultClient.shared.client }
+
+    /// Use `client` wherever no client is given from now on (tests, embedders); nil goes back to
+    /// the environment's.
+    public static func useDefaultClient(_ client: AWSClient?) { DefaultClient.shared.set(client) }
 
     /// A store rooted at `location` (a folder, or a bucket and key prefix).
     public static func open(_ location: StoreLocation, client: AWSClient? = nil) -> any ObjectStore {
@@ -30,4 +34,24 @@ public enum StoreFactory {
             return (S3Store(bucket: bucket, client: client ?? defaultClient), key)
         }
     }
+}
+
+/// The process-wide default client, resolved lazily and replaceable.
+private final class DefaultClient: @unchecked Sendable {  // `override` and `resolved` are guarded by `lock`
+    static let shared = DefaultClient()
+    private let lock = NSLock()
+    private var override: AWSClient?
+    private var resolved: AWSClient?
+
+    var client: AWSClient {
+        lock.withLock {
+            if let override { return override }
+            if let resolved { return resolved }
+            let client = AWSClient(configuration: .resolve())
+            resolved = client
+            return client
+        }
+    }
+
+    func set(_ client: AWSClient?) { lock.withLock { override = client } }
 }

@@ -24,7 +24,15 @@ final class LineEditor {
             return LineEditor.complete(el)
         })
         bb_el_bind(el, "^I", "blendbatch-complete")
+        bb_el_add_function(el, "blendbatch-cancel", "Cancel the line", { _, _ in
+            LineEditor.cancelled = true
+            return UInt8(CC_NEWLINE)
+        })
+        bb_el_bind(el, "^C", "blendbatch-cancel")
     }
+
+    /// Set by the ^C binding; read (and reset) right after `el_gets` returns on the same thread.
+    nonisolated(unsafe) static var cancelled = false
 
     deinit {
         el_end(el)
@@ -41,7 +49,12 @@ final class LineEditor {
         bb_sigint_begin(nil)  // record SIGINT only; read() returns EINTR
         defer { bb_sigint_end() }
         var count: Int32 = 0
+        Self.cancelled = false
         let raw = el_gets(el, &count)
+        if Self.cancelled {
+            Self.cancelled = false
+            return .interrupted
+        }
         if bb_sigint_take() != 0 || (raw == nil && count < 0 && errno == EINTR) {
             FileHandle.standardOutput.write(Data("\n".utf8))
             return .interrupted

@@ -1,10 +1,11 @@
 import Foundation
 import ObjectStore
 
-/// Opens the store behind a location. Local folders open here; other kinds (S3) are opened by the
-/// factory a higher layer registers in `remote` (set once at startup, before any worker runs).
+/// Opens the store behind a location. Local folders open here; S3 opens through `remote` when a
+/// higher layer registered one (set once at startup, before any worker runs), else through
+/// `StoreFactory` with the AWS client configured from the environment (what a Batch task has).
 public enum StoreOpener {
-    /// Opens non-local locations; nil means only local folders are available in this build.
+    /// Opens non-local locations; nil means `StoreFactory` with its default client.
     nonisolated(unsafe) public static var remote: (@Sendable (StoreLocation) throws -> any ObjectStore)?
 
     /// The store rooted at `location`.
@@ -12,8 +13,8 @@ public enum StoreOpener {
         switch location {
         case .local(let path): return LocalStore(root: path)
         case .s3:
-            guard let remote else { throw StoreError.badLocation(location.description, reason: "S3 stores are not available in this build") }
-            return try remote(location)
+            if let remote { return try remote(location) }
+            return StoreFactory.open(location)
         }
     }
 

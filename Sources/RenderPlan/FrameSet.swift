@@ -144,7 +144,7 @@ public enum FrameSetError: Error, Equatable, CustomStringConvertible {
                 ? "frame range \"\(text)\": the step cannot be 0"
                 : "frame range \"\(text)\": step \(step) goes the wrong way (ascending ranges need a positive step, descending ones a negative step)"
         case .overlap(let text, let frame, let first, let second):
-            return "frame range \"\(text)\": frame \(frame) is in both \"\(first)\" and \"\(second)\" (ranges may not overlap)"
+            return "frame range \"\(text)\": \"\(first)\" and \"\(second)\" overlap at frame \(frame) (ranges may not overlap)"
         case .tooLarge(let text, let count):
             return "frame range \"\(text)\" has \(count) frames, more than Blender's limit of \(FrameSet.maximumCount)"
         }
@@ -162,6 +162,8 @@ private struct FrameSetParser {
     let text: String
     let chars: [Character]
     var position = 0
+    /// Start and end of the last element parsed, as written.
+    var lastStart = 0, lastEnd = 0
 
     init(_ text: String) {
         self.text = text
@@ -170,20 +172,21 @@ private struct FrameSetParser {
 
     mutating func parse() throws(FrameSetError) -> FrameSet {
         guard chars.contains(where: { !$0.isWhitespace }) else { throw .empty(text: text) }
-        var owner: [Int: String] = [:]  // frame → the element that produced it, to report overlaps
-        var total = 0
+        // OpenJD: ranges may not overlap — judged on the spans as written (`1-10:4,10-15` overlaps at 10).
+        var spans: [(low: Int, high: Int, source: String)] = []
+        var frames: [Int] = []
         repeat {
             skipSpaces()
             let elementStart = position
             let values = try element()
             let source = String(chars[elementStart..<position]).trimmingWhitespace
-            total += values.count
-            guard total <= FrameSet.maximumCount else { throw .tooLarge(text: text, count: total) }
-            for frame in values {
-                if let previous = owner.updateValue(source, forKey: frame) {
-                    throw .overlap(text: text, frame: frame, first: previous, second: source)
-                }
+            let span = (low: Swift.min(lastStart, lastEnd), high: Swift.max(lastStart, lastEnd), source: source)
+            if let other = spans.first(where: { $0.low <= span.high && span.low <= $0.high }) {
+                throw .overlap(text: text, frame: Swift.max(other.low, span.low), first: other.source, second: source)
             }
+            spans.append(span)
+            frames += values
+            guard frames.count <= FrameSet.maximumCount else { throw .tooLarge(text: text, count: frames.count) }
             skipSpaces()
             if position < chars.count {
                 guard chars[position] == "," else { throw .syntax(text: text, position: position, reason: "expected ',' between ranges, found '\(chars[position])'") }
@@ -192,13 +195,14 @@ private struct FrameSetParser {
                 break
             }
         } while true
-        return FrameSet(owner.keys)
+        return FrameSet(frames)
     }
 
     /// `N`, `A-B`, `A..B`, optionally followed by `:STEP` on a range.
     mutating func element() throws(FrameSetError) -> [Int] {
         let elementStart = position
         let start = try integer()
+        (lastStart, lastEnd) = (start, start)
         skipSpaces()
         guard position < chars.count, chars[position] != "," else { return [start] }
         if chars[position] == "-" {
@@ -210,6 +214,7 @@ private struct FrameSetParser {
         }
         skipSpaces()
         let end = try integer()
+        lastEnd = end
         skipSpaces()
         var step: Int?
         if position < chars.count, chars[position] == ":" {

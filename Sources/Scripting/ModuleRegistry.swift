@@ -41,6 +41,10 @@ public enum ModuleRegistry {
         .blend,
         .blendbatchInfo,
         .fis,
+        .frames,
+        .recipes,
         .render,
+        .stitch,
+        .store,
     ]
 }

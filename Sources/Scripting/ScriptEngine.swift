@@ -9,6 +9,27 @@ public enum ScriptEngine {
     public static func makeState(trusted: Bool, modulesAsGlobals: Bool = false) throws -> LuaState {
         let lua = try LuaState(libraries: trusted ? .all : .sandboxed)
         lua.register(ModuleRegistry.modules, asGlobals: modulesAsGlobals)
+        RecipeRunner.installRecipeFunction(in: lua)
+        return lua
+    }
+
+    /// The REPL's state: full Lua, modules as globals, plus `recipes()` (list) and
+    /// `run(name, params)`.
+    public static func makeREPLState() throws -> LuaState {
+        let lua = try makeState(trusted: true, modulesAsGlobals: true)
+        try lua.run("""
+            local recipes = require 'recipes'
+            function run(name, params, options) return recipes.run(name, params, options) end
+            setmetatable(recipes, {__call = function(_, ...)
+              local list = recipes.list()
+              for _, r in ipairs(list) do
+                local params = {}
+                for _, p in ipairs(r.params) do params[#params + 1] = '--' .. p.name:gsub('_', '-') end
+                print(string.format('%-20s %-50s %s', r.name, r.description, table.concat(params, ' ')))
+              end
+              return #list .. ' recipes'
+            end})
+            """, name: "=repl-setup")
         return lua
     }
 }

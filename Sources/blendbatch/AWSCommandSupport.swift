@@ -12,7 +12,8 @@ func failAWS(_ error: any Error, doing what: String) -> Never {
     switch error {
     case let error as AWSBatchError:
         switch error {
-        case .unknownQueue, .unknownJobDefinition, .unknownJob, .inputMissing: fail(.noInput, error.description)
+        case .unknownQueue, .unknownJobDefinition, .unknownJob, .inputMissing, .noSuchBucket: fail(.noInput, error.description)
+        case .bucketInOtherRegion: fail(.storeError, error.description)
         case .accessDenied: fail(.storeError, error.description)
         case .outputNotInS3: fail(.usage, error.description)
         default: fail(.failure, error.description)

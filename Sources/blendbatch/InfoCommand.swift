@@ -5,17 +5,18 @@ import ObjectStore
 import RenderPlan
 
 /// `blendbatch info`: what a .blend renders, read natively (no Blender needed).
-struct InfoCommand: ParsableCommand {
+struct InfoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
         abstract: "Show scenes, frame range, fps, resolution, engine, output and dependencies of .blend files.",
         discussion: """
-        Reads the files natively (no Blender needed): every Blender version's header, gzip and \
+        Reads the files natively (no Blender needed; s3:// objects are downloaded to a temporary \
+        file first): every Blender version's header, gzip and \
         zstd compression. Several files are read in one process; with --json they print as a \
         JSON array, and a file that cannot be read becomes {"file": …, "error": …, "exit_code": …}.
 
         Exit codes: 0 all read, 65 a file is not a valid .blend (or has no such --scene), \
-        66 a file does not exist.
+        66 a file does not exist, 76 the store refused or could not be reached.
 
         Examples:
           blendbatch info shot.blend
@@ -23,7 +24,7 @@ struct InfoCommand: ParsableCommand {
           blendbatch info shots/*.blend --json > scan.json
         """)
 
-    @Argument(help: ArgumentHelp("The .blend files (paths or file:// URLs).", valueName: "file"))
+    @Argument(help: ArgumentHelp("The .blend files (paths, file:// or s3:// URLs).", valueName: "file"))
     var files: [String]
 
     @Option(help: ArgumentHelp("Show only the scene with this name (without the SC prefix).", valueName: "name"))
@@ -32,10 +33,10 @@ struct InfoCommand: ParsableCommand {
     @Flag(help: "Print JSON (snake_case keys) for scripts instead of the readable summary.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         var results: [Result<BlendInfo, InfoFailure>] = []
         for file in files {
-            do { results.append(.success(try Self.read(file, scene: scene))) } catch { results.append(.failure(error)) }
+            do { results.append(.success(try await Self.read(file, scene: scene))) } catch { results.append(.failure(error)) }
         }
 
         if json {
@@ -63,26 +64,28 @@ struct InfoCommand: ParsableCommand {
         if let worst = failures.first { throw ArgumentParser.ExitCode(worst.code.rawValue) }
     }
 
-    /// Read one file (path or file:// URL), narrowed to `scene` when given.
-    static func read(_ file: String, scene: String?) throws(InfoFailure) -> BlendInfo {
-        let path: String
+    /// Read one file (path, file:// or s3:// URL), narrowed to `scene` when given.
+    static func read(_ file: String, scene: String?) async throws(InfoFailure) -> BlendInfo {
+        let location: StoreLocation
         do {
-            switch try StoreLocation(parsing: file) {
-            case .local(let p): path = file.hasPrefix("file://") ? p : file
-            case .s3:
-                throw InfoFailure(file: file, message: "\(file): s3:// locations are not supported by info yet; download the file first",
-                                  code: .usage)
-            }
-        } catch let f as InfoFailure {
-            throw f
+            location = try StoreLocation(parsing: file)
         } catch {
-            throw InfoFailure(file: file, message: "\(file): \(error)", code: .usage)
+            throw InfoFailure(file: file, message: "\(error)", code: .usage)
         }
         var info: BlendInfo
         do {
-            info = try BlendFileReader.read(path: path, name: file)
-        } catch {
+            switch location {
+            case .local(let path):
+                info = try BlendFileReader.read(path: file.hasPrefix("file://") ? path : file, name: file)
+            case .s3:
+                info = try await readFromStore(location, name: file)
+            }
+        } catch let error as BlendError {
             throw InfoFailure(file: file, message: error.description, code: error.isMissingFile ? .noInput : .dataError)
+        } catch let error as InfoFailure {
+            throw error
+        } catch {
+            throw InfoFailure(file: file, message: "\(file): \(error)", code: .failure)
         }
         if let scene {
             guard let chosen = info.scene(named: scene) else {
@@ -92,6 +95,23 @@ struct InfoCommand: ParsableCommand {
             info.scenes = [chosen]
         }
         return info
+    }
+
+    /// Download a store object to a temporary file (removed afterwards) and read it.
+    static func readFromStore(_ location: StoreLocation, name: String) async throws -> BlendInfo {
+        let (store, key) = StoreFactory.object(location)
+        let temp = FileManager.default.temporaryDirectory
+            .appendingPathComponent("blendbatch-info-\(UUID().uuidString).blend")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        do {
+            try await store.get(key: key, to: temp)
+        } catch let error as StoreError {
+            if case .notFound = error { throw InfoFailure(file: name, message: "\(name): no such object", code: .noInput) }
+            throw InfoFailure(file: name, message: error.description, code: .storeError)
+        } catch {
+            throw InfoFailure(file: name, message: "\(name): \(error)", code: .storeError)
+        }
+        return try BlendFileReader.read(path: temp.path, name: name)
     }
 
     /// The readable summary of one file.

@@ -117,3 +117,60 @@ struct InfoCommandTests {
         #expect(r.stdout.contains("\"active_scene\" : \"Scene\""))
     }
 }
+
+/// `blendbatch info s3://…` against moto (BLENDBATCH_MOTO_URL; scripts/test starts it).
+@Suite("blendbatch info on S3 (moto)", .serialized)
+struct InfoCommandS3Tests {
+    static let moto = ProcessInfo.processInfo.environment["BLENDBATCH_MOTO_URL"]
+
+    static var motoAvailable: Bool {
+        if moto != nil { return true }
+        if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("BLENDBATCH_MOTO_URL is not set") }
+        return false
+    }
+
+    func run(_ exe: String, _ args: [String], env: [String: String] = [:]) throws -> (Int32, String, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = args
+        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    @Test("info s3://bucket/key and Lua blend.info download and read; a missing key is exit 66 / no_input", .enabled(if: motoAvailable))
+    func s3() throws {
+        let moto = try #require(Self.moto)
+        let bucket = "info-\(UUID().uuidString.prefix(8).lowercased())"
+        let file = "\(InfoCommandTests.data)/basic_file_zstandard.blend"
+        #expect(try run("/usr/bin/curl", ["-sf", "-X", "PUT", "\(moto)/\(bucket)"]).0 == 0)
+        #expect(try run("/usr/bin/curl", ["-sf", "-T", file, "\(moto)/\(bucket)/shots/shot.blend"]).0 == 0)
+        let env = ["AWS_ENDPOINT_URL": moto, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                   "AWS_REGION": "us-east-1", "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"]
+        let (status, out, err) = try run(InfoCommandTests.binary, ["info", "s3://\(bucket)/shots/shot.blend", "--json"], env: env)
+        #expect(status == 0, "\(err)")
+        let obj = try #require(JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        #expect(obj["file"] as? String == "s3://\(bucket)/shots/shot.blend")
+        #expect(obj["compression"] as? String == "zstd" && obj["active_scene"] as? String == "Scene")
+        let missing = try run(InfoCommandTests.binary, ["info", "s3://\(bucket)/nope.blend"], env: env)
+        #expect(missing.0 == 66)
+        #expect(missing.2 == "blendbatch: s3://\(bucket)/nope.blend: no such object\n")
+
+        // The Lua face: blend.info on the same URLs, through `blendbatch run`.
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("blend-s3-\(bucket).lua")
+        defer { try? FileManager.default.removeItem(at: script) }
+        try Data("""
+            local blend = require "blend"
+            local i = assert(blend.info("s3://\(bucket)/shots/shot.blend"))
+            print(i.compression, i.scene.frame_end)
+            print(blend.info("s3://\(bucket)/nope.blend"))
+            """.utf8).write(to: script)
+        let lua = try run(InfoCommandTests.binary, ["run", script.path], env: env)
+        #expect(lua.0 == 0, "\(lua.2)")
+        #expect(lua.1 == "zstd\t250\nnil\ts3://\(bucket)/nope.blend: no such object\tno_input\n")
+    }
+}

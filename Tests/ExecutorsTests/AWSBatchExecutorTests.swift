@@ -169,6 +169,15 @@ struct AWSBatchExecutorTests {
         var local = job
         local.output.location = "/tmp/renders"
         await #expect { try await executor.submitJob(local) } throws: { "\($0)".contains("--out s3://bucket/prefix") }
+        let noBucket = manifest(chunks: 2, input: "s3://\(bucket)/shot.blend", output: "s3://no-such-bucket-\(bucket)/x")
+        await #expect { try await executor.submitJob(noBucket) } throws: { "\($0)".contains("bucket no-such-bucket-\(bucket) does not exist") }
+        let elsewhere = uniqueName("eu-renders")
+        let configuration = Data("<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>".utf8)
+        _ = try await client.send(AWSRequest(service: .s3, method: "PUT", path: "/", body: configuration, bucket: elsewhere))
+        let otherRegion = manifest(chunks: 2, input: "s3://\(bucket)/shot.blend", output: "s3://\(elsewhere)/x")
+        await #expect { try await executor.submitJob(otherRegion) } throws: {
+            "\($0)".contains("bucket \(elsewhere) is in eu-west-1, not us-east-1")
+        }
         let missing = manifest(chunks: 2, input: "/nonexistent/shot.blend", output: "s3://\(bucket)/bad")
         await #expect { try await executor.submitJob(missing) } throws: { "\($0)".contains("/nonexistent/shot.blend") }
         // Nothing was written for the refused jobs.

@@ -84,13 +84,13 @@ struct LuaModuleTests {
         let lua = try state()
         var printed = ""
         lua.output = { printed += $0 }
-        try lua.run("help()")
+        try lua.run("require('blendbatch').help()")
         #expect(printed.contains("geometry"))
         printed = ""
-        try lua.run("help(require('geometry').add)")
+        try lua.run("require('blendbatch').help(require('geometry').add)")
         #expect(printed.hasPrefix("geometry.add(a, b) -> number"))
         printed = ""
-        try lua.run("help('geometry')")
+        try lua.run("require('blendbatch').help('geometry')")
         #expect(printed.contains("geometry.lookup(name)"))
         #expect(lua.doc(for: "geometry.mirror") == "geometry.mirror(point) -> point")
     }
@@ -99,6 +99,6 @@ struct LuaModuleTests {
     func globals() throws {
         let lua = try LuaState()
         lua.register([geometry], asGlobals: true)
-        #expect(try lua.run("return geometry.add(1, 1)") == [.number(2)])
+        #expect(try lua.run("return geometry.add(1, 1), type(help)") == [.number(2), .string("function")])
     }
 }

@@ -44,14 +44,16 @@ struct FrameSetTests {
         #expect(throws: FrameSetError.badStep(text: "10-1:2", step: 2)) { try FrameSet(parsing: "10-1:2") }
     }
 
-    @Test("overlapping ranges are refused, naming the frame and both ranges")
+    @Test("overlapping ranges are refused, naming both ranges and where they meet")
     func overlap() throws {
         #expect(throws: FrameSetError.overlap(text: "1-10:4,10-15", frame: 10, first: "1-10:4", second: "10-15")) {
             try FrameSet(parsing: "1-10:4,10-15")
         }
         #expect(throws: FrameSetError.self) { try FrameSet(parsing: "3,3") }
-        // Interleaved steps share no frame, so they do not overlap.
-        #expect(try FrameSet(parsing: "1-9:2,2-10:2").frames == Array(1...10))
+        // As in OpenJD, spans count, not values: interleaved steps overlap too.
+        #expect(throws: FrameSetError.self) { try FrameSet(parsing: "1-9:2,2-10:2") }
+        #expect(FrameSetError.overlap(text: "1-5,5", frame: 5, first: "1-5", second: "5").description.contains("overlap at frame 5"))
+        #expect(try FrameSet(parsing: "1-5,6-9").count == 9)
     }
 
     @Test("syntax errors name the character", arguments: [

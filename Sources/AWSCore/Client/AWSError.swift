@@ -133,17 +133,20 @@ public struct AWSClientError: Error, Sendable, Equatable, CustomStringConvertibl
 
     private let code: Code
     public let message: String
+    /// The specific reason alone (for ``noCredentials(_:)``: which source said what).
+    public let detail: String
 
-    private init(_ code: Code, _ message: String) {
+    private init(_ code: Code, _ message: String, detail: String = "") {
         self.code = code
         self.message = message
+        self.detail = detail.isEmpty ? message : detail
     }
 
     public var description: String { message }
 
     /// Nothing in the credential chain produced credentials.
     public static func noCredentials(_ detail: String) -> AWSClientError {
-        AWSClientError(.noCredentials, "no AWS credentials found (\(detail)); set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or run where container or instance credentials exist")
+        AWSClientError(.noCredentials, "no AWS credentials found (\(detail)); set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or run where container or instance credentials exist", detail: detail)
     }
 
     /// `AWS_PROFILE` names a profile neither file has.

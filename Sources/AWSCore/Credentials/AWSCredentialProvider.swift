@@ -73,7 +73,7 @@ public struct CredentialChain: AWSCredentialProvider {
             do {
                 return try await provider.credentials()
             } catch let error as AWSClientError where error.isNoCredentials {
-                skipped.append(error.message)
+                skipped.append(error.detail)
             }
         }
         throw AWSClientError.noCredentials(skipped.joined(separator: "; "))

@@ -1,20 +1,21 @@
 import BlendFile
 import Foundation
 import LuaKit
+import ObjectStore
 
 extension LuaModule {
     /// `blend`: read .blend files natively (no Blender needed).
     static let blend = LuaModule("blend", doc: "Read .blend files natively: scenes, frame ranges, fps, resolution, engine, output, dependencies.") { m in
         m.function("info", doc: """
             blend.info(path [, scene]) -> info | nil, message, code
-            Read a .blend (a path or file:// URL; no Blender needed). Fields: file, blender_version,
+            Read a .blend (a path, file:// or s3:// URL; no Blender needed). Fields: file, blender_version,
             compression ('none'|'gzip'|'zstd'), pointer_size, endianness, active_scene,
             scene (the active scene's table, or the scene named by the 2nd argument),
             scenes (every scene: name, frame_start, frame_end, frame_step, fps, fps_base,
             frame_rate, resolution_x, resolution_y, resolution_percentage, engine, output_path,
             file_format, camera), dependencies ({kind, path, nature} per external file).
             A missing file returns nil, message, 'no_input'; a corrupt one or an unknown scene
-            nil, message, 'data_error'.
+            nil, message, 'data_error'; a store failure nil, message, 'store_error'.
             Example: local i = assert(blend.info('shot.blend')); print(i.scene.frame_start, i.scene.frame_end)
             """) { args in
             let given = try args.string(1)
@@ -22,9 +23,17 @@ extension LuaModule {
             let path = given.hasPrefix("file://") ? String(given.dropFirst("file://".count)) : given
             let info: BlendInfo
             do {
-                info = try BlendFileReader.read(path: path, name: given)
+                if given.hasPrefix("s3://") {
+                    let location = try StoreLocation(parsing: given)
+                    info = try args.wait { try await readFromStore(location, name: given) }
+                } else {
+                    info = try BlendFileReader.read(path: path, name: given)
+                }
             } catch let error as BlendError {
                 return .failure(error.description, code: error.isMissingFile ? "no_input" : "data_error")
+            } catch let error as StoreError {
+                if case .notFound = error { return .failure("\(given): no such object", code: "no_input") }
+                return .failure(error.description, code: "store_error")
             }
             var scene = info.scene
             if let sceneName {
@@ -37,6 +46,15 @@ extension LuaModule {
             return .value(LuaBlendInfo(info: info, scene: scene))
         }
     }
+}
+
+/// Download a store object to a temporary file (removed afterwards) and read it.
+private func readFromStore(_ location: StoreLocation, name: String) async throws -> BlendInfo {
+    let (store, key) = StoreFactory.object(location)
+    let temp = FileManager.default.temporaryDirectory.appendingPathComponent("blendbatch-blend-\(UUID().uuidString).blend")
+    defer { try? FileManager.default.removeItem(at: temp) }
+    try await store.get(key: key, to: temp)
+    return try BlendFileReader.read(path: temp.path, name: name)
 }
 
 /// `BlendInfo` plus `scene` (the chosen scene's table): what `blend.info` returns.

@@ -32,17 +32,25 @@ final class FISExperimentObject: LuaObject, @unchecked Sendable {
         }
     }
 
+    /// `userInfo` keys of a Lua state that replace the process's AWS settings (tests, embedding hosts):
+    /// an `AWSEnvironment`, and the folder of the AWS job index.
+    static let environmentKey = "aws.environment"
+    static let jobIndexKey = "aws.jobIndex"
+
     /// Start the experiment when `options.job` names an AWS job (its blendbatch id or Batch id);
     /// nil when it does not, so the caller falls back to local chaos.
     static func startIfAWS(_ options: [String: LuaValue], _ args: LuaArgs) throws -> FISExperimentObject? {
+        let context = args.owner?.userInfo ?? [:]
+        let index = (context[jobIndexKey] as? String).map { AWSJobIndex(folder: $0) } ?? .default
+        let environment = context[environmentKey] as? AWSEnvironment ?? .process
         guard let job = options["job"]?.stringValue ?? options["job"]?.tableValue?["id"]?.stringValue,
-              let record = AWSJobIndex.default.record(job) else { return nil }
+              let record = index.record(job) else { return nil }
         if options["count"] != nil && options["percent"] != nil { throw args.error(1, "give count or percent, not both") }
         let selection: SpotSelection = options["percent"]?.intValue.map { .percent($0) } ?? .count(options["count"]?.intValue ?? 1)
         let notice = options["notice"]?.stringValue ?? "PT2M"
         let role = options["role_arn"]?.stringValue
         let handle = try args.wait {
-            let client = AWSClient(configuration: .resolve())
+            let client = AWSClient(configuration: .resolve(environment: environment))
             return try await FISSpotInterruption(batch: BatchClient(client: client), fis: FISClient(client: client))
                 .start(queue: record.queue, selection: selection, notice: notice, roleArn: role, jobId: record.id)
         }

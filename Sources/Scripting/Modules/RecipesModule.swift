@@ -1,0 +1,81 @@
+import Foundation
+import LuaKit
+
+extension LuaModule {
+    /// `recipes`: find, check and run recipes from Lua (the REPL's `recipes()` and `run(...)`).
+    static let recipes = LuaModule("recipes", doc: "Find, check and run recipes on the recipe path (BLENDBATCH_RECIPE_PATH, ~/.config/blendbatch/recipes, bundled).") { m in
+        m.function("list", doc: "recipes.list() -> {{name, description, origin, location, params}...}\nEvery recipe on the recipe path, with its declared parameters.") { args in
+            let library = RecipeLibrary()
+            let listing = try args.wait { await library.list() }
+            return .value(RecipeListingView.views(listing.recipes.filter { !$0.shadowed }))
+        }
+        m.function("run", doc: "recipes.run(name, params [, {trust = bool}]) -> true | nil, message, code\nRun a recipe by name or location with a table of parameters; sandboxed unless trust is true.") { args in
+            let spec = try args.string(1)
+            let params = try args.optionalTable(2)?.tableValue ?? [:]
+            let trust = try args.optionalTable(3)?["trust"].boolValue ?? false
+            let library = RecipeLibrary()
+            let source = try args.wait { try await library.find(spec) }
+            let declaration = try source.declaration()
+            var values: [String: LuaValue] = [:]
+            if let declaration {
+                values = try RecipeArguments.complete(try RecipeArguments.check(params, for: declaration), for: declaration)
+            }
+            let inner = try ScriptEngine.makeState(trusted: trust)
+            do {
+                try inner.withInterruptHandling { try RecipeRunner.run(source, values: values, in: inner) }
+            } catch let error as LuaError {
+                if case .interrupted = error { throw error }
+                return .failure(error.message, code: "recipe_failed")
+            }
+            return .value(.boolean(true))
+        }
+        m.function("check", doc: "recipes.check(name) -> declaration | nil, message, code\nRead a recipe's declaration and compile it without running it.") { args in
+            let spec = try args.string(1)
+            let library = RecipeLibrary()
+            let source = try args.wait { try await library.find(spec) }
+            let declaration = try RecipeCheck.check(source)
+            return .value(RecipeListingView(source: source, declaration: declaration))
+        }
+    }
+}
+
+extension RecipeError: LuaRepresentableError {
+    public var luaCode: String {
+        switch self {
+        case .badDeclaration: "bad_declaration"
+        case .badParameter: "bad_parameter"
+        case .notFound: "not_found"
+        case .unavailable: "unavailable"
+        }
+    }
+}
+
+/// A recipe as Lua and `--json` see it.
+struct RecipeListingView: Encodable {
+    struct Param: Encodable {
+        var name: String, type: String, required: Bool, help: String
+        var `default`: LuaValue?
+    }
+    var name: String
+    var description: String
+    var origin: String
+    var location: String
+    var params: [Param]
+    var problem: String?
+
+    init(source: RecipeSource, declaration: RecipeDeclaration?, problem: String? = nil) {
+        name = declaration?.name ?? source.name
+        description = declaration?.description ?? ""
+        origin = source.origin
+        location = source.location
+        params = (declaration?.parameters ?? []).map {
+            Param(name: $0.name, type: $0.kind.rawValue, required: $0.required, help: $0.help,
+                  default: $0.defaultValue.isNil ? nil : $0.defaultValue)
+        }
+        self.problem = problem
+    }
+
+    static func views(_ listings: [RecipeListing]) -> [RecipeListingView] {
+        listings.map { RecipeListingView(source: $0.source, declaration: $0.declaration, problem: $0.problem) }
+    }
+}

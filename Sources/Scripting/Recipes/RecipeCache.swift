@@ -1,0 +1,55 @@
+import Foundation
+import ObjectStore
+
+/// Local copies of remote recipes, refreshed by ETag: a studio updates a recipe in its bucket and
+/// every machine picks up the new version on its next run, while unchanged recipes are not downloaded
+/// again. Lives in `$XDG_CACHE_HOME/blendbatch/recipes` (else `~/.cache/blendbatch/recipes`).
+public struct RecipeCache: Sendable {
+    public let directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment) -> RecipeCache {
+        let base = environment["XDG_CACHE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+            ?? (environment["HOME"] ?? NSTemporaryDirectory()) + "/.cache"
+        return RecipeCache(directory: base + "/blendbatch/recipes")
+    }
+
+    /// What a fetch did, for tests and `--log-level debug`.
+    public enum Outcome: Sendable, Equatable { case downloaded, cached, offline }
+
+    /// The text of `key` in `store` (whose address is `url`), from the cache when the store's ETag
+    /// (`knownETag` if a listing already gave it) matches the cached copy's.
+    public func fetch(_ key: String, from store: any ObjectStore, url: String, knownETag: String? = nil) async throws -> (text: String, outcome: Outcome) {
+        let file = directory + "/" + Self.fileName(for: url)
+        let cachedTag = try? String(contentsOfFile: file + ".etag", encoding: .utf8)
+        let cachedText = try? String(contentsOfFile: file, encoding: .utf8)
+        var etag = knownETag
+        if etag == nil {
+            do {
+                guard let info = try await store.head(key: key) else { throw RecipeError.notFound("no recipe at \(url)") }
+                etag = info.etag
+            } catch let error as RecipeError {
+                throw error
+            } catch {
+                if let cachedText { return (cachedText, .offline) }
+                throw RecipeError.unavailable("cannot fetch \(url): \(error)")
+            }
+        }
+        if let etag, let cachedTag, let cachedText, etag == cachedTag { return (cachedText, .cached) }
+        let data: Data
+        do { data = try await store.read(key: key) } catch {
+            throw RecipeError.unavailable("cannot fetch \(url): \(error)")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try? data.write(to: URL(fileURLWithPath: file), options: .atomic)
+        if let etag { try? etag.write(toFile: file + ".etag", atomically: true, encoding: .utf8) }
+        return (text, .downloaded)
+    }
+
+    /// A flat, readable file name for a URL: `s3___studio_recipes_preview.lua`.
+    static func fileName(for url: String) -> String {
+        String(url.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" })
+    }
+}

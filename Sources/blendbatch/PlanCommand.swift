@@ -1,0 +1,205 @@
+import AWSCore
+import ArgumentParser
+import BlendFile
+import Executors
+import Foundation
+import ObjectStore
+import RenderPlan
+
+/// `blendbatch plan`: read a .blend, cut its frames into chunks and write the job manifest where the
+/// workers will look for it. The Step Functions export's "Detect frames" state runs it in the worker
+/// image; `blendbatch render --backend aws` plans the same way before submitting.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Plan a render job: read the .blend and write its manifest to OUT/.blendbatch/jobs/ID/manifest.json.",
+        discussion: """
+        INPUT is a .blend path or an s3:// URL (downloaded to a temporary file to be read; the manifest \
+        keeps the URL, so the workers download it themselves). OUT is where the frames and videos go \
+        (a folder or s3:// prefix); the manifest is written below it and its URL printed on stdout.
+
+        Exit codes: 0 written, 64 bad options, 65 not a .blend or no such scene, 66 INPUT does not \
+        exist, 76 the store refused (bucket, credentials).
+
+        Examples:
+          blendbatch plan s3://renders/shot.blend --out s3://renders/jobs/shot --job-id shot-001
+          blendbatch plan shot.blend --out /tmp/out --job-id test --frames 1-48:2 --chunk 4
+        """)
+
+    @Argument(help: ArgumentHelp("The .blend: a path or s3:// URL.", valueName: "input"))
+    var input: String
+
+    @Option(help: ArgumentHelp("Output location: a folder or s3:// prefix.", valueName: "out"))
+    var out: String
+
+    @Option(help: ArgumentHelp("Job id (the Step Functions execution name).", valueName: "id"))
+    var jobId: String
+
+    @Option(help: ArgumentHelp("Frames (OpenJD: 1-100:5, 1,5,9-12); empty or absent = the scene's range.", valueName: "frames"))
+    var frames: String?
+
+    @Option(name: [.customLong("chunk"), .customLong("chunk-size")],
+            help: ArgumentHelp("Frames per array task, or 'auto' (\(StoreJobPlanner.autoChunk) frames, fewer tasks beyond 10,000).", valueName: "n|auto"))
+    var chunk: String = "auto"
+
+    @Option(help: ArgumentHelp("Scene to render (default: the file's active scene).", valueName: "name"))
+    var scene: String?
+
+    @Option(help: ArgumentHelp("Resolution percentage override (1-1000).", valueName: "percent"))
+    var percent: Int?
+
+    @Option(help: ArgumentHelp("Samples override.", valueName: "n"))
+    var samples: Int?
+
+    @Option(help: ArgumentHelp("Frame format: PNG, JPEG or OPEN_EXR.", valueName: "format"))
+    var format: String = "PNG"
+
+    @Flag(help: "No stitch task (frames only).")
+    var noVideo = false
+
+    @Flag(help: "Print the manifest's URL, id, chunk and frame counts as JSON.")
+    var json = false
+
+    func run() async throws {
+        var output: StoreLocation
+        do { output = try StoreLocation(parsing: out) } catch { fail(.usage, "--out \(out): \(error)") }
+        if case .local(let path) = output { output = .local(path: URL(fileURLWithPath: path).standardizedFileURL.path) }
+        guard !jobId.isEmpty, jobId.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+            fail(.usage, "--job-id '\(jobId)': use letters, digits, '-', '_' and '.'")
+        }
+        let chunkSize: Int?
+        if chunk.lowercased() == "auto" { chunkSize = nil } else {
+            guard let n = Int(chunk), n >= 1 else { fail(.usage, "--chunk \(chunk): give a number of frames (at least 1) or 'auto'") }
+            chunkSize = n
+        }
+        let client = makeAWSClient()
+        let planner = StoreJobPlanner(input: input, output: output, id: jobId, scene: scene, frames: frames, chunk: chunkSize,
+                                      overrides: RenderOverrides(resolutionPercentage: percent, samples: samples),
+                                      format: format, video: !noVideo)
+        let manifest = await planner.plan(client: client)
+
+        let key = AWSJobFolder(id: jobId).manifestKey
+        do {
+            try await StoreFactory.open(output, client: client).put(data: try manifest.encoded(), key: key)
+        } catch {
+            fail(StoreJobPlanner.code(error), "writing the manifest to \(output.appending(key)): \(error)")
+        }
+        let url = output.appending(key).description
+        if json {
+            struct Summary: Encodable { var id: String; var manifest: String; var chunks: Int; var frames: Int; var scene: String? }
+            try printJSON(Summary(id: jobId, manifest: url, chunks: manifest.chunks.count, frames: manifest.allFrames.count, scene: manifest.scene))
+        } else {
+            print(url)
+            let count = manifest.allFrames.count
+            printError("planned \(count) frame\(count == 1 ? "" : "s") of scene \(manifest.scene ?? "?") in "
+                + "\(manifest.chunks.count) task\(manifest.chunks.count == 1 ? "" : "s")")
+        }
+    }
+}
+
+/// Plans a job whose .blend and output may be in a store (what `plan` and `render --backend aws` do):
+/// reads the .blend natively (an s3:// one from a temporary download), picks the scene and frames,
+/// and cuts them with `JobManifest.plan`. Exits with one clear line on bad input.
+struct StoreJobPlanner {
+    var input: String
+    var output: StoreLocation
+    var id: String
+    var scene: String?
+    /// OpenJD frames; nil or empty = the scene's range and step.
+    var frames: String?
+    /// Frames per task; nil = `autoChunk`.
+    var chunk: Int?
+    var overrides: RenderOverrides
+    var format: String = "PNG"
+    var video = true
+    var allowGaps = false
+
+    /// Frames per task when not given: a task pays for its container start and loading the .blend,
+    /// so a few frames each; raised when the job would exceed Batch's 10,000 array children.
+    static let autoChunk = 10
+
+    func plan(client: AWSClient) async -> JobManifest {
+        if let percent = overrides.resolutionPercentage, !(1...1000).contains(percent) { fail(.usage, "--percent \(percent): give 1-1000") }
+        if let samples = overrides.samples, samples < 1 { fail(.usage, "--samples \(samples): give at least 1") }
+        if let chunk, chunk < 1 { fail(.usage, "--chunk \(chunk): give at least 1 frame per task") }
+        let format = self.format.uppercased()
+        guard ["PNG", "JPEG", "OPEN_EXR"].contains(format) else { fail(.usage, "--format \(self.format): use PNG, JPEG or OPEN_EXR") }
+        var overrides = self.overrides
+        if let engine = overrides.engine {
+            overrides.engine = engine.uppercased()
+            guard ["CYCLES", "BLENDER_EEVEE", "BLENDER_EEVEE_NEXT", "BLENDER_WORKBENCH"].contains(engine.uppercased()) else {
+                fail(.usage, "--engine \(engine): use CYCLES, BLENDER_EEVEE or BLENDER_WORKBENCH")
+            }
+        }
+
+        let source = await Self.localCopy(of: input, client: client)
+        defer { if source.temporary { try? FileManager.default.removeItem(atPath: (source.path as NSString).deletingLastPathComponent) } }
+
+        let info: BlendInfo
+        do { info = try BlendFileReader.read(path: source.path, name: (input as NSString).lastPathComponent) } catch {
+            fail(error.isMissingFile ? .noInput : .dataError, error.description)
+        }
+        let sceneInfo: SceneInfo
+        if let scene {
+            guard let found = info.scene(named: scene) else {
+                fail(.dataError, "\(input): no scene '\(scene)' (scenes: \(info.scenes.map(\.name).joined(separator: ", ")))")
+            }
+            sceneInfo = found
+        } else {
+            guard let active = info.scene ?? info.scenes.first else { fail(.dataError, "\(input): the file has no scene to render") }
+            sceneInfo = active
+        }
+        let frameSet: FrameSet
+        do {
+            if let frames, !frames.trimmingCharacters(in: .whitespaces).isEmpty {
+                frameSet = try FrameSet(parsing: frames)
+            } else {
+                frameSet = try FrameSet(start: sceneInfo.frameStart, end: sceneInfo.frameEnd, step: max(1, sceneInfo.frameStep))
+            }
+        } catch {
+            fail(.usage, "frames '\(frames ?? "\(sceneInfo.frameStart)-\(sceneInfo.frameEnd)")': \(error)")
+        }
+        let perTask = chunk ?? max(Self.autoChunk, (frameSet.count + AWSBatchExecutor.maxArraySize - 1) / AWSBatchExecutor.maxArraySize)
+
+        // The manifest keeps INPUT as given (absolute when local), so tasks read it from the same place.
+        let inputLocation = input.hasPrefix("s3://") ? input : URL(fileURLWithPath: source.path).standardizedFileURL.path
+        let name = ((input as NSString).lastPathComponent as NSString).deletingPathExtension
+        do {
+            return try JobManifest.plan(
+                id: id, input: inputLocation, scene: sceneInfo.name, frames: frameSet, chunking: .frames(perTask),
+                overrides: overrides, output: OutputSpec(location: output.description, name: name, format: format),
+                stitch: video ? StitchSpec(frameRate: sceneInfo.frameRate > 0 ? sceneInfo.frameRate : 24, allowGaps: allowGaps) : nil)
+        } catch {
+            fail(.usage, error.description)
+        }
+    }
+
+    /// INPUT as a local file: itself, or an s3:// object downloaded into a temporary folder.
+    static func localCopy(of input: String, client: AWSClient) async -> (path: String, temporary: Bool) {
+        let location: StoreLocation
+        do { location = try StoreLocation(parsing: input) } catch { fail(.usage, "\(input): \(error)") }
+        guard case .s3 = location else {
+            if case .local(let path) = location { return (path, false) }
+            return (input, false)
+        }
+        let folder = FileManager.default.temporaryDirectory.path + "/blendbatch-plan-\(UUID().uuidString.prefix(8))"
+        let path = folder + "/" + location.lastComponent
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let (store, key) = StoreFactory.object(location, client: client)
+            try await store.get(key: key, to: URL(fileURLWithPath: path))
+        } catch {
+            try? FileManager.default.removeItem(atPath: folder)
+            if let error = error as? StoreError, case .notFound = error { fail(.noInput, "\(input): no such object") }
+            fail(Self.code(error), "downloading \(input): \(error)")
+        }
+        return (path, true)
+    }
+
+    /// Local disk problems are I/O errors; the rest are the store's.
+    static func code(_ error: any Error) -> RenderPlan.ExitCode {
+        if let error = error as? StoreError, case .io = error { return .ioError }
+        if error is CocoaError || error is POSIXError { return .ioError }
+        return .storeError
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+/// The BlendBatchLua plugin loaded by Debian's real `lua5.4` interpreter.
+@Suite("lua5.4 require 'blendbatch'")
+struct PluginTests {
+    /// A folder with `blendbatch.so` → the built libBlendBatchLua.so, for package.cpath.
+    func pluginDir() throws -> URL {
+        let lib = URL(fileURLWithPath: CLIRunner.binary).deletingLastPathComponent().appendingPathComponent("libBlendBatchLua.so")
+        try #require(FileManager.default.fileExists(atPath: lib.path), "build the plugin first: swift build --product BlendBatchLua")
+        let dir = try CLIRunner.tempDir()
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/blendbatch.so", withDestinationPath: lib.path)
+        return dir
+    }
+
+    func lua(_ code: String) throws -> (status: Int32, out: String, err: String) {
+        let dir = try pluginDir()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/lua5.4")
+        p.arguments = ["-e", "package.cpath = '\(dir.path)/?.so;' .. package.cpath", "-e", code]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    @Test("stock lua5.4 loads every registered module, with the same docs and errors")
+    func loads() throws {
+        let r = try lua("""
+            local bb = require 'blendbatch'
+            print(bb.bbinfo.lua(), bb.version ~= nil, type(bb.help), type(bb.recipes.list))
+            print(pcall(bb.recipes.run))
+            print(require('bbinfo') == bb.bbinfo, require('blendbatch') == bb)
+            local t = {}; for i = 1, 1000 do t[i] = {i} end; collectgarbage()  -- tables and GC, one Lua copy
+            """)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out == "Lua 5.4\ttrue\tfunction\tfunction\nfalse\tbad argument #1 to 'recipes.run' (string expected, got no value)\ntrue\ttrue\n")
+    }
+
+    @Test("the acceptance line: bb.blend.info(x).scene.frame_end from Debian's lua5.4")
+    func blendInfo() throws {
+        let shared = CLIRunner.repoRoot.deletingLastPathComponent().appendingPathComponent("shared")
+        let base = FileManager.default.fileExists(atPath: shared.path) ? shared.path : "/work/shared"
+        let file = base + "/testdata/blend-bat/basic_file.blend"
+        let r = try lua("local bb = require 'blendbatch'; print(bb.blend.info('\(file)').scene.frame_end)")
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out == "250\n")
+    }
+}

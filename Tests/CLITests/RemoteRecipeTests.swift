@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+/// Recipes shared through an S3 prefix, against moto (the real S3 protocol).
+@Suite("recipes from an s3:// prefix (moto)", .serialized)
+struct RemoteRecipeTests {
+    let moto = ProcessInfo.processInfo.environment["BLENDBATCH_MOTO_URL"]
+    let bucket = "recipes-\(UUID().uuidString.prefix(8).lowercased())"
+
+    /// PUT through moto's REST API (moto does not check signatures, but wants an Authorization header
+    /// and a non-form content type to keep the body).
+    func put(_ path: String, _ body: String? = nil) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        p.arguments = ["-sf", "-X", "PUT", "-H", "Content-Type: text/plain",
+                       "-H", "Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0",
+                       "\(moto!)/\(path)"] + (body.map { ["--data-binary", $0] } ?? [])
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        try #require(p.terminationStatus == 0, "PUT \(path) failed")
+    }
+
+    func environment(_ home: URL) -> [String: String] {
+        ["AWS_ENDPOINT_URL": moto ?? "", "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+         "AWS_REGION": "us-east-1", "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+         "HOME": home.path, "XDG_CONFIG_HOME": home.path + "/config", "XDG_CACHE_HOME": home.path + "/cache",
+         "BLENDBATCH_RECIPES_DIR": home.path + "/none",
+         "BLENDBATCH_RECIPE_PATH": "s3://\(bucket)/recipes/"]
+    }
+
+    @Test("list and run by name from the prefix; the cache follows ETag changes; hostile stays sandboxed")
+    func remote() throws {
+        guard moto != nil else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("BLENDBATCH_MOTO_URL is not set") }
+            return
+        }
+        try put(bucket)
+        try put("\(bucket)/recipes/greet.lua", "recipe { name = 'greet', description = 'v1', params = { { name = 'who', default = 'x' } } }\nlocal p = recipe {}\nprint('v1 ' .. p.who)\n")
+        try put("\(bucket)/recipes/evil.lua", "recipe { name = 'evil' }\nlocal f = io.open('/etc/passwd')\n")
+        let env = environment(try CLIRunner.tempDir())
+
+        let list = try CLIRunner.run(["recipes"], environment: env)
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stdout.contains("greet  —  v1"))
+        #expect(list.stdout.contains("s3://\(bucket)/recipes/greet.lua"))
+
+        let run = try CLIRunner.run(["run", "greet", "--who", "studio"], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "v1 studio\n")
+        #expect(run.stderr.contains("recipe: s3://\(bucket)/recipes/greet.lua (from path)"))
+
+        try put("\(bucket)/recipes/greet.lua", "recipe { name = 'greet', description = 'v2' }\nprint('v2')\n")
+        #expect(try CLIRunner.run(["run", "greet"], environment: env).stdout == "v2\n")
+        #expect(try CLIRunner.run(["run", "s3://\(bucket)/recipes/greet.lua"], environment: env).stdout == "v2\n")
+
+        let evil = try CLIRunner.run(["run", "evil"], environment: env)
+        #expect(evil.status == 1)
+        #expect(evil.stderr.contains("io.open is not available in the sandbox"))
+    }
+}

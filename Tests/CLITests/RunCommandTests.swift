@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+@Suite("blendbatch run")
+struct RunCommandTests {
+    func recipe(_ code: String, name: String = "recipe.lua") throws -> (URL, String) {
+        let dir = try CLIRunner.tempDir()
+        let file = dir.appendingPathComponent(name)
+        try code.write(to: file, atomically: true, encoding: .utf8)
+        return (dir, file.path)
+    }
+
+    @Test("a recipe printing _VERSION prints Lua 5.4")
+    func version() throws {
+        let (_, file) = try recipe("print(_VERSION)\n")
+        let r = try CLIRunner.run(["run", file])
+        #expect(r.status == 0)
+        #expect(r.stdout == "Lua 5.4\n")
+        #expect(r.stderr == "")
+    }
+
+    @Test("error('boom') on line 3 exits 1 with the message, :3: and a traceback on stderr")
+    func error() throws {
+        let (dir, _) = try recipe("local a = 1\nlocal b = 2\nerror('boom')\n")
+        let r = try CLIRunner.run(["run", "recipe.lua"], directory: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("error: recipe.lua:3: boom\nstack traceback:"))
+        #expect(r.stdout == "")
+    }
+
+    @Test("io.open and os.execute fail in the sandbox with a clear message and work with --trust", arguments: [
+        "local f = io.open('/dev/null'); print(f ~= nil)",
+        "print(os.execute('true'))",
+    ])
+    func sandbox(_ code: String) throws {
+        let (_, file) = try recipe(code)
+        let sandboxed = try CLIRunner.run(["run", file])
+        #expect(sandboxed.status == 1)
+        #expect(sandboxed.stderr.contains("is not available in the sandbox (run with --trust to allow it)"))
+        let trusted = try CLIRunner.run(["run", file, "--trust"])
+        #expect(trusted.status == 0, "\(trusted.stderr)")
+        #expect(trusted.stdout.hasPrefix("true"))
+        let trustedFirst = try CLIRunner.run(["run", "--trust", file])
+        #expect(trustedFirst.status == 0)
+    }
+
+    @Test("arguments reach the recipe as arg and ...")
+    func arguments() throws {
+        let (_, file) = try recipe("print(arg[0] ~= nil, #arg, arg[1], select('#', ...), (...))")
+        let r = try CLIRunner.run(["run", file, "one", "two", "--", "--trust"])
+        #expect(r.stdout == "true\t3\tone\t3\tone\n")
+    }
+
+    @Test("a missing recipe and a syntax error are reported in one line")
+    func badInput() throws {
+        let missing = try CLIRunner.run(["run", "/nonexistent/x.lua"])
+        #expect(missing.status == 66)
+        #expect(missing.stderr.contains("cannot read recipe '/nonexistent/x.lua'"))
+        let (_, file) = try recipe("local = 1\n")
+        let syntax = try CLIRunner.run(["run", file])
+        #expect(syntax.status == 1)
+        #expect(syntax.stderr.contains("recipe.lua:1: <name> expected near '='"))
+    }
+
+    @Test("--version and --help")
+    func versionAndHelp() throws {
+        let v = try CLIRunner.run(["--version"])
+        #expect(v.status == 0)
+        #expect(!v.stdout.isEmpty)
+        let h = try CLIRunner.run(["run", "--help"])
+        #expect(h.stdout.contains("--trust"))
+        #expect(h.stdout.contains("--log-level"))
+    }
+}

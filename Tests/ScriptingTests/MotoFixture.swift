@@ -1,0 +1,1 @@
+../AWSServicesTests/MotoFixture.swift

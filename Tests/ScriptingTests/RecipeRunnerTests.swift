@@ -1,0 +1,35 @@
+import Testing
+import LuaKit
+@testable import Scripting
+
+@Suite("RecipeRunner: recipes receive typed values")
+struct RecipeRunnerTests {
+    @Test("recipe{} returns the values; arg and ... carry the positional words")
+    func values() throws {
+        let lua = try ScriptEngine.makeState(trusted: false)
+        var out = ""
+        lua.output = { out += $0 }
+        let source = RecipeSource(name: "r", text: """
+            local p = recipe { params = { { name = 'n', type = 'int' }, { name = 'on', type = 'bool' } } }
+            result = { n = p.n, on = p.on, first = arg[1], count = select('#', ...) }
+            """, location: "r.lua", origin: "file", isRemote: false)
+        try RecipeRunner.run(source, values: ["n": 3, "on": true], arguments: ["x", "y"], in: lua)
+        #expect(lua.global("result") == ["n": 3, "on": true, "first": "x", "count": 2])
+    }
+
+    @Test("run on its own (no values given), recipe{} returns the defaults")
+    func defaults() throws {
+        let lua = try ScriptEngine.makeState(trusted: false)
+        let r = try lua.run("local p = recipe { params = { { name = 'k', type = 'number', default = 2.5 } } }; return p.k")
+        #expect(r == [.number(2.5)])
+        #expect(throws: LuaError.self) { try lua.run("recipe { params = { { name = 'f', required = true } } }") }
+    }
+
+    @Test("RecipeCheck compiles without running and reports syntax errors with the line")
+    func check() throws {
+        let ok = RecipeSource(name: "ok", text: "recipe { name = 'ok' }\nerror('never runs')", location: "ok.lua", origin: "file", isRemote: false)
+        #expect(try RecipeCheck.check(ok)?.name == "ok")
+        let bad = RecipeSource(name: "bad", text: "recipe { name = 'bad' }\nlocal = 2", location: "bad.lua", origin: "file", isRemote: false)
+        #expect(throws: RecipeError.badDeclaration("bad.lua:2: <name> expected near '='")) { try RecipeCheck.check(bad) }
+    }
+}
