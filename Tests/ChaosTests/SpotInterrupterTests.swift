@@ -35,8 +35,9 @@ struct SpotInterrupterTests {
     func everyTaskOnce() async throws {
         let out = NSTemporaryDirectory() + "bb-spot-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: out) }
-        var configuration = StandIn.configuration(frameSeconds: 0.3)
-        configuration.hooks = [SpotInterrupter(spec: ChaosSpec(share: 1, notice: 0.5, seed: 1, maxPerTask: 1), expectedDuration: 0.9)]
+        // Notices land 0.1-0.4 s into attempts that last over 1.5 s: each one hits, even on a loaded machine.
+        var configuration = StandIn.configuration(frameSeconds: 0.5)
+        configuration.hooks = [SpotInterrupter(spec: ChaosSpec(share: 1, notice: 0.5, seed: 1, maxPerTask: 1), expectedDuration: 0.5)]
         let manifest = StandIn.manifest(out: out, frames: Array(1...9), chunk: 3)
         let status = try await LocalExecutor(configuration: configuration).start(manifest).wait()
         #expect(status.state == .succeeded)
