@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// Credentials never reach any output, whatever the log level (issue #7, "Security").
+@Suite("secrets stay out of output", .serialized)
+struct SecretsInOutputTests {
+    static let secret = "BBTESTSECRETdoNotPrint0123456789abcdefXYZ"
+    static let token = "BBTESTTOKENdoNotPrint9876543210"
+
+    /// Run the binary with a recognisable fake key; stdout and stderr go to files (trace output is long).
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let folder = NSTemporaryDirectory() + "bb-secrets-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binary.binary)
+        process.arguments = arguments
+        var env = ["PATH": "/usr/bin:/bin", "HOME": folder, "AWS_EC2_METADATA_DISABLED": "true",
+                   "AWS_ACCESS_KEY_ID": "AKIABBTESTKEY0000000", "AWS_SECRET_ACCESS_KEY": Self.secret,
+                   "AWS_SESSION_TOKEN": Self.token, "AWS_DEFAULT_REGION": "us-east-1", "AWS_MAX_ATTEMPTS": "1"]
+        // moto when the harness runs one; otherwise a closed loopback port (the request still gets signed).
+        env["AWS_ENDPOINT_URL"] = ProcessInfo.processInfo.environment["BLENDBATCH_MOTO_URL"] ?? "http://127.0.0.1:9"
+        process.environment = env
+        FileManager.default.createFile(atPath: folder + "/out", contents: nil)
+        FileManager.default.createFile(atPath: folder + "/err", contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: folder + "/out")
+        process.standardError = FileHandle(forWritingAtPath: folder + "/err")
+        try process.run()
+        process.waitUntilExit()
+        let output = (try String(contentsOfFile: folder + "/out", encoding: .utf8)) + (try String(contentsOfFile: folder + "/err", encoding: .utf8))
+        return (process.terminationStatus, output)
+    }
+
+    @Test("trace-level logs of S3 calls, failing and succeeding, never show the secret key or session token",
+          arguments: [["store", "ls", "s3://bb-no-such-bucket-secrets/"], ["store", "cat", "s3://bb-no-such-bucket-secrets/x"],
+                      ["info", "s3://bb-no-such-bucket-secrets/shot.blend"]])
+    func traceKeepsSecrets(_ command: [String]) throws {
+        let result = try run(["--log-level", "trace"] + command)
+        #expect(result.status != 0)
+        #expect(!result.output.isEmpty)
+        #expect(!result.output.contains(Self.secret))
+        #expect(!result.output.contains(Self.token))
+    }
+}
