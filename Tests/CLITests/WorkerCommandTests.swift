@@ -5,29 +5,8 @@ import Testing
 /// Blender on a tiny scene, and signals it like an executor or a Spot reclaim would.
 @Suite("blendbatch worker (binary)", .serialized)
 struct WorkerCommandTests {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-    static let binary = ProcessInfo.processInfo.environment["BLENDBATCH_BIN"] ?? repo + "/.build/debug/blendbatch"
-
-    static func folder(_ label: String) -> String {
-        let path = FileManager.default.temporaryDirectory.path + "/bb-cli-\(label)-\(UUID().uuidString.prefix(8))"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
-    /// A demo .blend (made once) and a manifest rendering `frames` of it at 64x36 into `<folder>/out`.
-    static let demo: String = {
-        let path = folder("demo") + "/demo.blend"
-        let make = Process()
-        make.executableURL = URL(fileURLWithPath: repo + "/scripts/make-demo")
-        make.arguments = [path]
-        make.standardOutput = FileHandle.nullDevice
-        try! make.run()
-        make.waitUntilExit()
-        return path
-    }()
-
-    static func manifest(in folder: String, frames: [Int], input: String = demo) throws -> String {
+    /// A manifest rendering `frames` of the demo .blend (`Binary.demo`) at 64x36 into `<folder>/out`.
+    static func manifest(in folder: String, frames: [Int], input: String = Binary.demo) throws -> String {
         let json: [String: Any] = [
             "version": 1, "id": "cli-test", "createdAt": "2026-11-25T18:00:00Z", "input": input, "scene": "Demo",
             "overrides": ["resolutionPercentage": 100, "resolutionX": 64, "resolutionY": 36, "samples": 2,
@@ -45,7 +24,7 @@ struct WorkerCommandTests {
     static func run(_ arguments: [String], manifest: String, extraEnvironment: [String: String] = [:],
                     onLine: @escaping @Sendable (String, Process) -> Void = { _, _ in }) throws -> (code: Int32, stdout: [String], stderr: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: Binary.binary)
         process.arguments = ["worker"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["BLENDBATCH_MANIFEST"] = manifest
@@ -91,7 +70,7 @@ struct WorkerCommandTests {
 
     @Test("SIGTERM mid-render: exit 75, finished frames intact, no temp file, no Blender left")
     func sigterm() throws {
-        let dir = Self.folder("sigterm")
+        let dir = Binary.folder("sigterm")
         let manifest = try Self.manifest(in: dir, frames: Array(1...40))
         let result = try Self.run(["--quiet"], manifest: manifest) { line, process in
             if line.contains(#""event":"frame_saved""#) && line.contains(#""frame":2,"#) { kill(process.processIdentifier, SIGTERM) }
@@ -114,7 +93,7 @@ struct WorkerCommandTests {
 
     @Test("a corrupt .blend exits 65; a crashing --blender exits 70; a missing one exits 69")
     func exitCodes() throws {
-        let dir = Self.folder("codes")
+        let dir = Binary.folder("codes")
         let broken = dir + "/broken.blend"
         _ = FileManager.default.createFile(atPath: broken, contents: Data("BLENDER-v304 garbage".utf8))
         let corrupt = try Self.run(["--quiet"], manifest: try Self.manifest(in: dir, frames: [1], input: broken))
@@ -136,7 +115,7 @@ struct WorkerCommandTests {
 
     @Test("--stage stitch makes the video from the rendered frames")
     func stitch() throws {
-        let dir = Self.folder("stitch")
+        let dir = Binary.folder("stitch")
         let manifest = try Self.manifest(in: dir, frames: [1, 2, 3])
         #expect(try Self.run(["--quiet"], manifest: manifest).code == 0)
         let result = try Self.run(["--stage", "stitch", "--quiet"], manifest: manifest)
