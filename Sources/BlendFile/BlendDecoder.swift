@@ -19,7 +19,7 @@ struct BlendDecoder {
 
     func info(file name: String, compression: Compression) throws -> BlendInfo {
         let h = file.header
-        let sceneBlocks = file.blocks.indices.filter { file.blocks[$0].header.code == "SC" }
+        let sceneBlocks = file.blocks.indices.filter { file.blocks[$0].header.code4 == BlockCode.SC }
         var scenes: [SceneInfo] = []
         var sceneOld: [UInt64: String] = [:]
         for i in sceneBlocks {

@@ -49,31 +49,58 @@ struct BlendHeader: Equatable {
 
 /// One block header (§4); `offset` is where the header starts in the decoded stream.
 struct BlockHeader {
-    /// The 4-byte code with trailing NULs removed: "SC", "DATA", "DNA1", …
-    let code: String
+    /// The 4 code bytes as stored, first byte lowest (`BlockCode`): compared without making strings.
+    let code4: UInt32
     let sdnaIndex: Int
     let old: UInt64
     let length: Int64
     let count: Int64
     let offset: Int
 
+    /// The code with trailing NULs removed: "SC", "DATA", "DNA1", … (unprintable bytes as `?`).
+    var code: String { BlockCode.name(code4) }
+
     /// True for ID blocks (2-letter codes such as SC, OB, IM, and `ID` placeholders).
-    var isID: Bool { code.utf8.count == 2 }
+    var isID: Bool { code4 & 0xFF != 0 && code4 >> 8 & 0xFF != 0 && code4 >> 16 & 0xFF == 0 }
 
     static func parse(_ b: [UInt8], header h: BlendHeader, offset: Int) -> BlockHeader {
         let r = ByteReader(bytes: b, littleEndian: h.littleEndian)
-        let code = String(decoding: b[0..<4].prefix { $0 != 0 }.map { (32...126).contains($0) ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+        let code = UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16 | UInt32(b[3]) << 24
         switch (h.format, h.pointerSize) {
         case (1, _):
-            return BlockHeader(code: code, sdnaIndex: Int(r.i32(4)), old: r.u64(8), length: r.i64(16),
+            return BlockHeader(code4: code, sdnaIndex: Int(r.i32(4)), old: r.u64(8), length: r.i64(16),
                                count: r.i64(24), offset: offset)
         case (_, 4):
-            return BlockHeader(code: code, sdnaIndex: Int(r.i32(12)), old: UInt64(r.u32(8)),
+            return BlockHeader(code4: code, sdnaIndex: Int(r.i32(12)), old: UInt64(r.u32(8)),
                                length: Int64(r.i32(4)), count: Int64(r.i32(16)), offset: offset)
         default:
-            return BlockHeader(code: code, sdnaIndex: Int(r.i32(16)), old: r.u64(8),
+            return BlockHeader(code4: code, sdnaIndex: Int(r.i32(16)), old: r.u64(8),
                                length: Int64(r.i32(4)), count: Int64(r.i32(20)), offset: offset)
         }
+    }
+}
+
+/// Block codes as the 4 bytes a header stores (first byte lowest), so the scanner compares
+/// integers per block instead of building strings.
+enum BlockCode {
+    static func make(_ text: StaticString) -> UInt32 {
+        var v: UInt32 = 0
+        text.withUTF8Buffer { for (i, c) in $0.prefix(4).enumerated() { v |= UInt32(c) << (8 * UInt32(i)) } }
+        return v
+    }
+    static let DNA1 = make("DNA1"), GLOB = make("GLOB"), REND = make("REND"), ENDB = make("ENDB"), DATA = make("DATA")
+    static let SC = make("SC"), IM = make("IM"), LI = make("LI"), MC = make("MC"), SO = make("SO"), VF = make("VF")
+    static let CF = make("CF"), OB = make("OB"), ID = make("ID")
+
+    /// The code as text, up to its first NUL, unprintable bytes shown as `?`.
+    static func name(_ code: UInt32) -> String {
+        var bytes: [UInt8] = []
+        for i in 0..<4 {
+            let c = UInt8(truncatingIfNeeded: code >> (8 * UInt32(i)))
+            if c == 0 { break }
+            bytes.append((32...126).contains(c) ? c : UInt8(ascii: "?"))
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -20,9 +20,9 @@ struct ScannedFile {
 /// reader decodes and skips (seeks past, where the stream can) everything else.
 enum BlockScanner {
     /// ID codes whose whole block is decoded: scenes and dependency carriers.
-    static let wholeIDs: Set<String> = ["SC", "IM", "LI", "MC", "SO", "VF", "CF"]
+    static let wholeIDs: [UInt32] = [BlockCode.SC, BlockCode.IM, BlockCode.LI, BlockCode.MC, BlockCode.SO, BlockCode.VF, BlockCode.CF]
     /// ID codes needed only for their name (a scene's camera): a prefix covering `ID.name`.
-    static let namedIDs: Set<String> = ["OB", "ID"]
+    static let namedIDs: [UInt32] = [BlockCode.OB, BlockCode.ID]
     static let namePrefix = 1024
     /// Largest payload kept; anything bigger is not something this reader decodes.
     static let maxKeptPayload = 256 << 20
@@ -52,10 +52,11 @@ enum BlockScanner {
         var file = ScannedFile(header: header)
         let headSize = header.blockHeaderSize
         var currentID: Int?          // index in file.blocks of the last kept ID block
-        var currentIDCode: String?   // code of the last ID block seen (kept or not)
+        var currentIDCode: UInt32?   // code of the last ID block seen (kept or not)
+        var raw: [UInt8] = []        // one buffer for every block header
         while true {
             let offset = stream.position
-            let raw = try stream.read(headSize)
+            try stream.read(headSize, into: &raw)
             if raw.isEmpty { break }  // no ENDB: Blender stops at the end of the data too
             if raw.count < headSize {
                 // A short final ENDB (old writers) is accepted, as Blender and BAT do.
@@ -63,7 +64,7 @@ enum BlockScanner {
                 throw StreamFailure(kind: .truncatedBlockHeader(offset: offset))
             }
             let h = BlockHeader.parse(raw, header: header, offset: offset)
-            if h.code == "ENDB" { break }
+            if h.code4 == BlockCode.ENDB { break }
             let payloadStart = offset + headSize
             if h.length < 0 { throw StreamFailure(kind: .badLength(code: h.code, offset: offset, length: h.length)) }
             if let total = stream.knownLength, Int64(total - payloadStart) < h.length {
@@ -73,21 +74,17 @@ enum BlockScanner {
             }
             let length = Int(h.length)
 
-            if h.isID { currentIDCode = h.code; currentID = nil }
-            else if h.code != "DATA" { currentIDCode = nil; currentID = nil }
+            let code = h.code4
+            if h.isID { currentIDCode = code; currentID = nil }
+            else if code != BlockCode.DATA { currentIDCode = nil; currentID = nil }
             var keep = 0
             var owner: Int?
-            switch h.code {
-            case "DNA1", "GLOB", "REND":
+            if code == BlockCode.DATA {
+                if currentIDCode == BlockCode.SC && currentID != nil && length <= maxKeptSceneData { keep = length; owner = currentID }
+            } else if code == BlockCode.DNA1 || code == BlockCode.GLOB || code == BlockCode.REND || wholeIDs.contains(code) {
                 keep = length
-            case _ where wholeIDs.contains(h.code):
-                keep = length
-            case _ where namedIDs.contains(h.code):
+            } else if namedIDs.contains(code) {
                 keep = min(length, namePrefix)
-            case "DATA" where currentIDCode == "SC" && currentID != nil && length <= maxKeptSceneData:
-                keep = length; owner = currentID
-            default:
-                break
             }
             if keep > maxKeptPayload {
                 throw StreamFailure(kind: .corrupt("block \(h.code) at offset \(offset) is \(length) bytes, more than this reader decodes"))
@@ -102,10 +99,10 @@ enum BlockScanner {
             }
             guard keep > 0 else { continue }
             let block = Block(header: h, payload: payload, owner: owner)
-            switch h.code {
-            case "DNA1": file.dna = block
-            case "GLOB": file.glob = block
-            case "REND": file.rend.append(block)
+            switch code {
+            case BlockCode.DNA1: file.dna = block
+            case BlockCode.GLOB: file.glob = block
+            case BlockCode.REND: file.rend.append(block)
             default:
                 if h.isID { currentID = file.blocks.count }
                 file.blocks.append(block)

@@ -98,6 +98,18 @@ class ByteStream {
         return out
     }
 
+    /// Up to `count` bytes into `out`, replacing its contents and reusing its storage (for the
+    /// many small block headers); fewer only at the end of the stream.
+    final func read(_ count: Int, into out: inout [UInt8]) throws {
+        out.removeAll(keepingCapacity: true)
+        if bufferIndex + count <= buffer.count {
+            out.append(contentsOf: buffer[bufferIndex..<bufferIndex + count])
+            bufferIndex += count; position += count
+            return
+        }
+        out.append(contentsOf: try read(count))
+    }
+
     /// Skip up to `count` bytes; returns how many were skipped (fewer only at the end).
     final func skip(_ count: Int) throws -> Int {
         var skipped = 0

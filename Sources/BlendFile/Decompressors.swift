@@ -20,7 +20,7 @@ final class GzipStream: ByteStream {
 
     override func refill() throws -> Bool {
         guard !finished else { return false }
-        var out = [UInt8](repeating: 0, count: 256 << 10)
+        var out = uninitializedBytes(256 << 10)
         var produced = 0
         while produced == 0 && !finished {
             if z.avail_in == 0 {
@@ -75,7 +75,7 @@ final class ZstdStream: ByteStream {
     deinit { ZSTD_freeDStream(dctx) }
 
     override func refill() throws -> Bool {
-        var out = [UInt8](repeating: 0, count: Int(ZSTD_DStreamOutSize()))
+        var out = uninitializedBytes(Int(ZSTD_DStreamOutSize()))
         var produced = 0
         while produced == 0 {
             if inputPos >= inputChunk.count {
@@ -170,7 +170,7 @@ final class ZstdSeekableStream: ByteStream {
         guard src.count == f.compressedSize else {
             throw StreamFailure(kind: .decompression("zstd frame \(frameIndex) is truncated"))
         }
-        var out = [UInt8](repeating: 0, count: f.size)
+        var out = uninitializedBytes(f.size)
         let r = out.withUnsafeMutableBytes { o in
             src.withUnsafeBytes { s in ZSTD_decompressDCtx(dctx, o.baseAddress, o.count, s.baseAddress, s.count) }
         }
@@ -188,6 +188,12 @@ final class ZstdSeekableStream: ByteStream {
     override func skipWithoutDecoding(_ count: Int) throws -> Int? {
         max(0, min(count, total - position))
     }
+}
+
+/// A buffer for a decoder to fill (not zeroed first: every byte kept is written by the decoder,
+/// and callers trim to what it produced).
+func uninitializedBytes(_ count: Int) -> [UInt8] {
+    [UInt8](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
 }
 
 @inline(__always) func le32(_ b: [UInt8], _ o: Int) -> UInt32 {

@@ -14,10 +14,11 @@ struct DependencyDecoder {
         }
         let blocks = decoder.file.blocks
         for i in blocks.indices {
-            let code = blocks[i].header.code
-            guard let v = decoder.view(of: i) else { continue }
+            let code = blocks[i].header.code4
+            guard [BlockCode.IM, BlockCode.LI, BlockCode.MC, BlockCode.SO, BlockCode.VF, BlockCode.CF, BlockCode.SC].contains(code),
+                  let v = decoder.view(of: i) else { continue }
             switch code {
-            case "IM":
+            case BlockCode.IM:
                 guard !isPacked(v), let path = v.string("name") ?? v.string("filepath") else { continue }
                 let nature: Dependency.Nature
                 switch v.integer("source") {
@@ -28,23 +29,23 @@ struct DependencyDecoder {
                 default: continue  // generated, viewer, …: no file
                 }
                 add(Dependency(kind: .image, path: path, nature: nature))
-            case "LI":
+            case BlockCode.LI:
                 guard !isPacked(v), let path = v.string("name") ?? v.string("filepath") else { continue }
                 add(Dependency(kind: .library, path: path))
-            case "MC":
+            case BlockCode.MC:
                 guard let path = v.string("name") ?? v.string("filepath") else { continue }
                 add(Dependency(kind: .movieClip, path: path, nature: v.integer("source") == 1 ? .sequence : .movie))
-            case "SO":
+            case BlockCode.SO:
                 guard !isPacked(v), let path = v.string("name") ?? v.string("filepath") else { continue }
                 add(Dependency(kind: .sound, path: path))
-            case "VF":
+            case BlockCode.VF:
                 guard !isPacked(v), let path = v.string("name") ?? v.string("filepath"),
                       path != "<builtin>" else { continue }
                 add(Dependency(kind: .font, path: path))
-            case "CF":
+            case BlockCode.CF:
                 guard let path = v.string("filepath") else { continue }
                 add(Dependency(kind: .cacheFile, path: path, nature: (v.integer("is_sequence") ?? 0) != 0 ? .sequence : .file))
-            case "SC":
+            case BlockCode.SC:
                 for d in try sequencerFiles(scene: i, view: v) { add(d) }
             default:
                 continue

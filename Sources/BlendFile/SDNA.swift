@@ -1,9 +1,14 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The struct catalogue of one file (`DNA1`, §6): names, types, sizes and struct layouts.
 /// Member offsets are computed from it, never hard-coded.
 final class SDNA {
     struct Member {
-        let name: String       // as stored, e.g. "*mtex[18]"
-        let bare: String       // lookup key, e.g. "mtex"
+        let bare: String       // lookup key, e.g. "mtex" for "*mtex[18]"
         let type: Int          // index into `types`
         let isPointer: Bool
         let count: Int         // array elements (1 for scalars)
@@ -18,14 +23,18 @@ final class SDNA {
     private var typeNameCache: [Int: String] = [:]
     let typeSizes: [Int]
     let pointerSize: Int
-    /// Per struct: its type index and (member type, member name) index pairs.
-    private let rawStructs: [(type: Int, members: [(Int, Int)])]
-    private let structByType: [Int: Int]
+    private let littleEndian: Bool
+    /// Per struct: its type index, and where its record (type, count, then member type/name
+    /// index pairs) starts in `bytes`; every index was checked when the catalogue was parsed.
+    private let structTypes: [Int]
+    private let structStarts: [Int]
+    /// Per type index: the first struct of that type, or -1 for primitives.
+    private let structByType: [Int]
     private var structByName: [String: Int?] = [:]
     /// Member layouts, computed on first use.
     private var layouts: [Int: [String: Member]] = [:]
 
-    var structCount: Int { rawStructs.count }
+    var structCount: Int { structTypes.count }
 
     /// Parse a `DNA1` payload; every count and index is checked against the payload, so a
     /// hostile catalogue cannot make it allocate or loop beyond the payload's size.
@@ -33,8 +42,8 @@ final class SDNA {
         let r = ByteReader(bytes: bytes, littleEndian: littleEndian)
         var o = 0
         func fail(_ why: String) -> StreamFailure { StreamFailure(kind: .badSDNA(why)) }
-        func need(_ n: Int, _ what: String) throws(StreamFailure) {
-            guard n >= 0, o + n <= bytes.count else { throw fail("ends inside \(what) (offset \(o) in DNA1)") }
+        func need(_ n: Int, _ what: @autoclosure () -> String) throws(StreamFailure) {
+            guard n >= 0, o + n <= bytes.count else { throw fail("ends inside \(what()) (offset \(o) in DNA1)") }
         }
         func tag(_ t: String) throws(StreamFailure) {
             try need(4, t)
@@ -52,11 +61,17 @@ final class SDNA {
         func strings(_ n: Int, _ what: String) throws(StreamFailure) -> [Range<Int>] {
             var out: [Range<Int>] = []
             out.reserveCapacity(n)
-            for _ in 0..<n {
-                guard let end = bytes[o...].firstIndex(of: 0) else { throw fail("unterminated \(what) at offset \(o) in DNA1") }
-                out.append(o..<end)
-                o = end + 1
+            let found: Bool = bytes.withUnsafeBufferPointer { buffer in
+                let base = buffer.baseAddress!
+                for _ in 0..<n {
+                    guard o < buffer.count, let hit = memchr(base + o, 0, buffer.count - o) else { return false }
+                    let end = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    out.append(o..<end)
+                    o = end + 1
+                }
+                return true
             }
+            guard found else { throw fail("unterminated \(what) at offset \(o) in DNA1") }
             return out
         }
         func pad4() { o = (o + 3) & ~3 }
@@ -73,33 +88,28 @@ final class SDNA {
         o += 2 * nTypes; pad4()
         try tag("STRC")
         let nStructs = try count("struct", minBytesEach: 4)
-        var structs: [(type: Int, members: [(Int, Int)])] = []
-        structs.reserveCapacity(nStructs)
-        var byType: [Int: Int] = [:]
+        var types: [Int] = [], starts: [Int] = []
+        types.reserveCapacity(nStructs); starts.reserveCapacity(nStructs)
+        var byType = [Int](repeating: -1, count: nTypes)
         for si in 0..<nStructs {
             try need(4, "struct \(si)")
             let t = Int(r.u16(o)), n = Int(r.u16(o + 2)); o += 4
             try need(4 * n, "struct \(si)'s members")
             guard t < nTypes else { throw fail("struct \(si) has type index \(t) of \(nTypes)") }
-            let structType = String(decoding: bytes[typeRanges[t]], as: UTF8.self)
-            var members: [(Int, Int)] = []
-            members.reserveCapacity(n)
-            for m in 0..<n {
-                let mt = Int(r.u16(o + 4 * m)), mn = Int(r.u16(o + 4 * m + 2))
-                guard mt < nTypes, mn < nNames else {
-                    throw fail("struct \(structType) member \(m) refers to type \(mt)/name \(mn) out of range")
-                }
-                members.append((mt, mn))
+            if let bad = Self.firstBadMember(bytes, at: o, count: n, types: nTypes, names: nNames, littleEndian: littleEndian) {
+                let structType = String(decoding: bytes[typeRanges[t]], as: UTF8.self)
+                throw fail("struct \(structType) member \(bad.member) refers to type \(bad.type)/name \(bad.name) out of range")
             }
+            types.append(t); starts.append(o - 4)
             o += 4 * n
-            structs.append((t, members))
-            byType[t] = byType[t] ?? si
+            if byType[t] < 0 { byType[t] = si }
         }
         self.bytes = bytes
-        rawStructs = structs; structByType = byType
+        self.littleEndian = littleEndian
+        structTypes = types; structStarts = starts; structByType = byType
         self.pointerSize = pointerSize
-        if let lb = structIndex(named: "ListBase"), typeSizes[structs[lb].type] != 2 * pointerSize {
-            throw fail("ListBase is \(typeSizes[structs[lb].type]) bytes, header says \(pointerSize)-byte pointers")
+        if let lb = structIndex(named: "ListBase"), typeSizes[types[lb]] != 2 * pointerSize {
+            throw fail("ListBase is \(typeSizes[types[lb]]) bytes, header says \(pointerSize)-byte pointers")
         }
     }
 
@@ -107,7 +117,7 @@ final class SDNA {
     func structIndex(named name: String) -> Int? {
         if let cached = structByName[name] { return cached }
         let wanted = Array(name.utf8)
-        let found = rawStructs.firstIndex { bytes[typeRanges[$0.type]].elementsEqual(wanted) }
+        let found = structTypes.firstIndex { bytes[typeRanges[$0]].elementsEqual(wanted) }
         structByName[name] = found
         return found
     }
@@ -120,24 +130,43 @@ final class SDNA {
         return name
     }
     /// Index of the struct whose type index is `type`, or nil when it is a primitive.
-    func structIndex(type: Int) -> Int? { structByType[type] }
-    func structName(_ index: Int) -> String { typeName(rawStructs[index].type) }
-    func structSize(_ index: Int) -> Int { typeSizes[rawStructs[index].type] }
+    func structIndex(type: Int) -> Int? {
+        guard type >= 0, type < structByType.count, structByType[type] >= 0 else { return nil }
+        return structByType[type]
+    }
+    func structName(_ index: Int) -> String { typeName(structTypes[index]) }
+    func structSize(_ index: Int) -> Int { typeSizes[structTypes[index]] }
+
+    /// The first member of a struct record (`count` type/name pairs at `offset`) whose type or
+    /// name index is out of range, if any. Runs once per struct per file, so it reads raw bytes.
+    static func firstBadMember(_ bytes: [UInt8], at offset: Int, count: Int, types: Int, names: Int,
+                               littleEndian: Bool) -> (member: Int, type: Int, name: Int)? {
+        bytes.withUnsafeBufferPointer { b in
+            for m in 0..<count {
+                let p = offset + 4 * m
+                let t = littleEndian ? Int(b[p]) | Int(b[p + 1]) << 8 : Int(b[p]) << 8 | Int(b[p + 1])
+                let n = littleEndian ? Int(b[p + 2]) | Int(b[p + 3]) << 8 : Int(b[p + 2]) << 8 | Int(b[p + 3])
+                if t >= types || n >= names { return (m, t, n) }
+            }
+            return nil
+        }
+    }
 
     /// The layout of struct `index`, keyed by bare member name.
     func members(of index: Int) -> [String: Member] {
         if let cached = layouts[index] { return cached }
+        let r = ByteReader(bytes: bytes, littleEndian: littleEndian)
+        let start = structStarts[index], n = Int(r.u16(start + 2))
         var out: [String: Member] = [:]
+        out.reserveCapacity(n)
         var offset = 0
-        for (type, nameIndex) in rawStructs[index].members {
-            let name = String(decoding: bytes[nameRanges[nameIndex]], as: UTF8.self)
-            let isPointer = name.hasPrefix("*") || name.hasPrefix("(*")
-            let count = Self.arrayCount(name)
-            let size = (isPointer ? pointerSize : typeSizes[type]) * count
-            let bare = Self.bareName(name)
+        for m in 0..<n {
+            let type = Int(r.u16(start + 4 + 4 * m)), name = nameRanges[Int(r.u16(start + 6 + 4 * m))]
+            let shape = Self.shape(bytes[name])
+            let size = (shape.isPointer ? pointerSize : typeSizes[type]) * shape.count
+            let bare = String(decoding: bytes[shape.bare], as: UTF8.self)
             if out[bare] == nil {
-                out[bare] = Member(name: name, bare: bare, type: type, isPointer: isPointer,
-                                   count: count, size: size, offset: offset)
+                out[bare] = Member(bare: bare, type: type, isPointer: shape.isPointer, count: shape.count, size: size, offset: offset)
             }
             offset = min(offset + size, 1 << 48)  // hostile catalogues cannot overflow
         }
@@ -145,11 +174,22 @@ final class SDNA {
         return out
     }
 
+    /// What a member name as stored says: `*mtex[18]` is a pointer array of 18 named `mtex`,
+    /// `(*bindfunc)()` a function pointer named `bindfunc`. `bare` indexes the same bytes.
+    static func shape(_ name: ArraySlice<UInt8>) -> (bare: Range<Int>, isPointer: Bool, count: Int) {
+        let star = UInt8(ascii: "*"), open = UInt8(ascii: "("), bracket = UInt8(ascii: "["), close = UInt8(ascii: ")")
+        let first = name.first
+        let isPointer = first == star || (first == open && name.dropFirst().first == star)
+        let start = name.firstIndex { $0 != star && $0 != open } ?? name.endIndex
+        let end = name[start...].firstIndex { $0 == bracket || $0 == close } ?? name.endIndex
+        return (start..<end, isPointer, arrayCount(name))
+    }
+
     /// Product of every `[N]` in a member name (1 for scalars); clamped so a hostile name
     /// cannot overflow.
-    static func arrayCount(_ name: String) -> Int {
+    static func arrayCount<Bytes: Sequence<UInt8>>(_ name: Bytes) -> Int {
         var product = 1, current = 0, inside = false
-        for c in name.utf8 {
+        for c in name {
             switch c {
             case UInt8(ascii: "["): inside = true; current = 0
             case UInt8(ascii: "]"):
@@ -163,11 +203,6 @@ final class SDNA {
         return product
     }
 
-    /// `*mtex[18]` → `mtex`, `(*bindfunc)()` → `bindfunc`.
-    static func bareName(_ name: String) -> String {
-        let trimmed = name.drop { $0 == "*" || $0 == "(" }
-        return String(trimmed.prefix { $0 != "[" && $0 != ")" })
-    }
 }
 
 /// Typed, bounds-checked access to one struct instance inside a payload. Every accessor

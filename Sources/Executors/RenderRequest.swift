@@ -95,9 +95,13 @@ public struct RenderRequest: Sendable, Equatable {
         }
     }
 
-    /// Without a chunk size: about four tasks per worker (retries and stragglers spread), at most 25 frames a task.
+    /// Without a chunk size: one task per worker, at most 25 frames a task. Every task pays Blender's
+    /// start-up (1-2 s of loading before the first frame), so small jobs go in as few launches as keep
+    /// every worker busy; long ones still get several tasks per worker to spread retries and stragglers.
+    /// A retried task renders only the frames its first attempt did not deliver, so a long chunk costs
+    /// little on an interruption.
     func defaultChunk(total: Int) -> Int {
-        max(1, min(25, Int((Double(total) / Double(workerCount * 4)).rounded(.up))))
+        max(1, min(25, Int((Double(total) / Double(workerCount)).rounded(.up))))
     }
 
     /// Render the first two frames as a probe task, read Blender's start-up and per-frame time from the

@@ -22,17 +22,28 @@ struct BlendBatch: AsyncParsableCommand {
 
     /// Logging is set up before any subcommand runs, so no command logs to stdout (which carries results),
     /// and `--log-level LEVEL` works with every subcommand, in any position.
+    ///
+    /// `blendbatch SUB …` is parsed by SUB alone (its configuration names `blendbatch` as its super
+    /// command, so usage and help read the same): ArgumentParser then reflects one command instead
+    /// of the whole tree and skips its completion-script probe, which halves the start-up of short
+    /// commands such as `info`. Anything else (`--help`, `help SUB`, completion scripts) goes
+    /// through the root.
     static func main() async {
         LoggingBootstrap.once(LoggingBootstrap.levelFromCommandLine())
+        let arguments = LoggingBootstrap.withoutLogLevel(Array(CommandLine.arguments.dropFirst()))
+        let direct = arguments.first.flatMap { name in
+            configuration.subcommands.first { $0.configuration.commandName == name && $0.configuration._superCommandName != nil }
+        }
         do {
-            var command = try parseAsRoot(LoggingBootstrap.withoutLogLevel(Array(CommandLine.arguments.dropFirst())))
+            var command: any ParsableCommand
+            if let direct { command = try direct.parseAsRoot(Array(arguments.dropFirst())) } else { command = try parseAsRoot(arguments) }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
         } catch {
-            exit(withError: error)
+            (direct ?? Self.self).exit(withError: error)
         }
     }
 }

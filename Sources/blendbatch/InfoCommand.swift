@@ -2,12 +2,13 @@ import ArgumentParser
 import BlendFile
 import Foundation
 import ObjectStore
+import Render
 import RenderPlan
 
 /// `blendbatch info`: what a .blend renders, read natively (no Blender needed).
 struct InfoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "info",
+        commandName: "info", _superCommandName: "blendbatch",
         abstract: "Show scenes, frame range, fps, resolution, engine, output and dependencies of .blend files.",
         discussion: """
         Reads the files natively (no Blender needed; s3:// objects are downloaded to a temporary \
@@ -66,24 +67,17 @@ struct InfoCommand: AsyncParsableCommand {
 
     /// Read one file (path, file:// or s3:// URL), narrowed to `scene` when given.
     static func read(_ file: String, scene: String?) async throws(InfoFailure) -> BlendInfo {
-        let location: StoreLocation
-        do {
-            location = try StoreLocation(parsing: file)
-        } catch {
-            throw InfoFailure(file: file, message: "\(error)", code: .usage)
-        }
         var info: BlendInfo
         do {
-            switch location {
-            case .local(let path):
-                info = try BlendFileReader.read(path: file.hasPrefix("file://") ? path : file, name: file)
-            case .s3:
-                info = try await readFromStore(location, name: file)
-            }
+            info = try await BlendSource.read(file)
         } catch let error as BlendError {
             throw InfoFailure(file: file, message: error.description, code: error.isMissingFile ? .noInput : .dataError)
-        } catch let error as InfoFailure {
-            throw error
+        } catch StoreError.badLocation(_, let reason) {
+            throw InfoFailure(file: file, message: "\(file): \(reason)", code: .usage)
+        } catch StoreError.notFound {
+            throw InfoFailure(file: file, message: "\(file): no such object", code: .noInput)
+        } catch let error as StoreError {
+            throw InfoFailure(file: file, message: error.description, code: .storeError)
         } catch {
             throw InfoFailure(file: file, message: "\(file): \(error)", code: .failure)
         }
@@ -95,23 +89,6 @@ struct InfoCommand: AsyncParsableCommand {
             info.scenes = [chosen]
         }
         return info
-    }
-
-    /// Download a store object to a temporary file (removed afterwards) and read it.
-    static func readFromStore(_ location: StoreLocation, name: String) async throws -> BlendInfo {
-        let (store, key) = StoreFactory.object(location)
-        let temp = FileManager.default.temporaryDirectory
-            .appendingPathComponent("blendbatch-info-\(UUID().uuidString).blend")
-        defer { try? FileManager.default.removeItem(at: temp) }
-        do {
-            try await store.get(key: key, to: temp)
-        } catch let error as StoreError {
-            if case .notFound = error { throw InfoFailure(file: name, message: "\(name): no such object", code: .noInput) }
-            throw InfoFailure(file: name, message: error.description, code: .storeError)
-        } catch {
-            throw InfoFailure(file: name, message: "\(name): \(error)", code: .storeError)
-        }
-        return try BlendFileReader.read(path: temp.path, name: name)
     }
 
     /// The readable summary of one file.

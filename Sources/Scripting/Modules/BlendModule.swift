@@ -2,6 +2,7 @@ import BlendFile
 import Foundation
 import LuaKit
 import ObjectStore
+import Render
 
 extension LuaModule {
     /// `blend`: read .blend files natively (no Blender needed).
@@ -20,15 +21,9 @@ extension LuaModule {
             """) { args in
             let given = try args.string(1)
             let sceneName = try args.optionalString(2)
-            let path = given.hasPrefix("file://") ? String(given.dropFirst("file://".count)) : given
             let info: BlendInfo
             do {
-                if given.hasPrefix("s3://") {
-                    let location = try StoreLocation(parsing: given)
-                    info = try args.wait { try await readFromStore(location, name: given) }
-                } else {
-                    info = try BlendFileReader.read(path: path, name: given)
-                }
+                info = given.hasPrefix("s3://") ? try args.wait { try await BlendSource.read(given) } : try BlendSource.readLocal(given)
             } catch let error as BlendError {
                 return .failure(error.description, code: error.isMissingFile ? "no_input" : "data_error")
             } catch let error as StoreError {
@@ -46,15 +41,6 @@ extension LuaModule {
             return .value(LuaBlendInfo(info: info, scene: scene))
         }
     }
-}
-
-/// Download a store object to a temporary file (removed afterwards) and read it.
-private func readFromStore(_ location: StoreLocation, name: String) async throws -> BlendInfo {
-    let (store, key) = StoreFactory.object(location)
-    let temp = FileManager.default.temporaryDirectory.appendingPathComponent("blendbatch-blend-\(UUID().uuidString).blend")
-    defer { try? FileManager.default.removeItem(at: temp) }
-    try await store.get(key: key, to: temp)
-    return try BlendFileReader.read(path: temp.path, name: name)
 }
 
 /// `BlendInfo` plus `scene` (the chosen scene's table): what `blend.info` returns.
