@@ -41,6 +41,8 @@ extension LuaState {
                 onInterrupt(interrupts)
             }
         }
+        // A repeated Ctrl-C that landed as the stopped work ended belongs to this wait, not to the chunk.
+        if interrupts > 0 { bb_interrupt_clear(owner?.L ?? L) }
         return try box.take().get()
     }
 
