@@ -22,6 +22,12 @@ struct RenderCommand: AsyncParsableCommand {
           <out>/<name>.mp4, <out>/<name>.gif, <out>/contact_sheet.png
           <out>/.blendbatch/jobs/<id>/     manifest, journal and per-task logs (for status/cancel/resume)
 
+        With the local backend this command runs the recipe named render (the first render.lua on the \
+        recipe path: $BLENDBATCH_RECIPE_PATH, then $XDG_CONFIG_HOME/blendbatch/recipes, then the \
+        bundled recipes/render.lua), each option given as the recipe parameter of the same name \
+        (--no-video as video=false); a studio's own render.lua there is announced on stderr as \
+        'recipe: <location> (from <origin>)' and becomes this command.
+
         Ctrl-C cancels cleanly (no Blender left running); 'blendbatch resume <id>' finishes the job.
         Exit codes: 0 done, 64 bad option, 65 bad .blend or scene, 66 file missing, 69 Blender/FFmpeg \
         missing, 70 frames failed, 130 cancelled.

@@ -8,7 +8,7 @@ extension LuaModule {
     /// `batch`: submit job manifests to the local executor and follow them.
     static let batch = LuaModule("batch", doc: """
         Run render jobs on this machine's process pool (the local executor) and follow them.
-        A job is a handle: job:status(), job:wait{progress=true}, job:cancel(), job:frames().
+        A job is a handle: job:status(), job:wait{progress=true}, job:summary{json=}, job:cancel(), job:frames().
         """) { m in
         m.function("submit", doc: """
             batch.submit(manifest [, options]) -> job | nil, err, code

@@ -8,8 +8,8 @@ extension LuaModule {
     /// `render`: plan and start renders of a .blend on this machine.
     static let render = LuaModule("render", doc: """
         Render a .blend on this machine (the local executor): render.plan{...} makes the job manifest,
-        render.submit{...} starts it and returns a job (job:status(), job:wait{progress=true}, job:cancel(),
-        job:frames()).
+        render.submit{...} starts it and returns a job (job:status(), job:wait{progress=true}, job:summary{json=},
+        job:cancel(), job:frames()). The bundled recipe render.lua, which `blendbatch render` runs, shows them all.
         """) { m in
         let fields = """
             {file=, scene=, frames='1-100:5', chunk=N, chunk_time='60s', percent=P, samples=N, engine=,
