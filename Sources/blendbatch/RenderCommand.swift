@@ -128,8 +128,8 @@ struct RenderOptions: ParsableArguments {
 
     var workerCount: Int { request(file: "").workerCount }
 
-    func executorConfiguration(hooks: [any TaskHook] = []) -> LocalExecutor.Configuration {
-        var configuration = LocalExecutor.Configuration(workers: workerCount, hooks: hooks)
+    func executorConfiguration() -> LocalExecutor.Configuration {
+        var configuration = LocalExecutor.Configuration(workers: workerCount)
         if let blender { configuration.environment["BLENDBATCH_BLENDER"] = blender }
         return configuration
     }
