@@ -52,14 +52,14 @@ for _, n in ipairs(range) do
   if before[n] then assert(store.delete(before[n])); removed = removed + 1 end
 end
 
-local job, err = render.submit {
+local job, err, code = render.submit {
   file = file, frames = p.frames, percent = percent, samples = samples,
   out = p.out, workers = p.workers, video = false,
 }
-if not job then error(err, 0) end
+if not job then fail(err, code) end
 local report = job:wait { progress = true }
 if report.state ~= "succeeded" then
-  error(string.format("job %s %s: %s", job.id, tostring(report.state), tostring(report.reason or "")), 0)
+  fail(string.format("job %s %s: %s", job.id, tostring(report.state), tostring(report.reason or "")), report.exit_code)
 end
 
 local all = {}

@@ -29,14 +29,14 @@ end
 local picked = frames.every(all, p.every)
 local expr = frames.format(picked)
 
-local job, err = render.submit {
+local job, err, code = render.submit {
   file = p.file, frames = expr, percent = p.percent, samples = p.samples,
   out = p.out, workers = p.workers, video = false,
 }
-if not job then error(err, 0) end
+if not job then fail(err, code) end
 local report = job:wait { progress = true }
 if report.state ~= "succeeded" then
-  error(string.format("job %s %s: %s", job.id, tostring(report.state), tostring(report.reason or "")), 0)
+  fail(string.format("job %s %s: %s", job.id, tostring(report.state), tostring(report.reason or "")), report.exit_code)
 end
 local fps = (scene.frame_rate or scene.fps or 24) / p.every
 local gif, gerr = stitch.gif { out = p.out, frames = picked, fps = fps }

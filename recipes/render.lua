@@ -1,32 +1,42 @@
--- render.lua — the whole job, as `blendbatch render` runs it: plan the frames of a .blend, render
--- them on this machine with fault tolerance (frames already in the output are kept), then stitch
--- an MP4 (and print where it is).
--- blendbatch run render --file shot.blend --frames 1-48 --percent 50 --samples 16 --out out --workers 2
+-- render.lua — the whole job; `blendbatch render` IS this recipe (the first render.lua on the recipe
+-- path, so a studio can put its own pipeline there). Plans the frames of a .blend, renders them on
+-- this machine with fault tolerance (frames already in the output are kept), stitches an MP4, a GIF
+-- and a contact sheet, prints the end summary and ends with the job's exit code.
+-- blendbatch render shot.blend --frames 1-48 --percent 50 --samples 16 --workers 2
+-- blendbatch run render --file shot.blend --frames 1-48 --out out --json
 local p = recipe {
   name = "render",
   description = "Render a .blend's frames on this machine and stitch an MP4 (what `blendbatch render` does)",
   params = {
     { name = "file", type = "path", required = true, help = "the .blend to render" },
-    { name = "frames", type = "frames", help = "frames to render (default: the scene's own range)" },
+    { name = "scene", type = "string", help = "scene to render (default: the file's active scene)" },
+    { name = "frames", type = "frames", help = "frames to render, OpenJD style (default: the scene's own range)" },
+    { name = "chunk", type = "int", help = "frames per task (default: several tasks per worker)" },
+    { name = "chunk_time", type = "string", help = "size tasks to run about this long (60s, 2m), from a measured frame" },
     { name = "percent", type = "int", help = "resolution percentage (default: the scene's)" },
     { name = "samples", type = "int", help = "render samples (default: the scene's)" },
-    { name = "out", type = "path", help = "output folder (default: next to the .blend)" },
+    { name = "engine", type = "string", help = "render engine: CYCLES, BLENDER_EEVEE, BLENDER_WORKBENCH" },
+    { name = "format", type = "string", help = "frame file format: PNG, JPEG or OPEN_EXR (default PNG)" },
     { name = "workers", type = "int", help = "parallel Blender tasks (default: by core count)" },
-    { name = "video", type = "bool", default = true, help = "stitch an MP4 when the frames are done" },
+    { name = "out", type = "path", help = "output folder (default: out/<file name>)" },
+    { name = "video", type = "bool", default = true, help = "stitch the MP4, GIF and contact sheet when the frames are done" },
+    { name = "allow_gaps", type = "bool", default = false, help = "make the video even if frames failed, repeating the previous frame" },
+    { name = "blender", type = "path", help = "the Blender to run (default: $BLENDBATCH_BLENDER, then blender on PATH)" },
+    { name = "chaos", type = "string", help = "inject local Spot interruptions: interrupt=30%[,notice=2s][,seed=N][,max=3]" },
+    { name = "resume", type = "bool", default = false, help = "continue the last job in out with the same settings" },
+    { name = "json", type = "bool", default = false, help = "print the end summary as JSON" },
   },
 }
 
 local render = require "render"
 
-local job, err = render.submit {
-  file = p.file, frames = p.frames, percent = p.percent, samples = p.samples,
-  out = p.out, workers = p.workers, video = p.video,
+local job, err, code = render.submit {
+  file = p.file, scene = p.scene, frames = p.frames, chunk = p.chunk, chunk_time = p.chunk_time,
+  percent = p.percent, samples = p.samples, engine = p.engine, format = p.format, workers = p.workers,
+  out = p.out, video = p.video, allow_gaps = p.allow_gaps, blender = p.blender, chaos = p.chaos,
+  resume = p.resume,
 }
-if not job then error(err, 0) end
+if not job then fail(err, code) end
 local report = job:wait { progress = true }
-if report.state ~= "succeeded" then
-  error(string.format("job %s %s: %s", job.id, tostring(report.state), tostring(report.reason or "")), 0)
-end
-print(string.format("job %s: %d/%d frames (%d rendered) in %.1f s", job.id, report.framesDone,
-  report.framesTotal, report.framesRendered, report.wallTime))
-if report.video then print("video: " .. report.video) end
+print(job:summary { json = p.json })
+return report.exit_code

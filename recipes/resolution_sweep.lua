@@ -51,14 +51,14 @@ for _, percent in ipairs(percents) do
     local dir = string.format("%s/sweep/p%d_s%d", p.out, percent, count)
     -- Render afresh so the time is real (render.submit keeps frames already present).
     for _, item in ipairs(frame_files(dir)) do assert(store.delete(item.url)) end
-    local job, err = render.submit {
+    local job, err, code = render.submit {
       file = p.file, frames = tostring(frame), percent = percent, samples = count,
       out = dir, workers = 1, video = false,
     }
-    if not job then error(err, 0) end
+    if not job then fail(err, code) end
     local report = job:wait {}
     if report.state ~= "succeeded" then
-      error(string.format("%d%% / %d samples: %s", percent, count, tostring(report.reason or report.state)), 0)
+      fail(string.format("%d%% / %d samples: %s", percent, count, tostring(report.reason or report.state)), report.exit_code)
     end
     local files = frame_files(dir)
     if #files == 0 then error(string.format("%d%% / %d samples: no frame was saved in %s", percent, count, dir), 0) end

@@ -150,4 +150,11 @@ public struct LuaArgs {
         guard let owner else { return try LuaState.blockingWait(L: L, nil, work) }
         return try owner.wait(work)
     }
+
+    /// Like `wait`, but Ctrl-C calls `onInterrupt(n)` (n-th interrupt) and keeps waiting until the
+    /// work ends: for work that must be stopped cleanly, such as a render job.
+    public func wait<T: Sendable>(onInterrupt: @escaping @Sendable (Int) -> Void,
+                                  _ work: @escaping @Sendable () async throws -> T) throws -> T {
+        try LuaState.blockingWait(L: L, owner, onInterrupt: onInterrupt, work)
+    }
 }

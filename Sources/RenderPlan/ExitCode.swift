@@ -23,6 +23,29 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
     /// Cancelled by the user (Ctrl-C).
     case cancelled = 130
 
+    /// The name Lua sees as a failure's code (`nil, message, "no_input"`): snake case of the case name.
+    public var name: String {
+        switch self {
+        case .success: "success"
+        case .failure: "failure"
+        case .usage: "usage"
+        case .dataError: "data_error"
+        case .noInput: "no_input"
+        case .unavailable: "unavailable"
+        case .renderFailure: "render_failure"
+        case .ioError: "io_error"
+        case .interrupted: "interrupted"
+        case .storeError: "store_error"
+        case .cancelled: "cancelled"
+        }
+    }
+
+    /// The exit code a Lua failure code names (`"no_input"` → 66), nil for other names.
+    public init?(name: String) {
+        guard let code = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = code
+    }
+
     /// Whether an executor should run the task again after this exit.
     public var isRetryable: Bool { self == .interrupted || self == .renderFailure || self == .storeError }
 }

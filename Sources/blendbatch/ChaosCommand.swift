@@ -48,7 +48,7 @@ struct ChaosCommand: AsyncParsableCommand {
         let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         let folder = options.out ?? "out/\(name)-chaos"
         // Plan once (reads the .blend, checks the options); each run gets the same plan in its own folder.
-        let plan = await options.plan(file: file, out: folder + "/run-1", measure: false)
+        let plan = await options.plan(file: file, out: folder + "/run-1")
         printError("chaos: \(runs) run(s), \(spec) → \(folder)/run-N")
         let experiment = ChaosExperiment(spec: spec, runs: runs, folder: folder,
                                          configuration: options.executorConfiguration(),

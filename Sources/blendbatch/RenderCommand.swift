@@ -22,6 +22,12 @@ struct RenderCommand: AsyncParsableCommand {
           <out>/<name>.mp4, <out>/<name>.gif, <out>/contact_sheet.png
           <out>/.blendbatch/jobs/<id>/     manifest, journal and per-task logs (for status/cancel/resume)
 
+        With the local backend this command runs the recipe named render (the first render.lua on the \
+        recipe path: $BLENDBATCH_RECIPE_PATH, then $XDG_CONFIG_HOME/blendbatch/recipes, then the \
+        bundled recipes/render.lua), each option given as the recipe parameter of the same name \
+        (--no-video as video=false); a studio's own render.lua there is announced on stderr as \
+        'recipe: <location> (from <origin>)' and becomes this command.
+
         Ctrl-C cancels cleanly (no Blender left running); 'blendbatch resume <id>' finishes the job.
         Exit codes: 0 done, 64 bad option, 65 bad .blend or scene, 66 file missing, 69 Blender/FFmpeg \
         missing, 70 frames failed, 130 cancelled.
@@ -65,27 +71,12 @@ struct RenderCommand: AsyncParsableCommand {
     func run() async throws {
         if backend == .aws { return try await runOnAWS() }
         if queue != nil || jobDefinition != nil { fail(.usage, "--queue and --job-definition are for --backend aws") }
-        var hooks: [any TaskHook] = []
         if let chaos {
-            do { hooks.append(SpotInterrupter(spec: try ChaosSpec(parsing: chaos))) } catch { fail(.usage, "\(error)") }
+            do { _ = try ChaosSpec(parsing: chaos) } catch { fail(.usage, "\(error)") }
         }
-        let plan = await options.plan(file: file)
-        let executor = LocalExecutor(configuration: options.executorConfiguration(hooks: hooks))
-        let handle: LocalJobHandle
-        do {
-            if resume, let previous = JobFolder.all(output: plan.out).last,
-               let old = try? previous.readManifest(), RenderRequest.sameWork(old, plan.manifest) {
-                printError("resuming job \(old.id)")
-                handle = try await executor.resume(previous)
-            } else {
-                if resume { printError("no earlier job with the same settings in \(plan.out); starting a new one (frames already there are kept)") }
-                handle = try await executor.start(plan.manifest)
-            }
-        } catch let error as ExecutorError {
-            fail(.failure, error.description)
-        }
-        let code = await JobWatch.run(handle, json: json)
-        if code != 0 { Foundation.exit(code) }
+        _ = options.chunkSeconds()
+        let status = try await runRecipe()
+        if status != 0 { Foundation.exit(status) }
     }
 }
 
@@ -113,7 +104,7 @@ struct RenderOptions: ParsableArguments {
     var engine: String?
 
     @Option(help: "Frame file format: PNG, JPEG or OPEN_EXR (default PNG).")
-    var format: String = "PNG"
+    var format: String?
 
     @Option(help: "Parallel tasks (default: max(2, cores/4), at most 8; Blender threads per task = cores/workers).")
     var workers: Int?
@@ -137,8 +128,8 @@ struct RenderOptions: ParsableArguments {
 
     var workerCount: Int { request(file: "").workerCount }
 
-    func executorConfiguration(hooks: [any TaskHook] = []) -> LocalExecutor.Configuration {
-        var configuration = LocalExecutor.Configuration(workers: workerCount, hooks: hooks)
+    func executorConfiguration() -> LocalExecutor.Configuration {
+        var configuration = LocalExecutor.Configuration(workers: workerCount)
         if let blender { configuration.environment["BLENDBATCH_BLENDER"] = blender }
         return configuration
     }
@@ -151,7 +142,7 @@ struct RenderOptions: ParsableArguments {
         request.percent = percent
         request.samples = samples
         request.engine = engine
-        request.format = format
+        request.format = format ?? request.format
         request.workers = workers
         request.out = explicitOut ?? out
         request.video = !noVideo
@@ -159,16 +150,20 @@ struct RenderOptions: ParsableArguments {
         return request
     }
 
-    /// Read the .blend, check the options, and plan the job (exits with one clear line on bad input).
-    func plan(file: String, out explicitOut: String? = nil, measure: Bool = true) async -> Plan {
+    /// `--chunk-time` in seconds (exits with one clear line when it is not a duration).
+    func chunkSeconds() -> Double? {
+        guard let chunkTime else { return nil }
+        guard let seconds = Chunking.parseDuration(chunkTime) else { fail(.usage, "--chunk-time \(chunkTime): use e.g. 60s, 2m, 1h") }
+        return seconds
+    }
+
+    /// Read the .blend, check the options, and plan the job without measuring a frame (exits with
+    /// one clear line on bad input).
+    func plan(file: String, out explicitOut: String? = nil) async -> Plan {
         var request = request(file: file, out: explicitOut)
-        if let chunkTime {
-            guard let seconds = Chunking.parseDuration(chunkTime) else { fail(.usage, "--chunk-time \(chunkTime): use e.g. 60s, 2m, 1h") }
-            request.chunkTime = seconds
-        }
-        if request.chunkTime != nil && chunk == nil && measure { printError("measuring the frame time on the first frames…") }
+        request.chunkTime = chunkSeconds()
         do {
-            let manifest = try await request.plan(measureWith: measure ? LocalExecutor(configuration: executorConfiguration()) : nil)
+            let manifest = try await request.plan()
             return Plan(manifest: manifest, out: request.outputFolder)
         } catch {
             fail(error.code, error.message)

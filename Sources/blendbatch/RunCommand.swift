@@ -14,7 +14,11 @@ struct RunCommand: AsyncParsableCommand {
             --percent 50`; `blendbatch run preview --help` lists them. Other words reach the recipe as \
             `...` and in the global `arg` table (arg[0] is the recipe), as with lua5.4. Recipes run sandboxed: no io, os.execute or binary chunks; \
             everything goes through blendbatch's modules. --trust gives the recipe all of Lua. \
-            A Lua error prints `error: <message>` and the traceback on stderr and exits 1. \
+            A Lua error prints `error: <message>` and the traceback on stderr and exits 1. A recipe \
+            chooses its exit code by ending its chunk with `return <0-255>`, or by \
+            `fail(message, code)`: one line `blendbatch: <message>` on stderr, no traceback, exit code \
+            `code` (a number, or a name as render.submit returns: 'usage' 64, 'data_error' 65, \
+            'no_input' 66; default 1). \
             Put recipe arguments after `--` to pass words that look like options.
             """)
 
@@ -42,13 +46,8 @@ struct RunCommand: AsyncParsableCommand {
         let trusted = trust || words[..<end].contains("--trust")
         words = words[..<end].filter { $0 != "--trust" } + words[end...]
 
-        let source: RecipeSource
-        do { source = try await RecipeLibrary().find(spec) } catch let error as RecipeError {
-            if case .notFound = error { fail(.noInput, error.description) }
-            fail(.storeError, error.description)
-        }
-        let declaration: RecipeDeclaration?
-        do { declaration = try source.declaration() } catch { fail(.dataError, "\(error)") }
+        let source = await RecipeExecution.find(spec)
+        let declaration = RecipeExecution.declaration(of: source)
         if source.isRemote { printError("recipe: \(source.location) (from \(source.origin))") }
 
         var values: [String: LuaValue] = [:]
@@ -68,27 +67,7 @@ struct RunCommand: AsyncParsableCommand {
                 fail(.usage, "\(error)\n(see: blendbatch run \(spec) --help)")
             }
         }
-        let recipeValues = values, recipeArguments = arguments
-        let status = try await LuaThread.run { () -> Int32 in
-            let lua = try ScriptEngine.makeState(trusted: trusted)
-            return Self.runChunk(lua) { try RecipeRunner.run(source, values: recipeValues, arguments: recipeArguments, in: lua) }
-        }
+        let status = try await RecipeExecution.run(source, values: values, arguments: arguments, trusted: trusted)
         if status != 0 { Foundation.exit(status) }
-    }
-
-    /// Run `body` with Ctrl-C handling; print Lua errors as `error: <message>` plus traceback.
-    static func runChunk(_ lua: LuaState, _ body: () throws -> Void) -> Int32 {
-        do {
-            try lua.withInterruptHandling(body)
-            return RenderPlan.ExitCode.success.rawValue
-        } catch LuaError.runtime(let message, let traceback) {
-            printError("error: \(message)" + (traceback.isEmpty ? "" : "\n\(traceback)"))
-        } catch LuaError.interrupted {
-            printError("error: interrupted")
-            return RenderPlan.ExitCode.cancelled.rawValue
-        } catch {
-            printError("error: \(error)")
-        }
-        return RenderPlan.ExitCode.failure.rawValue
     }
 }

@@ -98,7 +98,7 @@ struct ResumeCommand: AsyncParsableCommand {
         do { handle = try await LocalExecutor(configuration: configuration).resume(folder) } catch let error as ExecutorError {
             fail(.failure, error.description)
         }
-        let code = await JobWatch.run(handle, json: json, label: "resuming")
+        let code = await JobSignals.watch(handle, json: json, label: "resuming")
         if code != 0 { Foundation.exit(code) }
     }
 }

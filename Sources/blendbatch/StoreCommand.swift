@@ -1,4 +1,5 @@
 import ArgumentParser
+import Executors
 import Foundation
 import ObjectStore
 import RenderPlan

@@ -131,4 +131,15 @@ struct RecipesBundledTests {
         let probed = try #require(probe(path))
         #expect(probed.hasSuffix(",4"), "\(probed)")
     }
+
+    @Test("the render recipe ends with blendbatch render's exit codes and one line: 66 missing file, 65 unknown scene")
+    func renderFailures() throws {
+        let missing = try run(["render", "--file", "/nonexistent/shot.blend"])
+        #expect(missing.status == 66)
+        #expect(missing.stderr == "blendbatch: /nonexistent/shot.blend: cannot open: No such file or directory\n", "\(missing.stderr)")
+        let scene = try run(["render", "--file", Binary.demo, "--scene", "NoSuchScene", "--out", Binary.folder("recipe-scene")])
+        #expect(scene.status == 65)
+        #expect(scene.stderr.split(separator: "\n").count == 1 && scene.stderr.hasPrefix("blendbatch: \(Binary.demo): no scene 'NoSuchScene'"),
+                "\(scene.stderr)")
+    }
 }

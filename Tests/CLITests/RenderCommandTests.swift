@@ -108,4 +108,65 @@ struct RenderCommandTests {
         #expect(status == code)
         #expect(Binary.frames(out).isEmpty)
     }
+
+    @Test("bad input through the render recipe: exactly one 'blendbatch: ' line on stderr and its exit code", arguments: [
+        (["/nonexistent/shot.blend"], Int32(66), "blendbatch: /nonexistent/shot.blend: cannot open"),
+        (["DEMO", "--scene", "NoSuchScene"], Int32(65), "blendbatch: DEMO: no scene 'NoSuchScene' (scenes: "),
+        (["DEMO", "--frames", "5-1"], Int32(64), "blendbatch: frames '5-1': "),
+        (["DEMO", "--chunk-time", "soon"], Int32(64), "blendbatch: --chunk-time soon: use e.g. 60s, 2m, 1h"),
+        (["DEMO", "--chaos", "interrupt=200%"], Int32(64), "blendbatch: --chaos 'interrupt=200%': "),
+    ])
+    func badInputOneLine(arguments: [String], code: Int32, line: String) throws {
+        let out = Binary.folder("bad-line")
+        let r = try CLIRunner.run(["render"] + arguments.map { $0 == "DEMO" ? Binary.demo : $0 } + ["--out", out])
+        #expect(r.status == code)
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        #expect(r.stderr.hasPrefix(line.replacingOccurrences(of: "DEMO", with: Binary.demo)), "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test("render --json prints the report alone on stdout, with the keys it always had; the bundled recipe is not announced")
+    func jsonReport() throws {
+        let out = Binary.folder("json")
+        let r = try CLIRunner.run(["render", Binary.demo, "--frames", "1-2", "--out", out, "--json"] + Binary.tiny)
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try Binary.json(r.stdout)
+        #expect(Set(report.keys) == ["attempts", "controllerAlive", "failedFrames", "framesDone", "framesRendered", "framesTotal",
+                                     "id", "interruptions", "meanFrameTime", "noticesSent", "retries", "startedAt", "state",
+                                     "stitch", "tasksFailed", "tasksRunning", "tasksSucceeded", "tasksTotal", "video", "wallTime"])
+        #expect(report["state"] as? String == "succeeded")
+        #expect(report["framesDone"] as? Int == 2)
+        #expect(report["video"] as? String == out + "/demo.mp4")
+        #expect(!r.stderr.contains("recipe: "), "\(r.stderr)")
+    }
+
+    @Test("an override render.lua on BLENDBATCH_RECIPE_PATH is what render runs: its output, its exit code, real frames")
+    func overrideRecipe() throws {
+        let out = Binary.folder("override")
+        let dir = try CLIRunner.tempDir()
+        try """
+            local p = recipe { name = "render", description = "the studio's render", params = {
+              { name = "file", type = "path", required = true }, { name = "frames", type = "string" },
+              { name = "out", type = "path" }, { name = "percent", type = "int" }, { name = "samples", type = "int" },
+              { name = "workers", type = "int" }, { name = "video", type = "bool", default = true } } }
+            print("studio pipeline: " .. p.file .. " video=" .. tostring(p.video))
+            local job = assert(require("render").submit { file = p.file, frames = p.frames, out = p.out, percent = p.percent,
+              samples = p.samples, workers = p.workers, video = p.video })
+            local report = job:wait {}
+            print("studio frames: " .. report.framesDone)
+            return report.exit_code == 0 and 3 or report.exit_code
+            """.write(to: dir.appendingPathComponent("render.lua"), atomically: true, encoding: .utf8)
+        let environment = ["BLENDBATCH_RECIPE_PATH": dir.path]
+        let r = try CLIRunner.run(["render", Binary.demo, "--frames", "1-2", "--out", out, "--no-video"] + Binary.tiny,
+                                  environment: environment)
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stdout == "studio pipeline: \(Binary.demo) video=false\nstudio frames: 2\n")
+        #expect(r.stderr.hasPrefix("recipe: \(dir.path)/render.lua (from path)\n"), "\(r.stderr)")
+        #expect(Binary.frames(out) == ["demo_0001.png", "demo_0002.png"])
+        #expect(!FileManager.default.fileExists(atPath: out + "/demo.mp4"))
+        let undeclared = try CLIRunner.run(["render", Binary.demo, "--scene", "Demo", "--out", out], environment: environment)
+        #expect(undeclared.status == 64)
+        #expect(undeclared.stderr.hasSuffix("blendbatch: \(dir.path)/render.lua (the render recipe) has no parameter 'scene'\n"),
+                "\(undeclared.stderr)")
+    }
 }

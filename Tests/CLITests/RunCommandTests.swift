@@ -71,4 +71,27 @@ struct RunCommandTests {
         #expect(h.stdout.contains("--trust"))
         #expect(h.stdout.contains("--log-level"))
     }
+
+    @Test("a recipe ends with an exit code: return N, or fail(message, code) with one line and no traceback", arguments: [
+        ("print('before'); return 3", Int32(3), "before\n", ""),
+        ("fail('no such shot: x.blend', 'no_input')", Int32(66), "", "blendbatch: no such shot: x.blend\n"),
+        ("fail('bad scene', 'data_error')", Int32(65), "", "blendbatch: bad scene\n"),
+        ("fail('seven', 7)", Int32(7), "", "blendbatch: seven\n"),
+        ("fail('plain')", Int32(1), "", "blendbatch: plain\n"),
+    ])
+    func exitCode(code: String, status: Int32, stdout: String, stderr: String) throws {
+        let (_, file) = try recipe(code)
+        let r = try CLIRunner.run(["run", file])
+        #expect(r.status == status)
+        #expect(r.stdout == stdout)
+        #expect(r.stderr == stderr)
+    }
+
+    @Test("a recipe returning a number outside 0-255 is an error (exit 1)")
+    func badExitCode() throws {
+        let (_, file) = try recipe("return 256")
+        let r = try CLIRunner.run(["run", file])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("the recipe returned 256; an exit code is 0-255"), "\(r.stderr)")
+    }
 }

@@ -54,4 +54,52 @@ struct BatchModuleTests {
         #expect(results[1].stringValue?.contains("interrupt must be a share") == true)
         #expect(results[3].stringValue?.contains("cannot read manifest '/nonexistent/manifest.json'") == true)
     }
+
+    @Test("Ctrl-C during job:wait cancels the job cleanly; the report says cancelled with exit_code 130 and job:summary prints it WithStandInWorker")
+    func interruptDuringWait() throws {
+        let out = NSTemporaryDirectory() + "bb-lua-cancel-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let manifest = JobManifest(id: "lua-\(UUID().uuidString.prefix(8).lowercased())", input: "demo.blend", scene: nil,
+                                   overrides: RenderOverrides(),
+                                   chunks: (0..<4).map { FrameChunk(index: $0, frames: [2 * $0 + 1, 2 * $0 + 2]) },
+                                   output: OutputSpec(location: out, name: "demo"), stitch: nil)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try manifest.encoded().write(to: URL(fileURLWithPath: out + "/manifest.json"))
+        setenv("STANDIN_FRAME_SECONDS", "1.5", 1)
+        defer { unsetenv("STANDIN_FRAME_SECONDS") }
+        let lua = try ScriptEngine.makeState(trusted: false)
+        let interrupt = lua.interruptHandle
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1.0) { interrupt.interrupt() }
+        let started = Date()
+        let results = try lua.run("""
+            local batch = require "batch"
+            local job = assert(batch.submit(..., {worker = '\(Self.standIn)', workers = 2}))
+            local report = job:wait{}
+            return report.state, report.exit_code, report.framesDone, job:summary{json = true}, job:summary{}
+            """, arguments: [.string(out + "/manifest.json")])
+        #expect(Date().timeIntervalSince(started) < 8, "the job ran on instead of being cancelled")
+        #expect(results.prefix(2) == [.string("cancelled"), .integer(130)])
+        #expect((results[2].intValue ?? 99) < 8)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data((results[3].stringValue ?? "").utf8)) as? [String: Any])
+        #expect(json["state"] as? String == "cancelled")
+        #expect(json["exit_code"] == nil)
+        let summary = results[4].stringValue ?? ""
+        #expect(summary.hasPrefix("cancelled: "), "\(summary)")
+        #expect(summary.contains("next: blendbatch resume \(manifest.id)"), "\(summary)")
+    }
+
+    @Test("render.submit failures come back as nil, message, code with the exit code's name")
+    func renderSubmitCodes() throws {
+        let folder = NSTemporaryDirectory() + "bb-lua-codes-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Data("not a blend file at all".utf8).write(to: URL(fileURLWithPath: folder + "/bad.blend"))
+        let lua = try ScriptEngine.makeState(trusted: false)
+        let results = try lua.run("""
+            local render, bad = require "render", ...
+            local function code(t) local job, message, c = render.submit(t); return (job == nil and type(message) == 'string') and c or 'job!' end
+            return code{file = '/nonexistent/shot.blend'}, code{file = bad}, code{file = bad, chunk_time = 'soon'}
+            """, arguments: [.string(folder + "/bad.blend")])
+        #expect(results == [.string("no_input"), .string("data_error"), .string("usage")])
+    }
 }

@@ -32,4 +32,27 @@ struct RecipeRunnerTests {
         let bad = RecipeSource(name: "bad", text: "recipe { name = 'bad' }\nlocal = 2", location: "bad.lua", origin: "file", isRemote: false)
         #expect(throws: RecipeError.badDeclaration("bad.lua:2: <name> expected near '='")) { try RecipeCheck.check(bad) }
     }
+
+    @Test("a recipe's chunk returns its exit code; fail(message, code) ends it with the code and one line")
+    func exitCodes() throws {
+        func run(_ text: String) throws -> Int32 {
+            let lua = try ScriptEngine.makeState(trusted: false)
+            return try RecipeRunner.run(RecipeSource(name: "r", text: text, location: "r.lua", origin: "file", isRemote: false),
+                                        values: [:], in: lua)
+        }
+        #expect(try run("print('x')") == 0)
+        #expect(try run("return 3") == 3)
+        #expect(try run("return 'not a code'") == 0)
+        #expect(throws: LuaError.self) { try run("return 300") }
+        #expect(throws: RecipeExit(message: "no such shot", code: 66)) { try run("fail('no such shot', 'no_input')") }
+        #expect(throws: RecipeExit(message: "seven", code: 7)) { try run("fail('seven', 7)") }
+        #expect(throws: RecipeExit(message: "plain", code: 1)) { try run("local ok = pcall(error, 'x'); fail('plain')") }
+        #expect(RecipeExit(message: "m", code: 65).line == "blendbatch: m")
+        // Caught by pcall, fail is an ordinary error: a later, different error stays itself.
+        #expect(throws: LuaError.runtime(message: "r.lua:1: later", traceback: "")) {
+            do { _ = try run("pcall(fail, 'caught', 5); error('later')") } catch LuaError.runtime(let message, _) {
+                throw LuaError.runtime(message: message, traceback: "")
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LuaKit
+import RenderPlan
 
 extension LuaModule {
     /// `recipes`: find, check and run recipes from Lua (the REPL's `recipes()` and `run(...)`).
@@ -9,7 +10,7 @@ extension LuaModule {
             let listing = try args.wait { await library.list() }
             return .value(RecipeListingView.views(listing.recipes.filter { !$0.shadowed }))
         }
-        m.function("run", doc: "recipes.run(name, params [, {trust = bool}]) -> true | nil, message, code\nRun a recipe by name or location with a table of parameters; sandboxed unless trust is true.") { args in
+        m.function("run", doc: "recipes.run(name, params [, {trust = bool}]) -> true | nil, message, code\nRun a recipe by name or location with a table of parameters; sandboxed unless trust is true.\nA recipe that ends with fail(message, code) or returns a non-zero exit code gives nil, message, code.") { args in
             let spec = try args.string(1)
             let params = try args.optionalTable(2)?.tableValue ?? [:]
             let trust = try args.optionalTable(3)?["trust"].boolValue ?? false
@@ -21,12 +22,16 @@ extension LuaModule {
                 values = try RecipeArguments.complete(try RecipeArguments.check(params, for: declaration), for: declaration)
             }
             let inner = try ScriptEngine.makeState(trusted: trust)
+            let code: Int32
             do {
-                try inner.withInterruptHandling { try RecipeRunner.run(source, values: values, in: inner) }
+                code = try inner.withInterruptHandling { try RecipeRunner.run(source, values: values, in: inner) }
             } catch let error as LuaError {
                 if case .interrupted = error { throw error }
                 return .failure(error.message, code: "recipe_failed")
+            } catch let exit as RecipeExit {
+                return .failure(exit.message, code: ExitCode(rawValue: exit.code)?.name ?? "recipe_failed")
             }
+            guard code == 0 else { return .failure("recipe \(spec) ended with exit code \(code)", code: ExitCode(rawValue: code)?.name ?? "recipe_failed") }
             return .value(.boolean(true))
         }
         m.function("check", doc: "recipes.check(name) -> declaration | nil, message, code\nRead a recipe's declaration and compile it without running it.") { args in

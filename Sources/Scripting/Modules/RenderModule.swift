@@ -8,28 +8,37 @@ extension LuaModule {
     /// `render`: plan and start renders of a .blend on this machine.
     static let render = LuaModule("render", doc: """
         Render a .blend on this machine (the local executor): render.plan{...} makes the job manifest,
-        render.submit{...} starts it and returns a job (job:status(), job:wait{progress=true}, job:cancel(),
-        job:frames()).
+        render.submit{...} starts it and returns a job (job:status(), job:wait{progress=true}, job:summary{json=},
+        job:cancel(), job:frames()). The bundled recipe render.lua, which `blendbatch render` runs, shows them all.
         """) { m in
         let fields = """
             {file=, scene=, frames='1-100:5', chunk=N, chunk_time='60s', percent=P, samples=N, engine=,
              format='PNG'|'JPEG'|'OPEN_EXR', workers=N, out=dir, video=true, allow_gaps=false}
             """
         m.function("plan", doc: "render.plan\(fields) -> manifest | nil, err, code\nRead the .blend and plan the job; nothing runs.") { args in
-            let request = try RenderModuleSupport.request(args, 1)
-            return .value(try args.wait { try await RenderModuleSupport.plan(request, measure: false) })
+            try RenderModuleSupport.failingAsLua {
+                let request = try RenderModuleSupport.request(args, 1)
+                return .value(try args.wait { try await RenderModuleSupport.plan(request, measureWith: nil) })
+            }
         }
         m.function("submit", doc: """
             render.submit{...} -> job | nil, err, code
-            The fields of render.plan, plus blender=path and chaos=fis.spot_interruption{...}. Plans and
-            starts the job; frames already in the output are not rendered again.
+            The fields of render.plan, plus blender=path, chaos=fis.spot_interruption{...} (or 'interrupt=30%')
+            and resume=true (continue the last job in `out` with the same settings, as `blendbatch render
+            --resume`). Plans and starts the job; frames already in the output are not rendered again.
+            code names the exit code `blendbatch render` gives the failure: 'usage' (64: bad frames or
+            option), 'data_error' (65: bad .blend, unknown scene), 'no_input' (66: no such file); end a
+            recipe with it by fail(err, code).
             """) { args in
-            let request = try RenderModuleSupport.request(args, 1)
             let options = try args.table(1).tableValue ?? [:]
-            return .object(try args.wait {
-                let manifest = try await RenderModuleSupport.plan(request, measure: true)
-                return try await LuaJob.submit(manifest, options: options)
-            })
+            return try RenderModuleSupport.failingAsLua {
+                let request = try RenderModuleSupport.request(args, 1)
+                let measure = try LuaJob.configuration(options, chaos: false)
+                return .object(try args.wait {
+                    let manifest = try await RenderModuleSupport.plan(request, measureWith: LocalExecutor(configuration: measure))
+                    return try await LuaJob.submit(manifest, options: options)
+                })
+            }
         }
     }
 }
@@ -43,7 +52,7 @@ enum RenderModuleSupport {
         request.frames = table["frames"]?.stringValue ?? table["frames"]?.intValue.map(String.init)
         request.chunk = table["chunk"]?.intValue
         if let text = table["chunk_time"]?.stringValue {
-            guard let seconds = Chunking.parseDuration(text) else { throw args.error(n, "chunk_time '\(text)': use e.g. 60s, 2m") }
+            guard let seconds = Chunking.parseDuration(text) else { throw RenderProblem(code: .usage, message: "chunk_time '\(text)': use e.g. 60s, 2m") }
             request.chunkTime = seconds
         } else { request.chunkTime = table["chunk_time"]?.doubleValue }
         request.percent = table["percent"]?.intValue
@@ -57,16 +66,28 @@ enum RenderModuleSupport {
         return request
     }
 
-    static func plan(_ request: RenderRequest, measure: Bool) async throws -> JobManifest {
+    /// Plan `request`; with an executor and `chunk_time` (no `chunk`), measure a frame first.
+    static func plan(_ request: RenderRequest, measureWith executor: LocalExecutor?) async throws -> JobManifest {
+        if executor != nil, request.chunkTime != nil, request.chunk == nil { JobWatch.note("measuring the frame time on the first frames…") }
         do {
-            return try await request.plan(measureWith: measure ? LocalExecutor(configuration: .init(workers: request.workerCount)) : nil)
+            return try await request.plan(measureWith: executor)
         } catch {
-            throw RenderProblem(message: error.message)
+            throw RenderProblem(code: error.code, message: error.message)
+        }
+    }
+
+    /// Run `body`, turning a `RenderProblem` into Lua's `nil, message, code`.
+    static func failingAsLua(_ body: () throws -> LuaResult) throws -> LuaResult {
+        do { return try body() } catch let problem as RenderProblem {
+            return .failure(problem.message, code: problem.luaCode)
         }
     }
 }
 
-struct RenderProblem: Error, CustomStringConvertible {
+/// Why a render could not be planned or started, with the exit code `blendbatch render` gives it.
+struct RenderProblem: Error, CustomStringConvertible, LuaRepresentableError {
+    let code: ExitCode
     let message: String
     var description: String { message }
+    var luaCode: String { code.name }
 }

@@ -14,6 +14,11 @@ public enum RecipeTemplate {
         -- string, int, number, bool, path (a file or s3:// URL), frames (an OpenJD range like 1-100:2).
         -- Recipes run sandboxed (no io, os.execute); use blendbatch's modules — help() in
         -- `blendbatch repl` lists them — or run with --trust.
+        --
+        -- Exit code: end the file with `return <0-255>` (e.g. `return report.exit_code` after
+        -- job:wait), or stop at once with `fail(message, code)`: one line `blendbatch: <message>` on
+        -- stderr, no traceback; code is a number or a name as render.submit returns it ('no_input'
+        -- is 66). An error() exits 1 with a traceback.
 
         local p = recipe {
           name = "\(name)",

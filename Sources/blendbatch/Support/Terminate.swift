@@ -14,8 +14,5 @@ func fail(_ code: ExitCode, _ message: String) -> Never {
 
 /// Print `value` as pretty JSON (sorted keys) to stdout.
 func printJSON<T: Encodable>(_ value: T) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
-    FileHandle.standardOutput.write(try encoder.encode(value) + Data("\n".utf8))
+    FileHandle.standardOutput.write(try StableJSON.encoder.encode(value) + Data("\n".utf8))
 }

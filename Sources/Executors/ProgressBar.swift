@@ -1,8 +1,9 @@
 import Foundation
 
 /// A one-line progress bar on stderr, redrawn in place; silent when stderr is not a terminal
-/// (logs and CI get the end summary only).
-final class ProgressBar: @unchecked Sendable {
+/// (logs and CI get the end summary only). Used by `blendbatch render`, `job:wait{progress=true}`,
+/// `store cp` and `chaos`.
+public final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
     private let label: String
     private let total: Int
@@ -10,7 +11,7 @@ final class ProgressBar: @unchecked Sendable {
     private let enabled: Bool
     private var lastDraw = Date.distantPast
 
-    init(label: String, total: Int, enabled: Bool = isatty(STDERR_FILENO) == 1) {
+    public init(label: String, total: Int, enabled: Bool = isatty(STDERR_FILENO) == 1) {
         self.label = label
         self.total = max(total, 1)
         self.enabled = enabled
@@ -18,7 +19,7 @@ final class ProgressBar: @unchecked Sendable {
 
     /// Redraw with `done` of `total` finished and an optional detail (e.g. "frame 12 · sample 3/8").
     /// Throttled to 10 redraws a second.
-    func update(done: Int, detail: String = "") {
+    public func update(done: Int, detail: String = "") {
         lock.lock(); defer { lock.unlock() }
         guard enabled, Date().timeIntervalSince(lastDraw) > 0.1 || done >= total else { return }
         lastDraw = Date()
@@ -33,13 +34,13 @@ final class ProgressBar: @unchecked Sendable {
     }
 
     /// Clear the bar's line so the summary that follows starts clean.
-    func finish() {
+    public func finish() {
         lock.lock(); defer { lock.unlock() }
         if enabled { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
     }
 
     /// `m:ss` (or `h:mm:ss`).
-    static func clock(_ seconds: TimeInterval) -> String {
+    public static func clock(_ seconds: TimeInterval) -> String {
         let s = Int(seconds.rounded())
         return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                          : String(format: "%d:%02d", s / 60, s % 60)

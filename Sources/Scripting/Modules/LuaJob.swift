@@ -1,0 +1,122 @@
+import Chaos
+import Executors
+import Foundation
+import LuaKit
+import ObjectStore
+import RenderPlan
+
+/// A submitted job, as Lua sees it.
+final class LuaJob: LuaObject, @unchecked Sendable {
+    // Sendable: `handle` and `manifest` are immutable (the handle is itself thread-safe, an actor
+    // inside); `lastReport` is only touched under `lock`.
+    static let luaTypeName = "blendbatch.Job"
+    let handle: LocalJobHandle
+    let manifest: JobManifest
+    private let lock = NSLock()
+    private var lastReport: JobStatus?
+
+    init(handle: LocalJobHandle, manifest: JobManifest) {
+        self.handle = handle
+        self.manifest = manifest
+    }
+
+    var luaDescription: String { "blendbatch.Job \(handle.id)" }
+
+    /// The end report once `wait` returned it, else where the job stands now.
+    func report() async -> JobStatus {
+        if let final = lock.withLock({ lastReport }) { return final }
+        return await handle.status()
+    }
+
+    /// Wait for the end (drawing `blendbatch render`'s progress bar with `progress`); Ctrl-C cancels
+    /// the job cleanly and a second one kills its tasks, and the wait still returns the final report.
+    func wait(_ args: LuaArgs, progress: Bool) throws -> JobStatus {
+        let handle = self.handle
+        let final = try args.wait(onInterrupt: { count in Task { await JobWatch.interrupted(handle, count: count) } }) {
+            await JobWatch.follow(handle, progress: progress)
+        }
+        lock.withLock { lastReport = final }
+        return final
+    }
+
+    /// The report as Lua sees it: the status fields plus `exit_code` (what `blendbatch render` exits with).
+    static func luaReport(_ status: JobStatus) throws -> LuaValue {
+        var table = try LuaValue(encoding: status).tableValue ?? [:]
+        table["exit_code"] = .integer(Int(JobWatch.exitCode(status)))
+        return .table(table)
+    }
+
+    static func luaMembers(_ m: LuaMembers<LuaJob>) {
+        m.property("id", doc: "job.id -> string") { .string($0.handle.id) }
+        m.property("folder", doc: "job.folder -> string (manifest, journal, logs)") { .string($0.handle.folder.path) }
+        m.method("status", doc: "job:status() -> table\nframesDone, framesTotal, state, retries, interruptions, failedFrames, …, exit_code") { job, args in
+            .value(try luaReport(try args.wait { await job.handle.status() }))
+        }
+        m.method("wait", doc: """
+            job:wait{progress=true} -> report
+            Wait for the end; progress=true draws `blendbatch render`'s progress bar and retry lines on stderr.
+            Ctrl-C cancels the job cleanly (a second one kills its tasks) and the report says 'cancelled'.
+            report.exit_code is what `blendbatch render` would exit with (0, 65, 69, 70, 130, ...).
+            """) { job, args in
+            let progress = try args.optionalTable(1)?.tableValue?["progress"]?.boolValue ?? false
+            return .value(try luaReport(try job.wait(args, progress: progress)))
+        }
+        m.method("summary", doc: """
+            job:summary{json=false} -> string
+            The end summary `blendbatch render` prints (with json=true: the report as its --json prints it).
+            """) { job, args in
+            let json = try args.optionalTable(1)?.tableValue?["json"]?.boolValue ?? false
+            let report = try args.wait { await job.report() }
+            return .value(.string(try JobWatch.summary(report, folder: job.handle.folder, json: json)))
+        }
+        m.method("cancel", doc: "job:cancel()\nStop the job: SIGTERM to its tasks, SIGKILL after a grace period.") { job, args in
+            try args.wait { await job.handle.cancel() }
+            return .none
+        }
+        m.method("frames", doc: "job:frames() -> {int...}\nThe job's frames now in the store, in order.") { job, args in
+            .value(try args.wait {
+                try await JobControl.framesDone(job.manifest, store: LocalExecutor.localStore(for: job.manifest)).sorted()
+            })
+        }
+    }
+
+    /// A manifest from argument `n`: a path to JSON, or a table.
+    static func manifest(_ args: LuaArgs, _ n: Int) throws -> JobManifest {
+        if let path = try? args.string(n) {
+            guard let data = FileManager.default.contents(atPath: path) else { throw args.error(n, "cannot read manifest '\(path)'") }
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            do { return try decoder.decode(JobManifest.self, from: data) } catch { throw args.error(n, "'\(path)' is not a job manifest: \(error)") }
+        }
+        return try args.decode(JobManifest.self, n)
+    }
+
+    /// The executor settings of `batch.submit`'s and `render.submit`'s options (workers, blender,
+    /// worker, and with `chaos` its Spot-interruption hook).
+    static func configuration(_ options: [String: LuaValue], chaos: Bool = true) throws -> LocalExecutor.Configuration {
+        var configuration = LocalExecutor.Configuration()
+        if let workers = options["workers"]?.intValue { configuration.workers = max(1, workers) }
+        if let blender = options["blender"]?.stringValue { configuration.environment["BLENDBATCH_BLENDER"] = blender }
+        if let worker = options["worker"]?.stringValue { configuration.workerCommand = worker.split(separator: " ").map(String.init) }
+        if chaos, let spec = options["chaos"] {
+            let text = spec.stringValue ?? spec.tableValue?["spec"]?.stringValue ?? ""
+            do { configuration.hooks.append(SpotInterrupter(spec: try ChaosSpec(parsing: text))) } catch {
+                throw RenderProblem(code: .usage, message: "\(error)")
+            }
+        }
+        return configuration
+    }
+
+    /// Start `manifest`; with `resume=true` in the options, continue the last job in its output
+    /// that does the same work instead (as `blendbatch render --resume`).
+    static func submit(_ manifest: JobManifest, options: [String: LuaValue]) async throws -> LuaJob {
+        let executor = LocalExecutor(configuration: try configuration(options))
+        let handle: LocalJobHandle
+        if options["resume"]?.boolValue == true, case .local(let output)? = try? StoreLocation(parsing: manifest.output.location) {
+            handle = try await executor.resumeOrStart(manifest, output: output) { JobWatch.note($0) }
+        } else {
+            handle = try await executor.start(manifest)
+        }
+        return LuaJob(handle: handle, manifest: manifest)
+    }
+}
