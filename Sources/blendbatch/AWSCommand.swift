@@ -7,7 +7,7 @@ import RenderPlan
 /// `blendbatch aws …`: set-up chores on AWS.
 struct AWSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "aws",
+        commandName: "aws", _superCommandName: "blendbatch",
         abstract: "Set up blendbatch on AWS Batch (see scripts/aws/README.md).",
         subcommands: [RegisterJobDefinition.self])
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `blendbatch` command line: argument parsing only; the work lives in the library targets.
 @main
@@ -43,7 +44,21 @@ struct BlendBatch: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            (direct ?? Self.self).exit(withError: error)
+            guard let direct else { exit(withError: error) }
+            exitDirect(direct, withError: error)
         }
+    }
+
+    /// `exit(withError:)` for a subcommand parsed on its own, with `blendbatch` put back into the
+    /// "See 'SUB --help'" hint ArgumentParser writes from the command stack alone.
+    static func exitDirect(_ command: any ParsableCommand.Type, withError error: any Error) -> Never {
+        let code = command.exitCode(for: error)
+        let name = command.configuration.commandName ?? ""
+        let message = command.fullMessage(for: error)
+            .replacingOccurrences(of: "See '\(name) ", with: "See 'blendbatch \(name) ")
+        if !message.isEmpty {
+            if code == .success { print(message) } else { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+        }
+        Foundation.exit(code.rawValue)
     }
 }

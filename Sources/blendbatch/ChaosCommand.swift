@@ -7,7 +7,7 @@ import RenderPlan
 /// `blendbatch chaos FILE`: a local Spot-interruption drill with a verdict.
 struct ChaosCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "chaos",
+        commandName: "chaos", _superCommandName: "blendbatch",
         abstract: "Render FILE several times while interrupting tasks like Spot reclaims, and prove nothing is lost.",
         discussion: """
         Each run renders from scratch into <out>/run-N/ (the same layout as 'render --out'). While it \

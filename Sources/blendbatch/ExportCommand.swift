@@ -7,7 +7,7 @@ import RenderPlan
 /// `blendbatch export …`: the pipeline in other tools' formats.
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export",
+        commandName: "export", _superCommandName: "blendbatch",
         abstract: "Export the render pipeline for other orchestrators.",
         subcommands: [StepFunctions.self])
 

@@ -9,7 +9,7 @@ import RenderPlan
 /// `blendbatch fis …`: AWS Fault Injection Service experiments against a running job.
 struct FISCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "fis",
+        commandName: "fis", _superCommandName: "blendbatch",
         abstract: "Inject faults into AWS jobs with AWS FIS.",
         subcommands: [SpotInterruption.self])
 

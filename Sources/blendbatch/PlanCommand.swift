@@ -11,7 +11,7 @@ import RenderPlan
 /// image; `blendbatch render --backend aws` plans the same way before submitting.
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "plan",
+        commandName: "plan", _superCommandName: "blendbatch",
         abstract: "Plan a render job: read the .blend and write its manifest to OUT/.blendbatch/jobs/ID/manifest.json.",
         discussion: """
         INPUT is a .blend path or an s3:// URL (downloaded to a temporary file to be read; the manifest \

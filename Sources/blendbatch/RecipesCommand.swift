@@ -6,7 +6,7 @@ import Scripting
 /// `blendbatch recipes [list|new|check]`
 struct RecipesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "recipes",
+        commandName: "recipes", _superCommandName: "blendbatch",
         abstract: "List, create and check Lua recipes.",
         discussion: """
             Recipes are found on the recipe path: $BLENDBATCH_RECIPE_PATH (colon-separated folders or \

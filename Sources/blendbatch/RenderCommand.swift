@@ -8,7 +8,7 @@ import RenderPlan
 /// `blendbatch render FILE`: plan the frames of a .blend and render them on this machine.
 struct RenderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "render",
+        commandName: "render", _superCommandName: "blendbatch",
         abstract: "Render a .blend's animation on this machine: frames, then an MP4 and a GIF preview.",
         discussion: """
         Reads FILE without Blender to find the scene, frame range, fps and output settings, cuts the \

@@ -7,7 +7,7 @@ import Scripting
 /// `blendbatch repl`
 struct ReplCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "repl",
+        commandName: "repl", _superCommandName: "blendbatch",
         abstract: "Interactive Lua 5.4 with every blendbatch module loaded.",
         discussion: """
             Expressions print their value; an unfinished statement continues on the next line \

@@ -7,7 +7,7 @@ import Scripting
 /// `blendbatch run FILE.lua [args...] [--trust]`
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run",
+        commandName: "run", _superCommandName: "blendbatch",
         abstract: "Run a Lua recipe.",
         discussion: """
             A recipe's declared parameters become options: `blendbatch run preview --file shot.blend \

@@ -5,7 +5,7 @@ import Foundation
 /// `blendbatch status [JOB]`: where a local job stands, from any process, also after a crash.
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status",
+        commandName: "status", _superCommandName: "blendbatch",
         abstract: "Show a job's progress: frames in the store, tasks, retries, failed frames.",
         discussion: """
         JOB is a job id (as printed by 'render'), a job folder (<out>/.blendbatch/jobs/<id>), or 'latest' \
@@ -35,7 +35,7 @@ struct StatusCommand: AsyncParsableCommand {
 /// `blendbatch cancel JOB`: stop a local job from another terminal.
 struct CancelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cancel",
+        commandName: "cancel", _superCommandName: "blendbatch",
         abstract: "Cancel a job: its tasks get SIGTERM, then SIGKILL; finished frames stay.",
         discussion: """
         A running controller is asked to stop (it stops its tasks and records the end). When the \
@@ -65,7 +65,7 @@ struct CancelCommand: AsyncParsableCommand {
 /// `blendbatch resume JOB`: finish a job that was cancelled, failed or whose controller died.
 struct ResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "resume",
+        commandName: "resume", _superCommandName: "blendbatch",
         abstract: "Finish a job: stop its orphaned processes, render only missing frames, stitch.",
         discussion: """
         Resumes from the job folder alone: the manifest says what to render, the store says what is \

@@ -7,7 +7,7 @@ import RenderPlan
 /// `blendbatch store cp|ls|rm|cat`: move objects between folders and S3, like `aws s3`.
 struct StoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "store",
+        commandName: "store", _superCommandName: "blendbatch",
         abstract: "Copy, list, remove and print objects in a store: a folder, file:///path or s3://bucket/prefix.",
         discussion: """
             S3 access follows the AWS CLI: credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE

@@ -7,7 +7,7 @@ import RenderPlan
 /// `blendbatch worker`: the entry point of every array task, locally and on AWS Batch.
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "worker",
+        commandName: "worker", _superCommandName: "blendbatch",
         abstract: "Run one array task of a render job (what each local or AWS Batch task runs).",
         discussion: """
         Reads the job manifest from BLENDBATCH_MANIFEST (a path or s3:// URL) and its chunk from
