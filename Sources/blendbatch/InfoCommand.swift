@@ -35,10 +35,7 @@ struct InfoCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        var results: [Result<BlendInfo, InfoFailure>] = []
-        for file in files {
-            do { results.append(.success(try await Self.read(file, scene: scene))) } catch { results.append(.failure(error)) }
-        }
+        let results = await Self.readAll(files, scene: scene)
 
         if json {
             let entries = results.map { r -> InfoEntry in
@@ -63,6 +60,22 @@ struct InfoCommand: AsyncParsableCommand {
         let failures = results.compactMap { r -> InfoFailure? in if case .failure(let f) = r { return f }; return nil }
         for f in failures { printError("blendbatch: \(f.message)") }
         if let worst = failures.first { throw ArgumentParser.ExitCode(worst.code.rawValue) }
+    }
+
+    /// Read every file, several at once (a folder scan uses every core), results in the given order.
+    static func readAll(_ files: [String], scene: String?) async -> [Result<BlendInfo, InfoFailure>] {
+        await withTaskGroup(of: (Int, Result<BlendInfo, InfoFailure>).self) { group in
+            for (index, file) in files.enumerated() {
+                group.addTask { (index, await result(file, scene: scene)) }
+            }
+            var results: [(Int, Result<BlendInfo, InfoFailure>)] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    static func result(_ file: String, scene: String?) async -> Result<BlendInfo, InfoFailure> {
+        do { return .success(try await read(file, scene: scene)) } catch { return .failure(error) }
     }
 
     /// Read one file (path, file:// or s3:// URL), narrowed to `scene` when given.
