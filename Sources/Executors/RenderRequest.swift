@@ -33,17 +33,28 @@ public struct RenderRequest: Sendable, Equatable {
 
     public var workerCount: Int { max(1, workers ?? LocalExecutor.defaultWorkers()) }
 
-    /// The output folder, absolute.
+    /// The output folder, absolute (`file://` URLs taken as their path).
     public var outputFolder: String {
         let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-        let out = ((self.out ?? "out/\(name)") as NSString).standardizingPath
+        var out = self.out ?? "out/\(name)"
+        if out.hasPrefix("file://") { out.removeFirst("file://".count) }
+        out = (out as NSString).standardizingPath
         return out.hasPrefix("/") ? out : FileManager.default.currentDirectoryPath + "/" + out
+    }
+
+    /// Why `out` cannot be this machine's output folder (a store URL such as `s3://`), if it cannot.
+    var outputProblem: String? {
+        guard let out, let scheme = out.range(of: "://"), !out.hasPrefix("file://"),
+              !out[..<scheme.lowerBound].contains("/") else { return nil }
+        return "out \(out): the local backend writes to a folder on this machine (its journal lives there too); "
+            + "render to S3 with --backend aws --queue QUEUE, or copy the frames afterwards with `blendbatch store cp -r`"
     }
 
     /// Read the .blend and plan the job. With `chunkTime` set (and no `chunk`), `measure` renders a
     /// probe of the first two frames with `executor` (they stay in the store) to size the chunks.
     public func plan(measureWith executor: LocalExecutor? = nil) async throws(Problem) -> JobManifest {
         func problem(_ code: ExitCode, _ message: String) -> Problem { Problem(code: code, message: message) }
+        if let outputProblem { throw problem(.usage, outputProblem) }
         let info: BlendInfo
         do { info = try BlendFileReader.read(path: file) } catch {
             throw problem(error.isMissingFile ? .noInput : .dataError, error.description)

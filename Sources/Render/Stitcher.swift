@@ -156,7 +156,19 @@ public struct Stitcher: Sendable {
         let termination = child.wait()
         if control.isInterrupted { throw WorkerError(.interrupted, "interrupted while making \(what)") }
         guard termination.isSuccess else {
-            throw WorkerError(.renderFailure, "FFmpeg failed making \(what) (\(termination)): \(lines.suffix(3).joined(separator: " / "))")
+            let said = lines.suffix(3).joined(separator: " / ")
+            // A build without the encoder fails the same way on every attempt: not worth a retry.
+            if Self.lacksEncoder(lines) {
+                throw WorkerError(.unavailable, "this FFmpeg cannot encode \(what): \(said) (install an FFmpeg with libx264, or point --ffmpeg / BLENDBATCH_FFMPEG at one)")
+            }
+            throw WorkerError(.renderFailure, "FFmpeg failed making \(what) (\(termination)): \(said)")
+        }
+    }
+
+    /// Whether FFmpeg's output says the encoder or muxer it was asked for is not in this build.
+    static func lacksEncoder(_ lines: [String]) -> Bool {
+        lines.contains { line in
+            line.contains("Unknown encoder") || line.contains("Encoder not found") || (line.contains("Requested output format") && line.contains("not"))
         }
     }
 

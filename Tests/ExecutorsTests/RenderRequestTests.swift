@@ -33,6 +33,21 @@ struct RenderRequestTests {
         #expect(!RenderRequest.sameWork(stepped, manifest))
     }
 
+    @Test("--out: a file:// URL is its folder; an s3:// one is refused with what to do instead (the local backend writes here)")
+    func outputLocation() async throws {
+        var request = RenderRequest(file: Self.basic)
+        request.out = "file:///tmp/bb-out-url/../bb-out"
+        #expect(request.outputFolder == "/tmp/bb-out")
+        request.out = "s3://bucket/jobs/shot"
+        do {
+            _ = try await request.plan()
+            Issue.record("planned a local render into s3://")
+        } catch {
+            #expect(error.code == .usage)
+            #expect(error.message.contains("s3://bucket/jobs/shot") && error.message.contains("--backend aws"))
+        }
+    }
+
     @Test("bad requests name the problem and carry the exit code", arguments: [
         ("/nonexistent/x.blend", nil, nil, ExitCode.noInput),
         ("CORRUPT", nil, nil, ExitCode.dataError),

@@ -84,6 +84,21 @@ struct StitcherTests {
         }
     }
 
+    @Test("stand-in FFmpeg: a build without the encoder is 'unavailable' (never retried), another failure is retryable")
+    func ffmpegFailures() async throws {
+        let out = TestSupport.temporaryFolder("noenc")
+        try makeFrames([1, 2], out: out)
+        for (said, code) in [("Unknown encoder 'libx264'", ExitCode.unavailable), ("Conversion failed!", ExitCode.renderFailure)] {
+            let fake = out + "/ffmpeg-standin"
+            try "#!/bin/sh\necho \"\(said)\" >&2\nexit 1\n".write(toFile: fake, atomically: true, encoding: .utf8)
+            chmod(fake, 0o755)
+            do { _ = try await Stitcher(manifest: try manifest("1-2", out: out), ffmpeg: fake).run(); Issue.record("ran") } catch let error as WorkerError {
+                #expect(error.code == code, "\(said): \(error.message)")
+                #expect(error.message.contains(said))
+            }
+        }
+    }
+
     @Test("frame rates become FFmpeg rate arguments")
     func rates() {
         #expect(Stitcher.rateArgument(24) == "24")
