@@ -16,23 +16,20 @@ local p = recipe {
   },
 }
 
-local render, frames, store, stitch = require "render", require "frames", require "store", require "stitch"
+local render, frames, store, stitch, json = require "render", require "frames", require "store", require "stitch", require "json"
 
--- The output's last job manifest (text), to reuse its input and settings.
+-- The output's last job manifest, to reuse its input and settings.
 local last
 for _, item in ipairs(store.list(p.out .. "/.blendbatch/jobs/") or {}) do
   if item.key:match("manifest%.json$") and (not last or item.last_modified > last.last_modified) then last = item end
 end
-local manifest = last and store.read(last.url) or ""
-local function field(name, pattern)
-  local value = manifest:match('"' .. name .. '"%s*:%s*' .. (pattern or "(%d+)"))
-  return value
-end
-local file = p.file or (field("input", '"([^"]*)"') or ""):gsub("\\/", "/")
-if file == "" then error("--file: no .blend given and none found in " .. p.out .. "/.blendbatch/jobs", 0) end
-local percent = p.percent or math.tointeger(tonumber(field("resolutionPercentage")))
-local samples = p.samples or math.tointeger(tonumber(field("samples")))
-local fps = p.fps or tonumber(field("frameRate", "([%d%.]+)")) or 24
+local manifest = last and json.decode(store.read(last.url) or "") or {}
+local overrides, stitched = manifest.overrides or {}, manifest.stitch or {}
+local file = p.file or manifest.input
+if not file then error("--file: no .blend given and none found in " .. p.out .. "/.blendbatch/jobs", 0) end
+local percent = p.percent or overrides.resolutionPercentage
+local samples = p.samples or overrides.samples
+local fps = p.fps or stitched.frameRate or 24
 
 -- Frame files now in the output: number -> url.
 local function present()

@@ -42,6 +42,7 @@ public enum ModuleRegistry {
         .blendbatchInfo,
         .fis,
         .frames,
+        .json,
         .recipes,
         .render,
         .stitch,

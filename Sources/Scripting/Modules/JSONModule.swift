@@ -1,0 +1,44 @@
+import Foundation
+import LuaKit
+
+extension LuaModule {
+    /// `json`: read and write JSON (manifests, reports, studio config) from sandboxed recipes.
+    static let json = LuaModule("json", doc: """
+        JSON for recipes: json.decode(text) -> value, json.encode(value [, {pretty=true}]) -> text.
+        Arrays are Lua sequences (1-based), objects are tables with string keys; JSON null becomes nil
+        (so it leaves no key behind). An empty table encodes as [].
+        """) { m in
+        m.function("decode", doc: """
+            json.decode(text) -> value | nil, message, 'data_error'
+            Parse JSON text (an object, array, string, number, boolean). Integers stay integers.
+            Example: local m = json.decode(store.read(job.folder .. '/manifest.json')); print(m.input)
+            """) { args in
+            let text = try args.string(1)
+            do {
+                return .value(try JSONDecoder().decode(LuaValue.self, from: Data(text.utf8)))
+            } catch {
+                return .failure("json.decode: not valid JSON (\(Self.reason(error)))", code: "data_error")
+            }
+        }
+        m.function("encode", doc: """
+            json.encode(value [, {pretty=true}]) -> text
+            Write a Lua value as JSON; keys are sorted so the same table always gives the same text.
+            Functions and userdata cannot be encoded (bad argument).
+            """) { args in
+            let value = args.value(1)
+            if case .opaque(let type) = value { throw args.error(1, "cannot encode a \(type) as JSON") }
+            let pretty = try args.optionalTable(2)?.tableValue?["pretty"]?.boolValue ?? false
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+            return .value(.string(String(decoding: try encoder.encode(value), as: UTF8.self)))
+        }
+    }
+
+    /// The decoder's complaint in a few words (no Swift type names).
+    private static func reason(_ error: any Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            return (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
+        }
+        return "\(error)"
+    }
+}
