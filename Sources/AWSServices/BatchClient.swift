@@ -39,14 +39,7 @@ public struct BatchClient: Sendable {
 
     /// Every job definition `request` selects, all pages.
     public func jobDefinitions(_ request: DescribeJobDefinitionsRequest) async throws -> [JobDefinition] {
-        var request = request
-        var all: [JobDefinition] = []
-        repeat {
-            let page = try await send(request)
-            all += page.jobDefinitions
-            request.nextToken = page.nextToken
-        } while request.nextToken != nil
-        return all
+        try await allPages(request, items: \.jobDefinitions) { try await send($0) }
     }
 
     /// Details of any number of jobs (DescribeJobs takes 100 at a time), in the order asked.
@@ -70,14 +63,7 @@ public struct BatchClient: Sendable {
 
     /// Every job summary `request` selects, all pages.
     public func listJobs(_ request: ListJobsRequest) async throws -> [JobSummary] {
-        var request = request
-        var all: [JobSummary] = []
-        repeat {
-            let page = try await send(request)
-            all += page.jobSummaryList
-            request.nextToken = page.nextToken
-        } while request.nextToken != nil
-        return all
+        try await allPages(request, items: \.jobSummaryList) { try await send($0) }
     }
 
     /// The children of array job `arrayJobId`, optionally only those in `status`.
@@ -102,13 +88,6 @@ public struct BatchClient: Sendable {
 
     /// Compute environments by name or ARN (all of them when `names` is nil), all pages.
     public func computeEnvironments(_ names: [String]? = nil) async throws -> [ComputeEnvironmentDetail] {
-        var request = DescribeComputeEnvironmentsRequest(computeEnvironments: names)
-        var all: [ComputeEnvironmentDetail] = []
-        repeat {
-            let page = try await send(request)
-            all += page.computeEnvironments
-            request.nextToken = page.nextToken
-        } while request.nextToken != nil
-        return all
+        try await allPages(DescribeComputeEnvironmentsRequest(computeEnvironments: names), items: \.computeEnvironments) { try await send($0) }
     }
 }

@@ -31,14 +31,7 @@ public struct FISClient: Sendable {
 
     /// Every experiment template, all pages.
     public func experimentTemplates() async throws -> [ExperimentTemplateSummary] {
-        var request = ListExperimentTemplatesRequest()
-        var all: [ExperimentTemplateSummary] = []
-        repeat {
-            let page = try await send(request)
-            all += page.experimentTemplates
-            request.nextToken = page.nextToken
-        } while request.nextToken != nil
-        return all
+        try await allPages(ListExperimentTemplatesRequest(), items: \.experimentTemplates) { try await send($0) }
     }
 
     public func startExperiment(templateId: String, tags: [String: String]? = nil) async throws -> Experiment {
@@ -55,13 +48,6 @@ public struct FISClient: Sendable {
 
     /// Experiments, optionally of one template, all pages.
     public func experiments(templateId: String? = nil) async throws -> [ExperimentSummary] {
-        var request = ListExperimentsRequest(experimentTemplateId: templateId)
-        var all: [ExperimentSummary] = []
-        repeat {
-            let page = try await send(request)
-            all += page.experiments
-            request.nextToken = page.nextToken
-        } while request.nextToken != nil
-        return all
+        try await allPages(ListExperimentsRequest(experimentTemplateId: templateId), items: \.experiments) { try await send($0) }
     }
 }
