@@ -64,7 +64,8 @@ struct InfoCommand: AsyncParsableCommand {
 
     /// Read every file, several at once (a folder scan uses every core), results in the given order.
     static func readAll(_ files: [String], scene: String?) async -> [Result<BlendInfo, InfoFailure>] {
-        await withTaskGroup(of: (Int, Result<BlendInfo, InfoFailure>).self) { group in
+        if files.count == 1 { return [await result(files[0], scene: scene)] }  // no second thread for one file
+        return await withTaskGroup(of: (Int, Result<BlendInfo, InfoFailure>).self) { group in
             for (index, file) in files.enumerated() {
                 group.addTask { (index, await result(file, scene: scene)) }
             }
