@@ -107,10 +107,10 @@ public struct RenderRequest: Sendable, Equatable {
     }
 
     /// Without a chunk size: one task per worker, at most 25 frames a task. Every task pays Blender's
-    /// start-up (1-2 s of loading before the first frame), so small jobs go in as few launches as keep
-    /// every worker busy; long ones still get several tasks per worker to spread retries and stragglers.
-    /// A retried task renders only the frames its first attempt did not deliver, so a long chunk costs
-    /// little on an interruption.
+    /// start-up (1-2 s of loading before the first frame), so a job goes in as few launches as keep
+    /// every worker busy; a long one still gets several tasks per worker, so a slow stretch of the shot
+    /// spreads over the workers. A retried task renders only the frames its first attempt did not
+    /// deliver, so a long chunk costs little on an interruption.
     func defaultChunk(total: Int) -> Int {
         max(1, min(25, Int((Double(total) / Double(workerCount)).rounded(.up))))
     }
