@@ -8,7 +8,7 @@ struct SecretsInOutputTests {
     static let token = "BBTESTTOKENdoNotPrint9876543210"
 
     /// Run the binary with a recognisable fake key; stdout and stderr go to files (trace output is long).
-    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    func run(_ arguments: [String], env extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let folder = NSTemporaryDirectory() + "bb-secrets-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -20,7 +20,7 @@ struct SecretsInOutputTests {
                    "AWS_SESSION_TOKEN": Self.token, "AWS_DEFAULT_REGION": "us-east-1", "AWS_MAX_ATTEMPTS": "1"]
         // moto when the harness runs one; otherwise a closed loopback port (the request still gets signed).
         env["AWS_ENDPOINT_URL"] = ProcessInfo.processInfo.environment["BLENDBATCH_MOTO_URL"] ?? "http://127.0.0.1:9"
-        process.environment = env
+        process.environment = env.merging(extra) { $1 }
         FileManager.default.createFile(atPath: folder + "/out", contents: nil)
         FileManager.default.createFile(atPath: folder + "/err", contents: nil)
         process.standardOutput = FileHandle(forWritingAtPath: folder + "/out")
@@ -36,6 +36,32 @@ struct SecretsInOutputTests {
                       ["info", "s3://bb-no-such-bucket-secrets/shot.blend"]])
     func traceKeepsSecrets(_ command: [String]) throws {
         let result = try run(["--log-level", "trace"] + command)
+        #expect(result.status != 0)
+        #expect(!result.output.isEmpty)
+        #expect(!result.output.contains(Self.secret))
+        #expect(!result.output.contains(Self.token))
+    }
+
+    /// What a `credential_process` helper prints, by name (the names keep the secret out of test output).
+    static let helperOutputs = [
+        "valid": #"{"Version": 1, "AccessKeyId": "AKIABBTESTKEY0000001", "SecretAccessKey": "\#(secret)", "SessionToken": "\#(token)"}"#,
+        "Version 2": #"{"Version": 2, "AccessKeyId": "AKIABBTESTKEY0000001", "SecretAccessKey": "\#(secret)", "SessionToken": "\#(token)"}"#,
+        "not JSON": #"AccessKeyId \#(secret) \#(token)"#,
+    ]
+
+    @Test("trace-level logs with keys from a credential_process helper, working or printing bad output, never show them",
+          arguments: ["valid", "Version 2", "not JSON"])
+    func traceKeepsHelperSecrets(_ kind: String) throws {
+        let helperOutput = try #require(Self.helperOutputs[kind])
+        let folder = NSTemporaryDirectory() + "bb-secrets-helper-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "#!/bin/sh\necho '\(helperOutput)'\n".write(toFile: folder + "/helper", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder + "/helper")
+        try "[default]\ncredential_process = \(folder)/helper\n".write(toFile: folder + "/config", atomically: true, encoding: .utf8)
+        let result = try run(["--log-level", "trace", "store", "ls", "s3://bb-no-such-bucket-secrets/"],
+                             env: ["AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "",
+                                   "AWS_CONFIG_FILE": folder + "/config"])
         #expect(result.status != 0)
         #expect(!result.output.isEmpty)
         #expect(!result.output.contains(Self.secret))

@@ -30,10 +30,16 @@ public struct EnvironmentCredentialProvider: AWSCredentialProvider {
     }
 }
 
-/// Keys in the selected profile of `~/.aws/credentials` or `~/.aws/config`.
+/// The selected profile of `~/.aws/credentials` or `~/.aws/config`: its keys, else its
+/// `credential_process` (static keys win, as in the AWS SDKs).
 public struct ProfileCredentialProvider: AWSCredentialProvider {
     public let environment: AWSEnvironment
-    public init(environment: AWSEnvironment = .process) { self.environment = environment }
+    /// Seconds a `credential_process` helper may run.
+    public let processTimeout: TimeInterval
+    public init(environment: AWSEnvironment = .process, processTimeout: TimeInterval = 60) {
+        self.environment = environment
+        self.processTimeout = processTimeout
+    }
 
     public func credentials() async throws -> AWSCredentials {
         let profile = environment.profile()
@@ -44,7 +50,10 @@ public struct ProfileCredentialProvider: AWSCredentialProvider {
             throw AWSClientError.noCredentials("no profile '\(profile.name)'")
         }
         guard let id = profile["aws_access_key_id"], let secret = profile["aws_secret_access_key"] else {
-            throw AWSClientError.noCredentials("profile '\(profile.name)' has no aws_access_key_id/aws_secret_access_key")
+            if profile["credential_process"] != nil {
+                return try await ProcessCredentialProvider(environment: environment, timeout: processTimeout).credentials()
+            }
+            throw AWSClientError.noCredentials("profile '\(profile.name)' has no aws_access_key_id/aws_secret_access_key or credential_process")
         }
         return AWSCredentials(accessKeyId: id, secretAccessKey: secret, sessionToken: profile["aws_session_token"],
                               source: "profile \(profile.name)")
@@ -57,7 +66,8 @@ public struct CredentialChain: AWSCredentialProvider {
     public let providers: [any AWSCredentialProvider]
     public init(_ providers: [any AWSCredentialProvider]) { self.providers = providers }
 
-    /// The AWS CLI's order: environment, profile files, container credentials, instance metadata.
+    /// The AWS CLI's order: environment, profile files (keys, then `credential_process`), container
+    /// credentials, instance metadata.
     public static func `default`(environment: AWSEnvironment = .process) -> CredentialChain {
         CredentialChain([
             EnvironmentCredentialProvider(environment: environment),
@@ -87,14 +97,18 @@ public actor RefreshingCredentialProvider: AWSCredentialProvider {
     private let refreshMargin: TimeInterval
     private var cached: AWSCredentials?
     private var refreshing: Task<AWSCredentials, any Error>?
+    private let now: @Sendable () -> Date
 
-    public init(_ base: any AWSCredentialProvider, refreshMargin: TimeInterval = 300) {
+    /// `now` is the clock expiry is judged by (tests move it forward).
+    public init(_ base: any AWSCredentialProvider, refreshMargin: TimeInterval = 300,
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.base = base
         self.refreshMargin = refreshMargin
+        self.now = now
     }
 
     public func credentials() async throws -> AWSCredentials {
-        if let cached, !cached.expires(within: refreshMargin) { return cached }
+        if let cached, !cached.expires(within: refreshMargin, now: now()) { return cached }
         if let refreshing { return try await refreshing.value }
         let task = Task { [base] in try await base.credentials() }
         refreshing = task
@@ -105,7 +119,7 @@ public actor RefreshingCredentialProvider: AWSCredentialProvider {
             return fresh
         } catch {
             // Refresh failed but the old credentials still work for a while: keep using them.
-            if let cached, !cached.expires(within: 0) { return cached }
+            if let cached, !cached.expires(within: 0, now: now()) { return cached }
             throw error
         }
     }
