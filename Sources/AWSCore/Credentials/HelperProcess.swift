@@ -86,6 +86,8 @@ enum HelperProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        // Descriptors opened elsewhere without O_CLOEXEC (a script being written) stay out of the helper.
+        if let closeFrom = closeFromAction { _ = closeFrom(&actions, 3) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -102,12 +104,26 @@ enum HelperProcess {
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let result = program.contains("/")
-            ? posix_spawn(&pid, program, &actions, &attributes, argv, envp)
-            : posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
+        var result: Int32 = 0
+        // ETXTBSY: another process started just now still holds the script open for writing; it passes.
+        for attempt in 0..<10 {
+            if attempt > 0 { usleep(20_000) }
+            result = program.contains("/")
+                ? posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+                : posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
+            if result != ETXTBSY { break }
+        }
         guard result == 0 else { throw Failure.cannotStart(reason: String(cString: strerror(result))) }
         return pid
     }
+
+    /// glibc ≥ 2.34's `posix_spawn_file_actions_addclosefrom_np`, looked up at run time (Swift's Glibc
+    /// module does not import it).
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let closeFromAction: CloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: CloseFrom.self)
+    }()
 
     /// Read every stream to its end, or until `deadline`; true when all ended in time.
     private static func drain(_ streams: [(fd: Int32, sink: (Data) -> Void)], until deadline: Date) -> Bool {
