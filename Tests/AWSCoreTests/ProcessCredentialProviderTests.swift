@@ -204,6 +204,7 @@ struct ProcessCredentialProviderTests {
         BadHelper(description: "no such program", command: "/nonexistent/bb-helper --flag",
                   expected: ["cannot run /nonexistent/bb-helper", "No such file or directory"]),
         BadHelper(description: "not executable", script: "echo hi", expected: ["cannot run", "Permission denied"], mode: 0o644),
+        BadHelper(description: "empty command", command: #""""#, expected: ["the command is empty"]),
         BadHelper(description: "unterminated quote", command: #"/bin/echo "oops"#, expected: ["cannot split the command", "no closing"]),
         BadHelper(description: "exits non-zero", script: "echo 'SSO session expired; run: studio-login' >&2; echo second line >&2; echo '{\"SecretAccessKey\": \"\(secret)\"}'; exit 3",
                   expected: ["exited with code 3: SSO session expired; run: studio-login"]),

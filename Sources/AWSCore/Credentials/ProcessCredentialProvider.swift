@@ -30,7 +30,7 @@ public struct ProcessCredentialProvider: AWSCredentialProvider {
         } catch {
             throw failure("cannot split the command: \(error)")
         }
-        guard let program = words.first else { throw failure("the command is empty") }
+        guard let program = words.first, !program.isEmpty else { throw failure("the command is empty") }
         let output: HelperProcess.Output
         do {
             output = try await HelperProcess.run(words, environment: environment.variables, timeout: timeout)
