@@ -99,10 +99,10 @@ public struct JobFolder: Sendable, Equatable {
     /// Every job folder of an output (a folder, or a store URL: the state directory's jobs that
     /// write there), oldest first (ids start with a timestamp).
     public static func all(output: String) -> [JobFolder] {
-        guard case .s3? = try? StoreLocation(parsing: output), let url = try? StoreLocation(parsing: output).description else {
+        guard let location = try? StoreLocation(parsing: output), !location.isLocal else {
             return folders(in: jobsRoot(output: output))
         }
-        return folders(in: StateDirectory.jobs).filter { (try? $0.readManifest().output.location) == url }
+        return folders(in: StateDirectory.jobs).filter { (try? $0.readManifest().output.location) == location.description }
     }
 
     private static func folders(in root: String) -> [JobFolder] {

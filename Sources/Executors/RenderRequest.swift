@@ -45,7 +45,7 @@ public struct RenderRequest: Sendable, Equatable {
 
     /// Where the frames and videos go: `outputFolder`, or the store URL `out` names (`s3://bucket/prefix`).
     public var outputLocation: String {
-        if let out, case .s3? = try? StoreLocation(parsing: out) { return (try? StoreLocation(parsing: out).description) ?? out }
+        if let out, let location = try? StoreLocation(parsing: out), !location.isLocal { return location.description }
         return outputFolder
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Chaos
 import Executors
 import Foundation
+import ObjectStore
 import RenderPlan
 
 /// `blendbatch chaos FILE`: a local Spot-interruption drill with a verdict.
