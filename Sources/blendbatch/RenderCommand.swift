@@ -26,8 +26,8 @@ struct RenderCommand: AsyncParsableCommand {
         saves it and skips frames already there; the stitch puts the MP4, GIF and contact sheet beside \
         them. AWS settings come from the environment (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_REGION, \
         AWS_ENDPOINT_URL_S3 …); the bucket is checked before any task starts. The job's manifest, \
-        journal and logs stay on this machine, in $BLENDBATCH_STATE_DIR (default \
-        $XDG_STATE_HOME/blendbatch/jobs, i.e. ~/.local/state/blendbatch/jobs)/<id>/.
+        journal and logs stay on this machine, in <state>/<id>/: <state> is $BLENDBATCH_STATE_DIR, \
+        else $XDG_STATE_HOME/blendbatch/jobs, else ~/.local/state/blendbatch/jobs.
 
         With the local backend this command runs the recipe named render (the first render.lua on the \
         recipe path: $BLENDBATCH_RECIPE_PATH, then $XDG_CONFIG_HOME/blendbatch/recipes, then the \

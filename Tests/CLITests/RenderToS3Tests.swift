@@ -26,7 +26,7 @@ struct RenderToS3Tests {
         return name
     }
 
-    @Test("4 frames in 2 tasks go to S3 with the MP4, GIF and contact sheet; the job folder is in the state dir; resume renders only deleted frames")
+    @Test("4 frames in 2 tasks go to S3 with the MP4, GIF and contact sheet; the job folder is in the state dir; status (by id and latest) finds it; resume renders only deleted frames")
     func renderThenResume() async throws {
         guard motoAvailable() else { return }
         let output = "s3://\(try await bucket())/jobs/x"
@@ -56,6 +56,8 @@ struct RenderToS3Tests {
         #expect(status.status == 0, "\(status.stderr)")
         let counted = try Binary.json(status.stdout)
         #expect(counted["framesDone"] as? Int == 4 && counted["framesTotal"] as? Int == 4 && counted["state"] as? String == "succeeded")
+        let latest = try CLIRunner.run(["status", "--json"], environment: environment)
+        #expect(latest.status == 0 && (try? Binary.json(latest.stdout)["id"] as? String) == id, "\(latest.stdout) \(latest.stderr)")
 
         // Two frames deleted from S3: resume renders those two; the others stay untouched.
         let before = Dictionary(uniqueKeysWithValues: objects.map { ($0.key, $0) })
