@@ -26,7 +26,7 @@ struct RenderToS3Tests {
         return name
     }
 
-    @Test("4 frames in 2 tasks go to S3 with the MP4, GIF and contact sheet; the job folder is in the state dir; status (by id and latest) finds it; resume renders only deleted frames")
+    @Test("4 frames in 2 tasks go to S3 with the MP4, GIF and contact sheet; the job folder is in the state dir; status (by id and latest) finds it; resume renders only deleted frames, and stops at once when S3 is unreachable")
     func renderThenResume() async throws {
         guard motoAvailable() else { return }
         let output = "s3://\(try await bucket())/jobs/x"
@@ -77,6 +77,12 @@ struct RenderToS3Tests {
         #expect(again.status == 0, "\(again.stderr.suffix(1500))")
         #expect(again.stderr.contains("resuming job \(id)"), "\(again.stderr.suffix(800))")
         #expect(try Binary.json(again.stdout)["framesRendered"] as? Int == 0)
+
+        // A store that cannot be reached: resume stops before touching the job (exit 76, journal as it was).
+        let journal = try String(contentsOfFile: "\(state)/jobs/\(id)/journal.jsonl", encoding: .utf8)
+        let unreachable = try CLIRunner.run(["resume", id], environment: environment.merging(["AWS_ENDPOINT_URL": "http://127.0.0.1:1"]) { $1 })
+        #expect(unreachable.status == 76 && unreachable.stderr.contains(output), "\(unreachable.status): \(unreachable.stderr)")
+        #expect(try String(contentsOfFile: "\(state)/jobs/\(id)/journal.jsonl", encoding: .utf8) == journal)
     }
 
     @Test("an unknown bucket: exit 76, one line naming the URL and NoSuchBucket, no job folder, no task started")
