@@ -9,7 +9,7 @@ public enum JobControl {
     public static func status(folder: JobFolder, store: (any ObjectStore)? = nil) async throws -> JobStatus {
         let manifest = try folder.readManifest()
         let ledger = JobLedger(replaying: Journal.read(path: folder.journalPath))
-        let done = try await framesDone(manifest, store: store ?? LocalExecutor.localStore(for: manifest))
+        let done = try await framesDone(manifest, store: store ?? LocalExecutor.outputStore(for: manifest))
         var status = ledger.status(id: manifest.id, framesTotal: Set(manifest.allFrames).count, framesDone: done.count,
                                    tasksTotal: manifest.chunks.count, controllerAlive: folder.controllerAlive,
                                    jobFolder: folder.path)
@@ -73,10 +73,12 @@ public enum JobControl {
         return done
     }
 
-    /// `<out>/<name>.mp4` when the output is a local folder and the file exists.
+    /// `<out>/<name>.mp4`: for a local folder when the file exists, for a store URL its URL (asked
+    /// only after the stitch succeeded, which put it there).
     public static func videoPath(_ manifest: JobManifest) -> String? {
-        guard case .local(let path)? = try? StoreLocation(parsing: manifest.output.location) else { return nil }
-        let video = path + "/" + manifest.output.name + ".mp4"
-        return FileManager.default.fileExists(atPath: video) ? video : nil
+        guard let location = try? StoreLocation(parsing: manifest.output.location) else { return nil }
+        let video = location.appending(manifest.output.name + ".mp4")
+        guard case .local(let path) = video else { return manifest.stitch?.video == false ? nil : video.description }
+        return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
+import ObjectStore
 import RenderPlan
 
-/// A job's state on disk, `<out>/.blendbatch/jobs/<id>/`:
+/// A job's state on disk, `<out>/.blendbatch/jobs/<id>/` (for an `s3://` output:
+/// `StateDirectory.jobs/<id>/` on this machine):
 /// `manifest.json`, `journal.jsonl` (append-only), `logs/<stage>-<index>.<attempt>.log`,
 /// `controller.lock` (held by the live controller), `cancel` (a cancel request from another process).
 public struct JobFolder: Sendable, Equatable {
@@ -14,9 +16,25 @@ public struct JobFolder: Sendable, Equatable {
         self.init(path: Self.jobsRoot(output: output) + "/" + id)
     }
 
+    /// The folder of `manifest`'s job: under its output folder, or in the state directory when
+    /// the output is a store URL.
+    public init(for manifest: JobManifest) {
+        self.init(path: Self.jobsRoot(forOutput: manifest.output.location) + "/" + manifest.id)
+    }
+
     /// `<output>/.blendbatch/jobs`.
     public static func jobsRoot(output: String) -> String {
         (output as NSString).standardizingPath + "/.blendbatch/jobs"
+    }
+
+    /// Where jobs writing to `output` (a folder or store URL) keep their folders:
+    /// `<folder>/.blendbatch/jobs`, or `StateDirectory.jobs` for a store URL.
+    public static func jobsRoot(forOutput output: String) -> String {
+        switch try? StoreLocation(parsing: output) {
+        case .local(let path)?: return jobsRoot(output: path)
+        case .s3?: return StateDirectory.jobs
+        case nil: return jobsRoot(output: output)
+        }
     }
 
     public var id: String { (path as NSString).lastPathComponent }
@@ -78,18 +96,27 @@ public struct JobFolder: Sendable, Equatable {
         return ControllerLock(fd: fd)
     }
 
-    /// Every job folder under an output folder, oldest first (ids start with a timestamp).
+    /// Every job folder of an output (a folder, or a store URL: the state directory's jobs that
+    /// write there), oldest first (ids start with a timestamp).
     public static func all(output: String) -> [JobFolder] {
-        let root = jobsRoot(output: output)
+        guard let location = try? StoreLocation(parsing: output), !location.isLocal else {
+            return folders(in: jobsRoot(output: output))
+        }
+        return folders(in: StateDirectory.jobs).filter { (try? $0.readManifest().output.location) == location.description }
+    }
+
+    private static func folders(in root: String) -> [JobFolder] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         return names.sorted().map { JobFolder(path: root + "/" + $0) }.filter(\.exists)
     }
 
-    /// Find a job by a folder path, an id under `output`, or an id in the registry of recent jobs.
+    /// Find a job by a folder path, an id under `output` (a folder or store URL), an id in the state
+    /// directory, or an id in the registry of recent jobs.
     public static func find(_ job: String, output: String?) throws -> JobFolder {
         if FileManager.default.fileExists(atPath: job + "/manifest.json") { return JobFolder(path: job) }
-        if let output {
-            let folder = JobFolder(output: output, id: job)
+        let roots = (output.map { [jobsRoot(forOutput: $0)] } ?? []) + (job.contains("/") ? [] : [StateDirectory.jobs])
+        for root in roots {
+            let folder = JobFolder(path: root + "/" + job)
             if folder.exists { return folder }
         }
         if let path = JobRegistry.lookup(job), JobFolder(path: path).exists { return JobFolder(path: path) }
@@ -108,12 +135,7 @@ final class ControllerLock: @unchecked Sendable {
 /// Recent jobs by id, so `blendbatch status JOB` works from any folder:
 /// `$XDG_STATE_HOME/blendbatch/jobs.tsv` (default `~/.local/state/blendbatch/jobs.tsv`), one `id<TAB>folder` a line.
 public enum JobRegistry {
-    public static var path: String {
-        let env = ProcessInfo.processInfo.environment
-        let base = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (env["HOME"] ?? NSHomeDirectory()) + "/.local/state"
-        return base + "/blendbatch/jobs.tsv"
-    }
+    public static var path: String { StateDirectory.base + "/jobs.tsv" }
 
     /// Remember where job `id` lives (best effort: a read-only home must not stop a render).
     public static func record(id: String, folder: String) {
@@ -150,7 +172,8 @@ public enum ExecutorError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .noSuchJob(let job):
-            return "no job '\(job)' (give the job folder <out>/.blendbatch/jobs/<id>, or --out with the id)"
+            return "no job '\(job)' (give the job folder <out>/.blendbatch/jobs/<id>, or --out with the id; "
+                + "jobs writing to s3:// are in \(StateDirectory.jobs))"
         case .badJobFolder(let path, let reason): return "\(path): \(reason)"
         case .jobRunning(let id): return "job \(id) is already running under another controller (see 'blendbatch status \(id)')"
         case .spawnFailed(let command, let reason): return "cannot start \(command): \(reason)"

@@ -1,12 +1,13 @@
 import Foundation
 import ObjectStore
+import Render
 import RenderPlan
 
 /// Runs a job's array on this machine: N tasks of `blendbatch worker` on a pool of `workers` slots,
 /// each started with the environment AWS Batch gives an array child (`AWS_BATCH_JOB_ARRAY_INDEX`,
 /// `AWS_BATCH_JOB_ID`, `AWS_BATCH_JOB_ATTEMPT`) plus `BLENDBATCH_MANIFEST`, then the stitch task.
-/// State lives in `<out>/.blendbatch/jobs/<id>/` (see `JobFolder`), so another process can follow,
-/// cancel or resume the job, also after this one died.
+/// State lives in `<out>/.blendbatch/jobs/<id>/` (for an `s3://` output, in `StateDirectory.jobs`;
+/// see `JobFolder`), so another process can follow, cancel or resume the job, also after this one died.
 public struct LocalExecutor: Executor {
     public struct Configuration: Sendable {
         /// Parallel task slots.
@@ -21,9 +22,10 @@ public struct LocalExecutor: Executor {
         public var cancelGrace: Double
         /// How often the controller looks at frames, logs and cancel requests.
         public var pollInterval: Double
-        /// The output store; nil = a `LocalStore` on the manifest's output folder.
+        /// The output store; nil = the store the manifest's output location names (a folder or S3).
         public var store: (any ObjectStore)?
-        /// The folder holding `.blendbatch/jobs/`; nil = the manifest's output folder.
+        /// The folder holding `.blendbatch/jobs/`; nil = the manifest's output folder, or
+        /// `StateDirectory.jobs` itself for a store-URL output.
         public var stateFolder: String?
 
         public init(workers: Int = LocalExecutor.defaultWorkers(),
@@ -79,7 +81,8 @@ public struct LocalExecutor: Executor {
 
     /// The job folder a manifest's job gets.
     public func folder(for manifest: JobManifest) throws -> JobFolder {
-        JobFolder(output: try stateFolder(for: manifest), id: manifest.id)
+        if let stateFolder = configuration.stateFolder { return JobFolder(output: stateFolder, id: manifest.id) }
+        return JobFolder(for: manifest)
     }
 
     public func submit(_ manifest: JobManifest) async throws -> any JobHandle {
@@ -87,47 +90,51 @@ public struct LocalExecutor: Executor {
     }
 
     /// Start a new job: create its folder, write the manifest, run.
+    /// A remote store that cannot be reached throws its `StoreError` before anything is created.
     public func start(_ manifest: JobManifest) async throws -> LocalJobHandle {
         let folder = try folder(for: manifest)
         guard !folder.exists else { throw ExecutorError.badJobFolder(folder.path, reason: "a job with this id exists already") }
+        let store = try await reachableStore(for: manifest)
         try folder.create(manifest: manifest)
         JobRegistry.record(id: manifest.id, folder: folder.path)
-        return try await run(folder: folder, manifest: manifest, previous: [])
+        return try await run(folder: folder, manifest: manifest, store: store, previous: [])
     }
 
     /// Resume a job whose controller ended or died: stop the dead run's orphaned processes, then run
     /// again every task with frames missing from the store (and the stitch).
     public func resume(_ folder: JobFolder) async throws -> LocalJobHandle {
         let manifest = try folder.readManifest()
+        let store = try await reachableStore(for: manifest)
         let lock = try folder.lock()
         let journal = try Journal(path: folder.journalPath)
         let stopped = await JobControl.stopOrphans(folder: folder, jobID: manifest.id, journal: journal, grace: 3)
-        return try await run(folder: folder, manifest: manifest, previous: Journal.read(path: folder.journalPath),
+        return try await run(folder: folder, manifest: manifest, store: store, previous: Journal.read(path: folder.journalPath),
                              lock: lock, orphansStopped: stopped)
     }
 
-    private func run(folder: JobFolder, manifest: JobManifest, previous: [JournalEntry],
+    /// The job's output store; a remote one is asked for the first of its frames once, so an unknown
+    /// bucket, refused credentials or an unreachable endpoint fail here, before any task starts.
+    private func reachableStore(for manifest: JobManifest) async throws -> any ObjectStore {
+        let store = try configuration.store ?? Self.outputStore(for: manifest)
+        if !store.location.isLocal {
+            for try await _ in store.list(prefix: "frames/") { break }
+        }
+        return store
+    }
+
+    private func run(folder: JobFolder, manifest: JobManifest, store: any ObjectStore, previous: [JournalEntry],
                      lock: ControllerLock? = nil, orphansStopped: Int = 0) async throws -> LocalJobHandle {
         let lock = try lock ?? folder.lock()
-        let store = try configuration.store ?? Self.localStore(for: manifest)
         let run = try LocalRun(manifest: manifest, folder: folder, configuration: configuration, store: store,
                                lock: lock, previous: previous)
         if orphansStopped > 0 { await run.note("stopped \(orphansStopped) orphaned process(es) of the previous run") }
         return LocalJobHandle(folder: folder, run: run)
     }
 
-    private func stateFolder(for manifest: JobManifest) throws -> String {
-        if let stateFolder = configuration.stateFolder { return stateFolder }
-        if case .local(let path) = try StoreLocation(parsing: manifest.output.location) { return path }
-        return FileManager.default.currentDirectoryPath
-    }
-
-    /// A `LocalStore` on the manifest's output folder (throws for a non-local output).
-    public static func localStore(for manifest: JobManifest) throws -> any ObjectStore {
-        guard case .local(let path) = try StoreLocation(parsing: manifest.output.location) else {
-            throw ExecutorError.badJobFolder(manifest.output.location, reason: "the local executor needs a store for this output; pass one in its configuration")
-        }
-        return LocalStore(root: path)
+    /// The store the manifest's output location names: a folder, or S3 with the AWS settings of the
+    /// environment (what the workers, which inherit it, use too).
+    public static func outputStore(for manifest: JobManifest) throws -> any ObjectStore {
+        try StoreOpener.open(StoreLocation(parsing: manifest.output.location))
     }
 }
 

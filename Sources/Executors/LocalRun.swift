@@ -28,6 +28,7 @@ actor LocalRun: TaskControl {
     private var frameFailures: [Int: Int] = [:]
     private var stitchFailures = 0
     private var interruptionsByTask: [TaskKey: Int] = [:]
+    private var lastRemoteRefresh = Date.distantPast
 
     // Scheduling.
     private struct Running {
@@ -327,8 +328,11 @@ actor LocalRun: TaskControl {
             emit(.message("cancel requested by another process"))
             cancel()
         }
+        // A remote store is asked at most once a second (one HEAD per missing frame of each running task).
+        let refresh = store.location.isLocal || Date().timeIntervalSince(lastRemoteRefresh) >= 1
+        if refresh && !store.location.isLocal { lastRemoteRefresh = Date() }
         for key in running.keys.sorted() where key.stage == .render {
-            await refreshFrames(of: key.index)
+            if refresh { await refreshFrames(of: key.index) }
             guard !subscribers.isEmpty, var tail = running[key]?.tail else { continue }
             let progress = tail.latestSample()
             running[key]?.tail = tail

@@ -1,5 +1,6 @@
 import BlendFile
 import Foundation
+import ObjectStore
 import RenderPlan
 
 /// What someone asks to render, as the CLI's `render` options and Lua's `render.submit{...}` give it;
@@ -42,12 +43,19 @@ public struct RenderRequest: Sendable, Equatable {
         return out.hasPrefix("/") ? out : FileManager.default.currentDirectoryPath + "/" + out
     }
 
-    /// Why `out` cannot be this machine's output folder (a store URL such as `s3://`), if it cannot.
+    /// Where the frames and videos go: `outputFolder`, or the store URL `out` names (`s3://bucket/prefix`).
+    public var outputLocation: String {
+        if let out, let location = try? StoreLocation(parsing: out), !location.isLocal { return location.description }
+        return outputFolder
+    }
+
+    /// Why `out` cannot be this machine's output (a scheme other than `s3://` or `file://`, a bad URL), if it cannot.
     var outputProblem: String? {
-        guard let out, let scheme = out.range(of: "://"), !out.hasPrefix("file://"),
-              !out[..<scheme.lowerBound].contains("/") else { return nil }
-        return "out \(out): the local backend writes to a folder on this machine (its journal lives there too); "
-            + "render to S3 with --backend aws --queue QUEUE, or copy the frames afterwards with `blendbatch store cp -r`"
+        guard let out, let scheme = out.range(of: "://"), !out[..<scheme.lowerBound].contains("/") else { return nil }
+        do { _ = try StoreLocation(parsing: out) } catch {
+            return "out \(out): the local backend writes to a folder on this machine or to s3://BUCKET/PREFIX (\(error))"
+        }
+        return nil
     }
 
     /// Read the .blend and plan the job. With `chunkTime` set (and no `chunk`), `measure` renders a
@@ -90,7 +98,7 @@ public struct RenderRequest: Sendable, Equatable {
         let input = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
         let overrides = RenderOverrides(resolutionPercentage: percent, samples: samples, engine: engine?.uppercased(),
                                         threads: LocalExecutor.threadsPerTask(workers: workerCount))
-        let output = OutputSpec(location: outputFolder, name: name, format: format)
+        let output = OutputSpec(location: outputLocation, name: name, format: format)
         let stitch = video ? StitchSpec(frameRate: sceneInfo.frameRate > 0 ? sceneInfo.frameRate : 24, allowGaps: allowGaps) : nil
         var chunking = Chunking.frames(chunk ?? defaultChunk(total: frameSet.count))
         if chunk == nil, let chunkTime, let executor {

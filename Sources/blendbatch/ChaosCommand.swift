@@ -2,6 +2,7 @@ import ArgumentParser
 import Chaos
 import Executors
 import Foundation
+import ObjectStore
 import RenderPlan
 
 /// `blendbatch chaos FILE`: a local Spot-interruption drill with a verdict.
@@ -47,6 +48,9 @@ struct ChaosCommand: AsyncParsableCommand {
         let spec = ChaosSpec(share: share, notice: noticeSeconds, seed: seed ?? UInt64.random(in: 1...UInt64(UInt32.max)))
         let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         let folder = options.out ?? "out/\(name)-chaos"
+        if case .s3? = try? StoreLocation(parsing: folder) {
+            fail(.usage, "--out \(folder): a chaos drill verifies its runs in a folder on this machine; give a folder")
+        }
         // Plan once (reads the .blend, checks the options); each run gets the same plan in its own folder.
         let plan = await options.plan(file: file, out: folder + "/run-1")
         printError("chaos: \(runs) run(s), \(spec) → \(folder)/run-N")

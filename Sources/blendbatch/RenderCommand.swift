@@ -22,6 +22,13 @@ struct RenderCommand: AsyncParsableCommand {
           <out>/<name>.mp4, <out>/<name>.gif, <out>/contact_sheet.png
           <out>/.blendbatch/jobs/<id>/     manifest, journal and per-task logs (for status/cancel/resume)
 
+        --out s3://BUCKET/PREFIX renders here straight into S3: each task uploads every frame as Blender \
+        saves it and skips frames already there; the stitch puts the MP4, GIF and contact sheet beside \
+        them. AWS settings come from the environment (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_REGION, \
+        AWS_ENDPOINT_URL_S3 …); the bucket is checked before any task starts. The job's manifest, \
+        journal and logs stay on this machine, in <state>/<id>/: <state> is $BLENDBATCH_STATE_DIR, \
+        else $XDG_STATE_HOME/blendbatch/jobs, else ~/.local/state/blendbatch/jobs.
+
         With the local backend this command runs the recipe named render (the first render.lua on the \
         recipe path: $BLENDBATCH_RECIPE_PATH, then $XDG_CONFIG_HOME/blendbatch/recipes, then the \
         bundled recipes/render.lua), each option given as the recipe parameter of the same name \
@@ -30,12 +37,13 @@ struct RenderCommand: AsyncParsableCommand {
 
         Ctrl-C cancels cleanly (no Blender left running); 'blendbatch resume <id>' finishes the job.
         Exit codes: 0 done, 64 bad option, 65 bad .blend or scene, 66 file missing, 69 Blender/FFmpeg \
-        missing, 70 frames failed, 130 cancelled.
+        missing, 70 frames failed, 76 store refused or unreachable, 130 cancelled.
 
         Examples:
           blendbatch render shot.blend
           blendbatch render shot.blend --frames 1-100:5 --percent 50 --samples 16 --workers 2
           blendbatch render shot.blend --chaos interrupt=30%,notice=2s   (local Spot-interruption drill)
+          blendbatch render shot.blend --out s3://BUCKET/jobs/shot        (render here, frames to S3)
           blendbatch render shot.blend --backend aws --queue blendbatch-render --out s3://BUCKET/jobs/shot
         """)
 
@@ -48,7 +56,7 @@ struct RenderCommand: AsyncParsableCommand {
                                valueName: "spec"))
     var chaos: String?
 
-    @Flag(help: "Continue the last matching job in --out (its journal, its orphans stopped) instead of starting a new one.")
+    @Flag(help: "Continue the last matching job for --out (its journal, its orphans stopped) instead of starting a new one.")
     var resume = false
 
     @Flag(help: "Print the end summary as JSON.")
@@ -109,7 +117,7 @@ struct RenderOptions: ParsableArguments {
     @Option(help: "Parallel tasks (default: max(2, cores/4), at most 8; Blender threads per task = cores/workers).")
     var workers: Int?
 
-    @Option(help: "Output folder (default: out/<file name>).")
+    @Option(help: "Output folder or s3://BUCKET/PREFIX (default: out/<file name>).")
     var out: String?
 
     @Flag(name: .customLong("no-video"), help: "Render frames only: no MP4, GIF or contact sheet.")

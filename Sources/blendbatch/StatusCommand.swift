@@ -1,6 +1,7 @@
 import ArgumentParser
 import Executors
 import Foundation
+import ObjectStore
 
 /// `blendbatch status [JOB]`: where a local job stands, from any process, also after a crash.
 struct StatusCommand: AsyncParsableCommand {
@@ -9,7 +10,8 @@ struct StatusCommand: AsyncParsableCommand {
         abstract: "Show a job's progress: frames in the store, tasks, retries, failed frames.",
         discussion: """
         JOB is a job id (as printed by 'render'), a job folder (<out>/.blendbatch/jobs/<id>), or 'latest' \
-        (the default). Ids are found under --out, then in the list of recent jobs \
+        (the default). Ids are found under --out, then in the state directory of jobs rendering to s3:// \
+        ($BLENDBATCH_STATE_DIR, else $XDG_STATE_HOME/blendbatch/jobs), then in the list of recent jobs \
         ($XDG_STATE_HOME/blendbatch/jobs.tsv). Works while the job runs, after it ended, and after its \
         controller died (state 'interrupted': run 'blendbatch resume JOB').
         """)
@@ -27,7 +29,9 @@ struct StatusCommand: AsyncParsableCommand {
         if out == nil, try await AWSJobCommands.status(job, json: json) { return }
         let folder = try JobLookup.folder(job, out: out)
         let status: JobStatus
-        do { status = try await JobControl.status(folder: folder) } catch { fail(.dataError, "\(folder.path): \(error)") }
+        do { status = try await JobControl.status(folder: folder) } catch let error as StoreError {
+            fail(.storeError, error.description)
+        } catch { fail(.dataError, "\(folder.path): \(error)") }
         if json { try printJSON(status) } else { print(status.summaryLines.joined(separator: "\n")) }
     }
 }
@@ -97,6 +101,8 @@ struct ResumeCommand: AsyncParsableCommand {
         let handle: LocalJobHandle
         do { handle = try await LocalExecutor(configuration: configuration).resume(folder) } catch let error as ExecutorError {
             fail(.failure, error.description)
+        } catch let error as StoreError {
+            fail(.storeError, error.description)
         }
         let code = await JobSignals.watch(handle, json: json, label: "resuming")
         if code != 0 { Foundation.exit(code) }

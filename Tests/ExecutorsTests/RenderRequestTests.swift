@@ -33,18 +33,20 @@ struct RenderRequestTests {
         #expect(!RenderRequest.sameWork(stepped, manifest))
     }
 
-    @Test("--out: a file:// URL is its folder; an s3:// one is refused with what to do instead (the local backend writes here)")
+    @Test("--out: a file:// URL is its folder; an s3:// one is the output location as given; other schemes are refused")
     func outputLocation() async throws {
         var request = RenderRequest(file: Self.basic)
         request.out = "file:///tmp/bb-out-url/../bb-out"
-        #expect(request.outputFolder == "/tmp/bb-out")
-        request.out = "s3://bucket/jobs/shot"
+        #expect(request.outputFolder == "/tmp/bb-out" && request.outputLocation == "/tmp/bb-out")
+        request.out = "s3://bucket//jobs/shot"
+        #expect(try await request.plan().output.location == "s3://bucket/jobs/shot")
+        request.out = "gs://bucket/jobs/shot"
         do {
             _ = try await request.plan()
-            Issue.record("planned a local render into s3://")
+            Issue.record("planned a local render into gs://")
         } catch {
             #expect(error.code == .usage)
-            #expect(error.message.contains("s3://bucket/jobs/shot") && error.message.contains("--backend aws"))
+            #expect(error.message.contains("gs://bucket/jobs/shot") && error.message.contains("s3://"))
         }
     }
 

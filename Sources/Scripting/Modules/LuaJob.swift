@@ -75,7 +75,7 @@ final class LuaJob: LuaObject, @unchecked Sendable {
         }
         m.method("frames", doc: "job:frames() -> {int...}\nThe job's frames now in the store, in order.") { job, args in
             .value(try args.wait {
-                try await JobControl.framesDone(job.manifest, store: LocalExecutor.localStore(for: job.manifest)).sorted()
+                try await JobControl.framesDone(job.manifest, store: LocalExecutor.outputStore(for: job.manifest)).sorted()
             })
         }
     }
@@ -112,10 +112,14 @@ final class LuaJob: LuaObject, @unchecked Sendable {
     static func submit(_ manifest: JobManifest, options: [String: LuaValue]) async throws -> LuaJob {
         let executor = LocalExecutor(configuration: try configuration(options))
         let handle: LocalJobHandle
-        if options["resume"]?.boolValue == true, case .local(let output)? = try? StoreLocation(parsing: manifest.output.location) {
-            handle = try await executor.resumeOrStart(manifest, output: output) { JobWatch.note($0) }
-        } else {
-            handle = try await executor.start(manifest)
+        do {
+            if options["resume"]?.boolValue == true {
+                handle = try await executor.resumeOrStart(manifest, output: manifest.output.location) { JobWatch.note($0) }
+            } else {
+                handle = try await executor.start(manifest)
+            }
+        } catch let error as StoreError {
+            throw RenderProblem(code: .storeError, message: error.description)
         }
         return LuaJob(handle: handle, manifest: manifest)
     }

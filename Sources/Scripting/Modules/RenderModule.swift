@@ -13,7 +13,7 @@ extension LuaModule {
         """) { m in
         let fields = """
             {file=, scene=, frames='1-100:5', chunk=N, chunk_time='60s', percent=P, samples=N, engine=,
-             format='PNG'|'JPEG'|'OPEN_EXR', workers=N, out=dir, video=true, allow_gaps=false}
+             format='PNG'|'JPEG'|'OPEN_EXR', workers=N, out=dir|'s3://bucket/prefix', video=true, allow_gaps=false}
             """
         m.function("plan", doc: "render.plan\(fields) -> manifest | nil, err, code\nRead the .blend and plan the job; nothing runs.") { args in
             try RenderModuleSupport.failingAsLua {
@@ -24,11 +24,14 @@ extension LuaModule {
         m.function("submit", doc: """
             render.submit{...} -> job | nil, err, code
             The fields of render.plan, plus blender=path, chaos=fis.spot_interruption{...} (or 'interrupt=30%')
-            and resume=true (continue the last job in `out` with the same settings, as `blendbatch render
+            and resume=true (continue the last job for `out` with the same settings, as `blendbatch render
             --resume`). Plans and starts the job; frames already in the output are not rendered again.
+            An s3:// out gets every frame uploaded as it is saved (the job folder stays on this machine, in
+            $BLENDBATCH_STATE_DIR or ~/.local/state/blendbatch/jobs); its bucket is checked first.
             code names the exit code `blendbatch render` gives the failure: 'usage' (64: bad frames or
-            option), 'data_error' (65: bad .blend, unknown scene), 'no_input' (66: no such file); end a
-            recipe with it by fail(err, code).
+            option), 'data_error' (65: bad .blend, unknown scene), 'no_input' (66: no such file),
+            'store_error' (76: unknown bucket, refused credentials, unreachable store); end a recipe
+            with it by fail(err, code).
             """) { args in
             let options = try args.table(1).tableValue ?? [:]
             return try RenderModuleSupport.failingAsLua {
