@@ -57,9 +57,11 @@ public struct LocalExecutor: Executor {
         min(8, max(2, cores / 4))
     }
 
-    /// Blender render threads per task so that `workers` tasks share the cores.
+    /// Blender render threads per task: twice each task's share of the cores (at most all of them), so
+    /// a task in a single-threaded phase (start-up, scene sync, saving a frame) leaves its cores to the
+    /// others instead of idle. On the demo this beat an exact share in every paired run (1.5–9 %).
     public static func threadsPerTask(workers: Int, cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int {
-        max(1, cores / max(1, workers))
+        max(1, min(cores, 2 * cores / max(1, workers)))
     }
 
     /// The task command: `$BLENDBATCH_WORKER` when set (e.g. a wrapper that runs the worker in a

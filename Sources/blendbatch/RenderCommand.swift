@@ -114,7 +114,7 @@ struct RenderOptions: ParsableArguments {
     @Option(help: "Frame file format: PNG, JPEG or OPEN_EXR (default PNG).")
     var format: String?
 
-    @Option(help: "Parallel tasks (default: max(2, cores/4), at most 8; Blender threads per task = cores/workers).")
+    @Option(help: "Parallel tasks (default: max(2, cores/4), at most 8; Blender threads per task = 2 × cores/workers, at most all cores).")
     var workers: Int?
 
     @Option(help: "Output folder or s3://BUCKET/PREFIX (default: out/<file name>).")
