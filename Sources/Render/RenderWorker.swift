@@ -6,6 +6,9 @@ import RenderPlan
 /// moving each into the store the moment Blender saves it (so an interruption loses at most the
 /// frame in progress).
 public struct RenderWorker: Sendable {
+    /// Least time between two `sample` events of a running frame (its first and last always go out).
+    static let sampleEventInterval = 0.1
+
     public var manifest: JobManifest
     public var index: Int
     /// The Blender executable (see `ToolLocator`).
@@ -102,6 +105,7 @@ public struct RenderWorker: Sendable {
             Thread.detachNewThread {
                 var parser = BlenderLogParser()
                 var started: [Int: Date] = [:]
+                var lastSample = Date.distantPast
                 child.readLines { line in
                     log(line)
                     for event in parser.parse(line) {
@@ -110,6 +114,11 @@ public struct RenderWorker: Sendable {
                             started[frame] = Date()
                             emit(WorkerEvent(.frameStarted, frame: frame))
                         case .sample(let frame, let done, let total):
+                            // A progress bar needs a few updates a second, not one per sample: each
+                            // event is CPU taken from the cores Blender renders on.
+                            let now = Date()
+                            guard done <= 1 || done == total || now.timeIntervalSince(lastSample) >= Self.sampleEventInterval else { continue }
+                            lastSample = now
                             emit(WorkerEvent(.sample, frame: frame, sample: done, samples: total))
                         case .saved(let current, let path):
                             guard let frame = Self.frameNumber(inOutput: path) ?? current else { continue }
