@@ -19,7 +19,7 @@ struct ScannedFile {
 /// One forward pass over the blocks (§4, §12 step 3): keeps the payloads of the blocks the
 /// reader decodes and skips (seeks past, where the stream can) everything else.
 enum BlockScanner {
-    /// ID codes whose whole block is decoded: scenes and dependency carriers.
+    /// ID codes whose whole block is decoded: scenes and dependency carriers (what `DependencyDecoder` reads).
     static let wholeIDs: [UInt32] = [BlockCode.SC, BlockCode.IM, BlockCode.LI, BlockCode.MC, BlockCode.SO, BlockCode.VF, BlockCode.CF]
     /// ID codes needed only for their name (a scene's camera): a prefix covering `ID.name`.
     static let namedIDs: [UInt32] = [BlockCode.OB, BlockCode.ID]

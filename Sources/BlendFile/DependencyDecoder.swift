@@ -15,8 +15,7 @@ struct DependencyDecoder {
         let blocks = decoder.file.blocks
         for i in blocks.indices {
             let code = blocks[i].header.code4
-            guard [BlockCode.IM, BlockCode.LI, BlockCode.MC, BlockCode.SO, BlockCode.VF, BlockCode.CF, BlockCode.SC].contains(code),
-                  let v = decoder.view(of: i) else { continue }
+            guard BlockScanner.wholeIDs.contains(code), let v = decoder.view(of: i) else { continue }
             switch code {
             case BlockCode.IM:
                 guard !isPacked(v), let path = v.string("name") ?? v.string("filepath") else { continue }

@@ -52,15 +52,15 @@ struct ChaosCommand: AsyncParsableCommand {
             fail(.usage, "--out \(folder): a chaos drill verifies its runs in a folder on this machine; give a folder")
         }
         // Plan once (reads the .blend, checks the options); each run gets the same plan in its own folder.
-        let plan = await options.plan(file: file, out: folder + "/run-1")
+        let planned = await options.plan(file: file, out: folder + "/run-1")
         printError("chaos: \(runs) run(s), \(spec) → \(folder)/run-N")
         let experiment = ChaosExperiment(spec: spec, runs: runs, folder: folder,
                                          configuration: options.executorConfiguration(),
                                          expectedTaskDuration: 2)
-        let bar = ProgressBar(label: "chaos", total: plan.manifest.allFrames.count * runs)
+        let bar = ProgressBar(label: "chaos", total: planned.allFrames.count * runs)
         let progress = ChaosProgress()
         let results = try await experiment.run(makeManifest: { runFolder, _ in
-            var manifest = plan.manifest
+            var manifest = planned
             manifest.id = JobManifest.newID(name: name)
             manifest.output.location = (runFolder as NSString).standardizingPath.hasPrefix("/")
                 ? runFolder : FileManager.default.currentDirectoryPath + "/" + runFolder

@@ -129,11 +129,6 @@ struct RenderOptions: ParsableArguments {
     @Option(help: "The Blender to run (default: $BLENDBATCH_BLENDER, then 'blender' on PATH).")
     var blender: String?
 
-    struct Plan {
-        var manifest: JobManifest
-        var out: String
-    }
-
     var workerCount: Int { request(file: "").workerCount }
 
     func executorConfiguration() -> LocalExecutor.Configuration {
@@ -167,12 +162,11 @@ struct RenderOptions: ParsableArguments {
 
     /// Read the .blend, check the options, and plan the job without measuring a frame (exits with
     /// one clear line on bad input).
-    func plan(file: String, out explicitOut: String? = nil) async -> Plan {
+    func plan(file: String, out explicitOut: String? = nil) async -> JobManifest {
         var request = request(file: file, out: explicitOut)
         request.chunkTime = chunkSeconds()
         do {
-            let manifest = try await request.plan()
-            return Plan(manifest: manifest, out: request.outputFolder)
+            return try await request.plan()
         } catch {
             fail(error.code, error.message)
         }
