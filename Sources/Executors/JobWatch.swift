@@ -89,7 +89,7 @@ public enum JobWatch {
 
     /// One line on stderr (results go to stdout).
     public static func note(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        StandardStream.error.write(line + "\n")
     }
 }
 

@@ -221,7 +221,7 @@ actor LocalRun: TaskControl {
             await TaskProcess.stopProcesses(withEnvironment: "BLENDBATCH_TASK=\(task.marker)", grace: 1)
         }
         if key.stage == .render { await refreshFrames(of: key.index) }
-        let decision = decide(key, exit: exit, noticed: task.noticed, cancelled: task.cancelled)
+        let decision = decide(key, exit: exit, noticed: task.noticed, cancelled: task.cancelled, said: task.tail.lastFailure())
         record(JournalEntry(.exit, stage: key.stage, task: key.index, attempt: attempt, exit: exit,
                             decision: decision, duration: duration))
         emit(.taskFinished(stage: key.stage, index: key.index, attempt: attempt, exit: exit, decision: decision))
@@ -244,7 +244,8 @@ actor LocalRun: TaskControl {
     }
 
     /// The retry policy applied to one attempt's end.
-    private func decide(_ key: TaskKey, exit: TaskExit, noticed: Bool, cancelled: Bool) -> RetryDecision {
+    /// `said` is the worker's own failure message, added to the reason of a failure that is final.
+    private func decide(_ key: TaskKey, exit: TaskExit, noticed: Bool, cancelled: Bool, said: String?) -> RetryDecision {
         if cancelled || (cancelRequested && !exit.isSuccess) { return .cancelled }
         let policy = configuration.policy
         var outcome = RetryPolicy.classify(exit, noticed: noticed)
@@ -265,7 +266,7 @@ actor LocalRun: TaskControl {
         case .success, .interrupted:
             return .succeeded
         case .fatal(let why):
-            return .fail(reason: why)
+            return .fail(reason: said.map { "\(why): \($0)" } ?? why)
         case .retryableFailure(let why):
             if key.stage == .stitch {
                 stitchFailures += 1

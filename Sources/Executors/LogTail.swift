@@ -1,4 +1,5 @@
 import Foundation
+import Render
 
 /// Follows a task's log file as it grows and picks out Blender's sample progress
 /// (`Fra:12 … | Sample 3/16`, also behind Blender 5's `render | ` prefix).
@@ -23,6 +24,21 @@ struct LogTail {
         let text = String(decoding: data[data.startIndex...lastNewline], as: UTF8.self)
         for line in text.split(separator: "\n").reversed() {
             if let progress = Self.parseSample(line) { return progress }
+        }
+        return nil
+    }
+
+    /// The message of the worker's `failed` event near the end of the log (what went wrong, in its
+    /// own words: "disk full: …", "scene 'X' not found …"), if it wrote one.
+    func lastFailure() -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let end = try? handle.seekToEnd() else { return nil }
+        try? handle.seek(toOffset: end > 65_536 ? end - 65_536 : 0)
+        guard let data = try? handle.readToEnd() else { return nil }
+        let text = String(decoding: data, as: UTF8.self)
+        for line in text.split(separator: "\n").reversed() where line.hasPrefix("{") && line.contains(#""event":"failed""#) {
+            if let event = WorkerEvent.parse(String(line)), event.event == .failed, let message = event.message { return message }
         }
         return nil
     }

@@ -1,4 +1,5 @@
 import Foundation
+import RenderPlan
 
 /// A one-line progress bar on stderr, redrawn in place; silent when stderr is not a terminal
 /// (logs and CI get the end summary only). Used by `blendbatch render`, `job:wait{progress=true}`,
@@ -30,13 +31,13 @@ public final class ProgressBar: @unchecked Sendable {
         let elapsed = Date().timeIntervalSince(start)
         let eta = done > 0 && done < total ? " ETA " + Self.clock(elapsed / Double(done) * Double(total - done)) : ""
         let line = "\(label) \(bar) \(done)/\(total) \(Self.clock(elapsed))\(eta) \(detail)"
-        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line).utf8))
+        StandardStream.error.write("\r\u{1B}[2K" + line)
     }
 
     /// Clear the bar's line so the summary that follows starts clean.
     public func finish() {
         lock.lock(); defer { lock.unlock() }
-        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        if enabled { StandardStream.error.write("\r\u{1B}[2K") }
     }
 
     /// `m:ss` (or `h:mm:ss`).

@@ -30,6 +30,21 @@ public struct LocalStore: ObjectStore {
         }
     }
 
+    public func move(file: URL, key: String) async throws {
+        let target = try path(for: key)
+        do {
+            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.io(target, reason: error.localizedDescription)
+        }
+        // A rename is atomic and the file is complete: readers see the whole object or nothing.
+        if rename(file.path, target) == 0 { return }
+        guard errno == EXDEV else { throw StoreError.io(target, reason: String(cString: strerror(errno))) }
+        try await put(file: file, key: key)
+        try? FileManager.default.removeItem(at: file)
+    }
+
     public func put(data: Data, key: String) async throws {
         let target = try path(for: key)
         try atomicWrite(to: target) { temp in

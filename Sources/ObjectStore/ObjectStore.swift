@@ -28,6 +28,9 @@ public protocol ObjectStore: Sendable {
     func put(file: URL, key: String) async throws
     /// Store `data` under `key`.
     func put(data: Data, key: String) async throws
+    /// Store the finished file at `file` under `key`, then remove `file` (a folder store renames it
+    /// into place when both are on one file system: no copy).
+    func move(file: URL, key: String) async throws
     /// Copy the object to `file` (written to a temp name, renamed when complete).
     /// `range` asks for a byte range only.
     func get(key: String, to file: URL, range: ClosedRange<Int64>?) async throws
@@ -42,6 +45,11 @@ public protocol ObjectStore: Sendable {
 }
 
 extension ObjectStore {
+    public func move(file: URL, key: String) async throws {
+        try await put(file: file, key: key)
+        try? FileManager.default.removeItem(at: file)
+    }
+
     /// True when the object exists.
     public func exists(key: String) async throws -> Bool {
         try await head(key: key) != nil

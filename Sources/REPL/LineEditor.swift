@@ -1,6 +1,7 @@
 import CEditline
 import CLuaShim
 import Foundation
+import RenderPlan
 
 /// libedit's native API: prompt, emacs keys, history, and Tab bound to a completion function.
 final class LineEditor {
@@ -56,7 +57,7 @@ final class LineEditor {
             return .interrupted
         }
         if bb_sigint_take() != 0 || (raw == nil && count < 0 && errno == EINTR) {
-            FileHandle.standardOutput.write(Data("\n".utf8))
+            StandardStream.output.write("\n")
             return .interrupted
         }
         guard let raw, count > 0 else { return .endOfFile }
@@ -102,7 +103,7 @@ final class LineEditor {
             text += name.padding(toLength: width, withPad: " ", startingAt: 0)
             if (i + 1) % perLine == 0 || i == names.count - 1 { text += "\n" }
         }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        StandardStream.output.write(text)
         return UInt8(CC_REDISPLAY)
     }
 }

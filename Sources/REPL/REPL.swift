@@ -1,5 +1,6 @@
 import CLuaShim
 import Foundation
+import RenderPlan
 import LuaKit
 
 /// The interactive Lua session (`blendbatch repl`), following lua.c's semantics: a line is first
@@ -109,11 +110,11 @@ public final class REPL {
     private func report(_ message: String) {
         failed = true
         fflush(nil)  // Lua's io.write output first
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        StandardStream.error.write(message + "\n")
     }
 
     private func write(_ text: String) {
         fflush(nil)  // keep order with Lua's own (C stdio) output
-        FileHandle.standardOutput.write(Data(text.utf8))
+        StandardStream.output.write(text)
     }
 }

@@ -74,18 +74,31 @@ public struct BlenderLogParser: Sendable {
     }
 
     /// `Sample 3/16` (Cycles) or `Rendering 3 / 64 samples` (EEVEE), from the last `|` field.
+    /// Works on UTF-8 bytes: this runs for nearly every line Blender prints while it renders.
     static func sampleProgress(_ line: Substring) -> (Int, Int)? {
-        let field = line.split(separator: "|").last?.trimmingCharacters(in: .whitespaces) ?? ""
-        let words = field.split(separator: " ")
-        if let index = words.lastIndex(where: { $0 == "Sample" }), index + 1 < words.count {
-            let parts = words[index + 1].split(separator: "/")
-            if parts.count == 2, let done = Int(parts[0]), let total = Int(parts[1]) { return (done, total) }
+        let bytes = line.utf8
+        let field = bytes.lastIndex(of: UInt8(ascii: "|")).map { bytes[bytes.index(after: $0)...] } ?? bytes[...]
+        let words = field.split(separator: UInt8(ascii: " "))
+        if let index = words.lastIndex(where: { $0.elementsEqual("Sample".utf8) }), index + 1 < words.count {
+            let parts = words[index + 1].split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            if parts.count == 2, let done = decimal(parts[0]), let total = decimal(parts[1]) { return (done, total) }
         }
-        if words.count >= 5, words[0] == "Rendering", words[2] == "/", words[4] == "samples",
-           let done = Int(words[1]), let total = Int(words[3]) {
+        if words.count >= 5, words[0].elementsEqual("Rendering".utf8), words[2].elementsEqual("/".utf8),
+           words[4].elementsEqual("samples".utf8), let done = decimal(words[1]), let total = decimal(words[3]) {
             return (done, total)
         }
         return nil
+    }
+
+    /// A non-negative decimal number written in ASCII digits only.
+    static func decimal(_ digits: Substring.UTF8View.SubSequence) -> Int? {
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        var value = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value
     }
 
     /// `00:01.25`, `01:02:03.50` or `12.5` → seconds (stops at the first space).

@@ -94,22 +94,33 @@ public final class ChildProcess: @unchecked Sendable {
         return ChildProcess(pid: pid, executable: executable, outputFD: readFD)
     }
 
-    /// Call `body` with each line of output (without the newline) until the child closes its output.
+    /// Read the child's output until it closes it: `block` gets each run of whole lines as read
+    /// (newlines included, so a log copy costs one write per read, not one per line), then `line`
+    /// gets each of those lines without its newline. A last line without a newline comes at the end.
     /// Blocks; run it on its own thread or task.
-    public func readLines(_ body: (String) -> Void) {
-        var pending = Data()
+    public func readLines(block: (String) -> Void = { _ in }, _ line: (String) -> Void) {
+        var pending: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(outputFD, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { break }
             pending.append(contentsOf: buffer[0..<count])
-            while let newline = pending.firstIndex(of: 0x0A) {
-                body(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
-                pending.removeSubrange(pending.startIndex...newline)
+            guard let lastNewline = pending.lastIndex(of: 0x0A) else { continue }
+            let whole = pending[...lastNewline]
+            block(String(decoding: whole, as: UTF8.self))
+            var start = whole.startIndex
+            while let newline = whole[start...].firstIndex(of: 0x0A) {
+                line(String(decoding: whole[start..<newline], as: UTF8.self))
+                start = newline + 1
             }
+            pending.removeSubrange(...lastNewline)
         }
-        if !pending.isEmpty { body(String(decoding: pending, as: UTF8.self)) }
+        if !pending.isEmpty {
+            let rest = String(decoding: pending, as: UTF8.self)
+            block(rest)
+            line(rest)
+        }
     }
 
     /// Wait for the child to end (blocking) and return how it ended. Safe to call more than once.

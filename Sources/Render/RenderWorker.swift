@@ -16,7 +16,7 @@ public struct RenderWorker: Sendable {
     public var control: WorkerControl
     /// Progress events (the CLI prints them as JSON lines on stdout).
     public var emit: @Sendable (WorkerEvent) -> Void
-    /// Blender's raw log lines (the CLI copies them to stderr).
+    /// Blender's raw log, a run of whole lines (newlines included) at a time (the CLI copies it to stderr).
     public var log: @Sendable (String) -> Void
 
     public init(manifest: JobManifest, index: Int, blender: String, control: WorkerControl = WorkerControl(),
@@ -54,10 +54,7 @@ public struct RenderWorker: Sendable {
         }
         if control.isInterrupted { throw WorkerError(.interrupted, "interrupted before rendering; nothing lost") }
 
-        let work = FileManager.default.temporaryDirectory.path + "/blendbatch-\(manifest.id)-\(index)-\(UUID().uuidString.prefix(8))"
-        do { try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true) } catch {
-            throw WorkerError(.ioError, "cannot create work folder \(work): \(error.localizedDescription)")
-        }
+        let work = try makeWorkFolder(for: store)
         defer { try? FileManager.default.removeItem(atPath: work) }
 
         let blendFile = try await fetchInput(into: work)
@@ -89,12 +86,11 @@ public struct RenderWorker: Sendable {
                 guard missing.contains(saved.frame) else { try? FileManager.default.removeItem(atPath: saved.path); continue }
                 let key = output.frameKey(saved.frame)
                 do {
-                    try await store.put(file: URL(fileURLWithPath: saved.path), key: key)
+                    try await store.move(file: URL(fileURLWithPath: saved.path), key: key)
                 } catch {
                     control.interrupt()  // no point rendering more frames we cannot keep
                     return .failure(Self.storeFailure(error, doing: "storing frame \(saved.frame) as \(key)"))
                 }
-                try? FileManager.default.removeItem(atPath: saved.path)
                 uploaded.append(saved.frame)
                 emit(WorkerEvent(.frameSaved, frame: saved.frame, seconds: saved.seconds, key: key))
             }
@@ -106,8 +102,7 @@ public struct RenderWorker: Sendable {
                 var parser = BlenderLogParser()
                 var started: [Int: Date] = [:]
                 var lastSample = Date.distantPast
-                child.readLines { line in
-                    log(line)
+                child.readLines(block: log) { line in
                     for event in parser.parse(line) {
                         switch event {
                         case .frameStarted(let frame):
@@ -152,6 +147,11 @@ public struct RenderWorker: Sendable {
         if let message = parser.lastError, message.contains("Failed to read blend file") || message.contains("Cannot read file") {
             throw WorkerError(.dataError, message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)
         }
+        if let message = parser.lastError, message.contains("No space left on device") {
+            // Not worth a retry: every attempt fails the same way until someone frees space.
+            throw WorkerError(.ioError, "disk full: Blender cannot save frame \(parser.currentFrame.map(String.init) ?? "?") in \(output.location)"
+                              + "; free space there, then resume the job (frames \(notSaved) not rendered)")
+        }
         if !termination.isSuccess {
             let frame = parser.currentFrame.map { " while rendering frame \($0)" } ?? ""
             throw WorkerError(.renderFailure, "Blender failed (\(termination))\(frame)\(lastError); frames \(notSaved) not rendered")
@@ -160,6 +160,20 @@ public struct RenderWorker: Sendable {
             throw WorkerError(.renderFailure, "Blender exited without saving frames \(notSaved)\(lastError)")
         }
         return uploaded
+    }
+
+    /// Where Blender writes: inside a folder store (so each frame is renamed into place, not copied,
+    /// and a full output disk shows at the first frame), otherwise in the temp folder.
+    private func makeWorkFolder(for store: any ObjectStore) throws(WorkerError) -> String {
+        let parent: String
+        if case .local(let root) = store.location { parent = root + "/.blendbatch/work" } else {
+            parent = FileManager.default.temporaryDirectory.path
+        }
+        let work = parent + "/blendbatch-\(manifest.id)-\(index)-\(UUID().uuidString.prefix(8))"
+        do { try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true) } catch {
+            throw WorkerError(.ioError, "cannot create work folder \(work): \(error.localizedDescription)")
+        }
+        return work
     }
 
     /// The keys of complete frames already in the store (empty files are placeholders, not frames).

@@ -14,6 +14,7 @@ public struct Stitcher: Sendable {
     public var ffmpeg: String
     public var control: WorkerControl
     public var emit: @Sendable (WorkerEvent) -> Void
+    /// FFmpeg's raw log, a run of whole lines (newlines included) at a time.
     public var log: @Sendable (String) -> Void
 
     /// Frames on the contact sheet at most (evenly spaced over the job).
@@ -149,10 +150,7 @@ public struct Stitcher: Sendable {
         defer { control.detach() }
         var lines: [String] = []
         let log = self.log
-        child.readLines { line in
-            log(line)
-            lines.append(line)
-        }
+        child.readLines(block: log) { lines.append($0) }
         let termination = child.wait()
         if control.isInterrupted { throw WorkerError(.interrupted, "interrupted while making \(what)") }
         guard termination.isSuccess else {

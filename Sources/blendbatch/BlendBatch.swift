@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RenderPlan
 
 /// The `blendbatch` command line: argument parsing only; the work lives in the library targets.
 @main
@@ -57,7 +58,7 @@ struct BlendBatch: AsyncParsableCommand {
         let message = command.fullMessage(for: error)
             .replacingOccurrences(of: "See '\(name) ", with: "See 'blendbatch \(name) ")
         if !message.isEmpty {
-            if code == .success { print(message) } else { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            if code == .success { print(message) } else { StandardStream.error.write(message + "\n") }
         }
         Foundation.exit(code.rawValue)
     }

@@ -173,7 +173,7 @@ struct StoreCommand: AsyncParsableCommand {
             let (store, key) = StoreFactory.object(storeLocation(location))
             do {
                 let data = try await store.read(key: key)
-                FileHandle.standardOutput.write(data)
+                StandardStream.output.write(data)
             } catch {
                 failForStore(error)
             }

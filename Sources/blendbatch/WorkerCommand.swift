@@ -50,11 +50,11 @@ struct WorkerCommand: AsyncParsableCommand {
         defer { signals.forEach { $0.cancel() } }
 
         let emit: @Sendable (WorkerEvent) -> Void = { event in
-            FileHandle.standardOutput.write(Data((event.jsonLine + "\n").utf8))
+            StandardStream.output.write(event.jsonLine + "\n")
         }
         let quiet = self.quiet
-        let log: @Sendable (String) -> Void = { line in
-            if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        let log: @Sendable (String) -> Void = { text in
+            if !quiet { StandardStream.error.write(text) }
         }
         do {
             let task = try await WorkerTask.load(manifest: manifest, index: index)
