@@ -55,10 +55,7 @@ public struct JobFolder: Sendable, Equatable {
     /// Create the folder and write the manifest.
     public func create(manifest: JobManifest) throws {
         try FileManager.default.createDirectory(atPath: logsPath, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        try encoder.encode(manifest).write(to: URL(fileURLWithPath: manifestPath), options: .atomic)
+        try manifest.encoded().write(to: URL(fileURLWithPath: manifestPath), options: .atomic)
     }
 
     public func readManifest() throws -> JobManifest {

@@ -293,11 +293,8 @@ actor LocalRun: TaskControl {
         rewritten.chunks = manifest.chunks.map { chunk in
             FrameChunk(index: chunk.index, frames: chunkFrames[chunk.index] ?? chunk.frames)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
         try? FileManager.default.createDirectory(atPath: folder.taskManifestsPath, withIntermediateDirectories: true)
-        try? encoder.encode(rewritten).write(to: URL(fileURLWithPath: folder.taskManifestsPath + "/task-\(index).json"), options: .atomic)
+        try? rewritten.encoded().write(to: URL(fileURLWithPath: folder.taskManifestsPath + "/task-\(index).json"), options: .atomic)
     }
 
     private func missingFrames(of index: Int) -> [Int] {

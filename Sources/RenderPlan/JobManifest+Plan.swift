@@ -50,10 +50,7 @@ extension JobManifest {
 
     /// The manifest as pretty, stable JSON.
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return try encoder.encode(self)
+        try StableJSON.encoder.encode(self)
     }
 
     /// Decode a manifest, refusing versions newer than this build. `source` names it in errors.

@@ -2,6 +2,12 @@ public import LuaKit
 
 /// Creates Lua states with every registered module, for recipes, the REPL and the plugin.
 public enum ScriptEngine {
+    /// Cancel, cleanly and with a line on stderr each, the jobs scripts started in this process and
+    /// never waited for: call it when a recipe or REPL session ends, since this process is their
+    /// controller. Returns their ids.
+    @discardableResult
+    public static func cancelOutstandingJobs() async -> [String] { await LuaJob.cancelOutstanding() }
+
     /// A state with `ModuleRegistry.modules` registered.
     /// - Parameters:
     ///   - trusted: full Lua (REPL, `--trust`); otherwise the sandbox for shared recipes.

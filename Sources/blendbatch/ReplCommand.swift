@@ -27,6 +27,7 @@ struct ReplCommand: AsyncParsableCommand {
             let lua = try ScriptEngine.makeREPLState()
             return REPL(state: lua).run()
         }
+        await ScriptEngine.cancelOutstandingJobs()
         if status != 0 { Foundation.exit(status) }
     }
 }

@@ -95,3 +95,34 @@ struct RunCommandTests {
         #expect(r.stderr.contains("the recipe returned 256; an exit code is 0-255"), "\(r.stderr)")
     }
 }
+
+/// A job a script started but did not wait for must not outlive its controller (this process).
+@Suite("blendbatch run: jobs not waited for (real Blender)", .serialized)
+struct RunUnwaitedJobTests {
+    @Test("a recipe that ends, or fails, without job:wait() cancels its job cleanly: one line saying so, no Blender left, the job resumable", arguments: [
+        ("return 0", Int32(0)),
+        ("error('boom')", Int32(1)),
+    ])
+    func unwaited(ending: String, status: Int32) throws {
+        let dir = try CLIRunner.tempDir()
+        let out = dir.path + "/out"
+        let script = """
+            local render = require "render"
+            local job = render.submit{file = arg[1], out = arg[2], frames = "1-40", percent = 20, samples = 2}
+            print(job.id)
+            repeat until job:status().framesDone >= 1  -- Blender is mid-render when the script ends
+            \(ending)
+            """
+        try script.write(to: dir.appendingPathComponent("submit.lua"), atomically: true, encoding: .utf8)
+        let mark = UUID().uuidString
+        let r = try CLIRunner.run(["run", "submit.lua", Binary.demo, out], environment: ["BB_TEST_MARK": mark], directory: dir)
+        #expect(r.status == status, "\(r.stderr)")
+        let id = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(r.stderr.contains("blendbatch: job \(id) was still running when the script ended: cancelling it"), "\(r.stderr)")
+        #expect(r.stderr.contains("blendbatch resume \(id)"))
+        #expect(Binary.marked(mark).isEmpty, "no worker or Blender outlives the script")
+        #expect(Binary.frames(out).count < 40)
+        let report = try CLIRunner.run(["status", id, "--out", out, "--json"])
+        #expect(try Binary.json(report.stdout)["state"] as? String == "cancelled", "\(report.stdout)")
+    }
+}

@@ -18,6 +18,11 @@ struct JobControlTests {
         let orphan = try TaskProcess.spawn(["sleep", "1000"], environment: [
             "PATH": "/usr/bin:/bin", "BLENDBATCH_JOB_ID": manifest.id, "BLENDBATCH_TASK": "\(manifest.id)/render/1/1",
         ], logPath: "/dev/null")
+        // Until it has exec'd, the child shows this process's environment: wait for its own marker.
+        let deadline = Date().addingTimeInterval(10)
+        while !TaskProcess.processes(withEnvironment: "BLENDBATCH_JOB_ID=\(manifest.id)").contains(orphan), Date() < deadline {
+            usleep(5_000)
+        }
         let journal = try Journal(path: folder.journalPath)
         journal.append(JournalEntry(.run, run: 1))
         journal.append(JournalEntry(.start, stage: .render, task: 0, attempt: 1, pid: 1, pgid: 1, log: "logs/task-0.1.log"))

@@ -15,6 +15,7 @@ extension LuaModule {
             Start a job. manifest: a path to a manifest.json, or a manifest table (as render.plan returns).
             options: {workers=N, blender=path, chaos=fis.spot_interruption{...} or 'interrupt=30%',
             worker='cmd' (the task command; default: this blendbatch's `worker`)}.
+            This process runs the job: a script that ends without job:wait() has it cancelled (frames kept).
             """) { args in
             let manifest = try LuaJob.manifest(args, 1)
             let options = try args.optionalTable(2)?.tableValue ?? [:]

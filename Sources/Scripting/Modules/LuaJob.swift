@@ -4,6 +4,7 @@ import Foundation
 import LuaKit
 import ObjectStore
 import RenderPlan
+import Synchronization
 
 /// A submitted job, as Lua sees it.
 final class LuaJob: LuaObject, @unchecked Sendable {
@@ -121,6 +122,30 @@ final class LuaJob: LuaObject, @unchecked Sendable {
         } catch let error as StoreError {
             throw RenderProblem(code: .storeError, message: error.description)
         }
+        outstanding.withLock { $0.append(handle) }
         return LuaJob(handle: handle, manifest: manifest)
+    }
+
+    /// Jobs Lua started in this process. This process is their controller, so none may outlive it.
+    private static let outstanding = Mutex<[LocalJobHandle]>([])
+
+    /// Cancel, cleanly, every job Lua started that is still running: a recipe or REPL session is
+    /// ending (done, failed or interrupted) without having waited for them. Each gets one line on
+    /// stderr saying how to continue it. Returns the ids cancelled.
+    @discardableResult
+    static func cancelOutstanding() async -> [String] {
+        let handles = outstanding.withLock { handles in
+            defer { handles.removeAll() }
+            return handles
+        }
+        var cancelled: [String] = []
+        for handle in handles where !(await handle.status().state.isFinal) {
+            JobWatch.note("blendbatch: job \(handle.id) was still running when the script ended: cancelling it "
+                          + "(wait for it with job:wait(); its frames so far are kept: blendbatch resume \(handle.id))")
+            await handle.cancel()
+            _ = await handle.wait { _ in }
+            cancelled.append(handle.id)
+        }
+        return cancelled
     }
 }

@@ -26,6 +26,7 @@ extension LuaModule {
             The fields of render.plan, plus blender=path, chaos=fis.spot_interruption{...} (or 'interrupt=30%')
             and resume=true (continue the last job for `out` with the same settings, as `blendbatch render
             --resume`). Plans and starts the job; frames already in the output are not rendered again.
+            This process runs the job: a script that ends without job:wait() has it cancelled (frames kept).
             An s3:// out gets every frame uploaded as it is saved (the job folder stays on this machine, in
             $BLENDBATCH_STATE_DIR or ~/.local/state/blendbatch/jobs); its bucket is checked first.
             code names the exit code `blendbatch render` gives the failure: 'usage' (64: bad frames or

@@ -6,7 +6,8 @@ import Scripting
 /// Runs a recipe for `blendbatch run` and `blendbatch render`: on a Lua thread of its own,
 /// sandboxed unless trusted. Ctrl-C interrupts the chunk through Lua's hook, and SIGTERM/SIGHUP
 /// do the same; a job the recipe is waiting for (`job:wait`) is then cancelled cleanly (a second
-/// signal kills its tasks) and the recipe sees its report. Returns the exit code.
+/// signal kills its tasks) and the recipe sees its report. A job the recipe started and did not wait
+/// for is cancelled when it ends, since this process is its controller. Returns the exit code.
 enum RecipeExecution {
     /// The recipe `spec` names (a name on the recipe path, a file or a URL); exits 66 when there is
     /// none, 76 when its store cannot be read.
@@ -25,13 +26,15 @@ enum RecipeExecution {
     }
 
     static func run(_ source: RecipeSource, values: [String: LuaValue], arguments: [String], trusted: Bool) async throws -> Int32 {
-        try await LuaThread.run { () -> Int32 in
+        let code = try await LuaThread.run { () -> Int32 in
             let lua = try ScriptEngine.makeState(trusted: trusted)
             let interrupt = lua.interruptHandle
             let forwarded = JobSignals.count([SIGTERM, SIGHUP]) { _ in interrupt.interrupt() }
             defer { forwarded.forEach { $0.cancel() } }
             return runChunk(lua) { try RecipeRunner.run(source, values: values, arguments: arguments, in: lua) }
         }
+        await ScriptEngine.cancelOutstandingJobs()
+        return code
     }
 
     /// Run `body` with Ctrl-C handling. Lua errors print `error: <message>` plus the traceback (exit 1);
