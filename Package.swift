@@ -31,7 +31,10 @@ let package = Package(
         // libFuzzer harness for the .blend reader (scripts/fuzz-blend); a replay tool otherwise.
         .executableTarget(name: "BlendFuzz", dependencies: ["BlendFile"]),
         .target(name: "RenderPlan"),
+        // posix_spawn as every child of ours starts (own process group, default signals, no leaked fds).
+        .target(name: "ProcessSpawn"),
         .target(name: "AWSCore", dependencies: [
+            "ProcessSpawn",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -42,10 +45,10 @@ let package = Package(
         ]),
         .target(name: "AWSServices", dependencies: ["AWSCore"]),
         .target(name: "Render", dependencies: [
-            "BlendFile", "RenderPlan", "ObjectStore",
+            "BlendFile", "RenderPlan", "ObjectStore", "ProcessSpawn",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Executors", dependencies: ["Render", "AWSServices"]),
+        .target(name: "Executors", dependencies: ["Render", "AWSServices", "ProcessSpawn"]),
         .target(name: "Chaos", dependencies: ["Executors", "AWSServices"]),
 
         // Lua side.
@@ -69,6 +72,7 @@ let package = Package(
         .testTarget(name: "REPLTests", dependencies: ["REPL"]),
         .testTarget(name: "BlendFileTests", dependencies: ["BlendFile"]),
         .testTarget(name: "RenderPlanTests", dependencies: ["RenderPlan"]),
+        .testTarget(name: "ProcessSpawnTests", dependencies: ["ProcessSpawn"]),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
         .testTarget(name: "AWSServicesTests", dependencies: ["AWSServices"]),

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,50 +10,10 @@ public enum TaskProcess {
     /// Start `command` in a new process group with `environment` (complete), stdin from /dev/null and
     /// stdout+stderr appended to `logPath`. Returns the pid (= the process group id).
     public static func spawn(_ command: [String], environment: [String: String], logPath: String) throws -> pid_t {
-        guard let program = command.first else { throw ExecutorError.spawnFailed("(empty command)", reason: "no program") }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // Descriptors this process opened without O_CLOEXEC (Foundation's among them) stay out of tasks.
-        if let closeFrom = closeFromAction { _ = closeFrom(&actions, 3) }
-
-        let argv = command.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
+        do { return try ProcessSpawn.spawn(command, environment: environment, output: .appending(path: logPath)) } catch {
+            throw ExecutorError.spawnFailed(error.program, reason: error.reason)
         }
-        var pid: pid_t = 0
-        let result = program.contains("/")
-            ? posix_spawn(&pid, program, &actions, &attributes, argv, envp)
-            : posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
-        guard result == 0 else { throw ExecutorError.spawnFailed(program, reason: String(cString: strerror(result))) }
-        return pid
     }
-
-    /// glibc ≥ 2.34's `posix_spawn_file_actions_addclosefrom_np`, looked up at run time (Swift's Glibc
-    /// module does not import it).
-    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    private static let closeFromAction: CloseFrom? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
-        return unsafeBitCast(symbol, to: CloseFrom.self)
-    }()
 
     /// Wait for child `pid` to end, on a dedicated thread (a blocking `waitpid` must not hold a
     /// concurrency thread), reaping only this pid so other child processes are left to their owners.

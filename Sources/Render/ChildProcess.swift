@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -51,47 +52,17 @@ public final class ChildProcess: @unchecked Sendable {
     /// Start `executable` (a path, or a name looked up on PATH) with `arguments`.
     /// `environment` nil inherits ours.
     public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ChildProcess {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw SpawnError.cannotStart(executable, reason: String(cString: strerror(errno))) }
-        let (readFD, writeFD) = (fds[0], fds[1])
-        // Close-on-exec, so other children started concurrently do not inherit (and hold open) our pipe.
-        _ = fcntl(readFD, F_SETFD, FD_CLOEXEC)
-        _ = fcntl(writeFD, F_SETFD, FD_CLOEXEC)
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, writeFD, 1)
-        posix_spawn_file_actions_adddup2(&actions, writeFD, 2)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t(), allSignals = sigset_t()
-        sigemptyset(&noSignals)
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            env.forEach { free($0) }
+        let output: (read: Int32, write: Int32)
+        do { output = try ProcessSpawn.pipe() } catch { throw SpawnError.cannotStart(executable, reason: error.reason) }
+        defer { close(output.write) }
+        do {
+            let pid = try ProcessSpawn.spawn([executable] + arguments, environment: environment ?? ProcessInfo.processInfo.environment,
+                                             output: .merged(output.write))
+            return ChildProcess(pid: pid, executable: executable, outputFD: output.read)
+        } catch {
+            close(output.read)
+            throw SpawnError.cannotStart(executable, reason: error.reason)
         }
-        var pid: pid_t = 0
-        let status = executable.contains("/")
-            ? posix_spawn(&pid, executable, &actions, &attributes, argv, env)
-            : posix_spawnp(&pid, executable, &actions, &attributes, argv, env)
-        close(writeFD)
-        guard status == 0 else {
-            close(readFD)
-            throw SpawnError.cannotStart(executable, reason: String(cString: strerror(status)))
-        }
-        return ChildProcess(pid: pid, executable: executable, outputFD: readFD)
     }
 
     /// Read the child's output until it closes it: `block` gets each run of whole lines as read

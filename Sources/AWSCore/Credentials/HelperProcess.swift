@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -71,61 +72,17 @@ enum HelperProcess {
     }
 
     private static func makePipe() throws -> (read: Int32, write: Int32) {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw Failure.cannotStart(reason: String(cString: strerror(errno))) }
-        // Close-on-exec, so other children started meanwhile do not hold our pipes open.
-        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        return (fds[0], fds[1])
+        do { return try ProcessSpawn.pipe() } catch { throw Failure.cannotStart(reason: error.reason) }
     }
 
     private static func spawn(_ arguments: [String], environment: [String: String], stdout: Int32, stderr: Int32) throws -> pid_t {
-        guard let program = arguments.first else { throw Failure.cannotStart(reason: "empty command") }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
-        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
-        // Descriptors opened elsewhere without O_CLOEXEC (a script being written) stay out of the helper.
-        if let closeFrom = closeFromAction { _ = closeFrom(&actions, 3) }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var unblocked = sigset_t(), defaults = sigset_t()
-        sigemptyset(&unblocked)
-        sigfillset(&defaults)
-        posix_spawnattr_setsigmask(&attributes, &unblocked)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        var result: Int32 = 0
-        // ETXTBSY: another process started just now still holds the script open for writing; it passes.
-        for attempt in 0..<10 {
-            if attempt > 0 { usleep(20_000) }
-            result = program.contains("/")
-                ? posix_spawn(&pid, program, &actions, &attributes, argv, envp)
-                : posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
-            if result != ETXTBSY { break }
+        do {
+            return try ProcessSpawn.spawn(arguments, environment: environment, output: .separate(stdout: stdout, stderr: stderr))
+        } catch {
+            throw Failure.cannotStart(reason: error.reason)
         }
-        guard result == 0 else { throw Failure.cannotStart(reason: String(cString: strerror(result))) }
-        return pid
     }
 
-    /// glibc ≥ 2.34's `posix_spawn_file_actions_addclosefrom_np`, looked up at run time (Swift's Glibc
-    /// module does not import it).
-    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    private static let closeFromAction: CloseFrom? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
-        return unsafeBitCast(symbol, to: CloseFrom.self)
-    }()
-
-    /// Read every stream to its end, or until `deadline`; true when all ended in time.
     private static func drain(_ streams: [(fd: Int32, sink: (Data) -> Void)], until deadline: Date) -> Bool {
         var open = streams
         var kept = [Int32: Int]()

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import ProcessSpawn
+
+@Suite("posix_spawn as every child starts")
+struct ProcessSpawnTests {
+    func waitStatus(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status
+    }
+
+    @Test("the child leads its own process group, gets exactly the environment given, and both streams reach the log")
+    func groupEnvironmentAndLog() throws {
+        let log = FileManager.default.temporaryDirectory.path + "/spawn-\(UUID().uuidString).log"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let pid = try ProcessSpawn.spawn(["/bin/sh", "-c", "echo out $ONLY $HOME; echo err >&2; ps -o pgid= -p $$"],
+                                         environment: ["ONLY": "this", "PATH": "/usr/bin:/bin"], output: .appending(path: log))
+        #expect(waitStatus(pid) == 0)
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(lines == ["out this", "err", String(pid)])
+    }
+
+    @Test("signals this process ignores are back to their defaults in the child, and our descriptors stay ours")
+    func signalsAndDescriptors() throws {
+        let previous = signal(SIGTERM, SIG_IGN)
+        defer { signal(SIGTERM, previous) }
+        let leaked = open("/dev/null", O_RDONLY)  // no O_CLOEXEC on purpose
+        defer { close(leaked) }
+        let pipe = try ProcessSpawn.pipe()
+        let pid = try ProcessSpawn.spawn(["/bin/sh", "-c", "ls /proc/self/fd | wc -l; exec sleep 30"],
+                                         environment: ["PATH": "/usr/bin:/bin"], output: .merged(pipe.write))
+        close(pipe.write)
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = read(pipe.read, &buffer, buffer.count)
+        close(pipe.read)
+        // ls sees 0, 1, 2 and its own directory descriptor: nothing of ours leaked in.
+        #expect(String(decoding: buffer.prefix(max(0, count)), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "4")
+        kill(pid, SIGTERM)
+        let status = waitStatus(pid)
+        #expect(status & 0x7f == SIGTERM, "SIGTERM ends the child although this process ignores it")
+    }
+
+    @Test("a program that does not exist fails with its name and the reason")
+    func missing() {
+        #expect(throws: ProcessSpawn.Failure.self) {
+            try ProcessSpawn.spawn(["/nonexistent/blender"], environment: [:], output: .appending(path: "/dev/null"))
+        }
+        do {
+            _ = try ProcessSpawn.spawn(["/nonexistent/blender"], environment: [:], output: .appending(path: "/dev/null"))
+        } catch {
+            #expect(error.description == "cannot start /nonexistent/blender: No such file or directory")
+        }
+    }
+}
