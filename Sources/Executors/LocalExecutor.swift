@@ -127,10 +127,28 @@ public struct LocalExecutor: Executor {
     private func run(folder: JobFolder, manifest: JobManifest, store: any ObjectStore, previous: [JournalEntry],
                      lock: ControllerLock? = nil, orphansStopped: Int = 0) async throws -> LocalJobHandle {
         let lock = try lock ?? folder.lock()
+        var configuration = self.configuration
+        for (name, value) in await renderPreferences() where configuration.environment[name] == nil {
+            configuration.environment[name] = value
+        }
         let run = try LocalRun(manifest: manifest, folder: folder, configuration: configuration, store: store,
                                lock: lock, previous: previous)
         if orphansStopped > 0 { await run.note("stopped \(orphansStopped) orphaned process(es) of the previous run") }
         return LocalJobHandle(folder: folder, run: run)
+    }
+
+    /// `RenderPreferences` for the Blender the tasks will run (made once per Blender build, on a
+    /// thread of its own: the first time, that is one Blender launch).
+    private func renderPreferences() async -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        for (name, value) in configuration.environment { environment[name] = value }
+        guard let blender = try? ToolLocator.locate(.blender, environment: environment) else { return [:] }
+        let cache = StateDirectory.base, settings = environment
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(returning: RenderPreferences.environment(blender: blender, cache: cache, environment: settings))
+            }
+        }
     }
 
     /// The store the manifest's output location names: a folder, or S3 with the AWS settings of the
