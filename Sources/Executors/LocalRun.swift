@@ -221,7 +221,8 @@ actor LocalRun: TaskControl {
             await TaskProcess.stopProcesses(withEnvironment: "BLENDBATCH_TASK=\(task.marker)", grace: 1)
         }
         if key.stage == .render { await refreshFrames(of: key.index) }
-        let decision = decide(key, exit: exit, noticed: task.noticed, cancelled: task.cancelled, said: task.tail.lastFailure())
+        let decision = decide(key, exit: exit, noticed: task.noticed, cancelled: task.cancelled,
+                              said: exit.isSuccess ? nil : task.tail.lastFailure())
         record(JournalEntry(.exit, stage: key.stage, task: key.index, attempt: attempt, exit: exit,
                             decision: decision, duration: duration))
         emit(.taskFinished(stage: key.stage, index: key.index, attempt: attempt, exit: exit, decision: decision))
