@@ -35,9 +35,14 @@ struct RenderCommand: AsyncParsableCommand {
         (--no-video as video=false); a studio's own render.lua there is announced on stderr as \
         'recipe: <location> (from <origin>)' and becomes this command.
 
+        Where Blender would start on its factory settings (no userpref.blend of yours), tasks start it \
+        without the bundled import/export add-ons, which a render never calls: a tenth less start-up, \
+        the same images. BLENDBATCH_RENDER_PREFS=user turns this off.
+
         Ctrl-C cancels cleanly (no Blender left running); 'blendbatch resume <id>' finishes the job.
         Exit codes: 0 done, 64 bad option, 65 bad .blend or scene, 66 file missing, 69 Blender/FFmpeg \
-        missing, 70 frames failed, 76 store refused or unreachable, 130 cancelled.
+        missing, 70 frames failed, 74 output disk full or not writable, 76 store refused or \
+        unreachable, 130 cancelled.
 
         Examples:
           blendbatch render shot.blend
