@@ -43,6 +43,11 @@ public struct LocalExecutor: Executor {
             self.store = store
             self.stateFolder = stateFolder
         }
+
+        /// What every task starts with: this process's environment with `environment` on top.
+        var taskEnvironment: [String: String] {
+            ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
     }
 
     public let configuration: Configuration
@@ -128,9 +133,7 @@ public struct LocalExecutor: Executor {
                      lock: ControllerLock? = nil, orphansStopped: Int = 0) async throws -> LocalJobHandle {
         let lock = try lock ?? folder.lock()
         var configuration = self.configuration
-        for (name, value) in await renderPreferences() where configuration.environment[name] == nil {
-            configuration.environment[name] = value
-        }
+        configuration.environment.merge(await renderPreferences()) { $1 }
         let run = try LocalRun(manifest: manifest, folder: folder, configuration: configuration, store: store,
                                lock: lock, previous: previous)
         if orphansStopped > 0 { await run.note("stopped \(orphansStopped) orphaned process(es) of the previous run") }
@@ -138,15 +141,14 @@ public struct LocalExecutor: Executor {
     }
 
     /// `RenderPreferences` for the Blender the tasks will run (made once per Blender build, on a
-    /// thread of its own: the first time, that is one Blender launch).
+    /// thread of its own: the first time, that is one Blender launch). Empty when the tasks'
+    /// environment already names a `BLENDER_USER_CONFIG`.
     private func renderPreferences() async -> [String: String] {
-        var environment = ProcessInfo.processInfo.environment
-        for (name, value) in configuration.environment { environment[name] = value }
+        let environment = configuration.taskEnvironment, cache = StateDirectory.base
         guard let blender = try? ToolLocator.locate(.blender, environment: environment) else { return [:] }
-        let cache = StateDirectory.base, settings = environment
         return await withCheckedContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(returning: RenderPreferences.environment(blender: blender, cache: cache, environment: settings))
+                continuation.resume(returning: RenderPreferences.environment(blender: blender, cache: cache, environment: environment))
             }
         }
     }

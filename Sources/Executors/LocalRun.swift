@@ -64,9 +64,7 @@ actor LocalRun: TaskControl {
         try FileManager.default.createDirectory(atPath: folder.logsPath, withIntermediateDirectories: true)
         ledger = JobLedger(replaying: previous)
         runNumber = ledger.runs + 1
-        var environment = ProcessInfo.processInfo.environment
-        for (name, value) in configuration.environment { environment[name] = value }
-        baseEnvironment = environment
+        baseEnvironment = configuration.taskEnvironment
         var keys: [String: Int] = [:]
         for frame in manifest.allFrames { keys[manifest.output.frameKey(frame)] = frame }
         frameOfKey = keys

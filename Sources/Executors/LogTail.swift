@@ -43,12 +43,11 @@ struct LogTail {
         return nil
     }
 
-    /// Parse `Fra:<n> … Sample <i>/<n>` from one Blender log line.
+    /// `Fra:<n> … Sample <i>/<n>` (or EEVEE's `Rendering i / n samples`) from one Blender log line,
+    /// as the worker's own `BlenderLogParser` reads it.
     static func parseSample(_ line: Substring) -> (frame: Int, sample: Int, of: Int)? {
-        guard let fra = line.range(of: "Fra:"), let sampleRange = line.range(of: "Sample ", options: .backwards) else { return nil }
-        let frame = Int(line[fra.upperBound...].prefix { $0.isNumber || $0 == "-" })
-        let counts = line[sampleRange.upperBound...].prefix { $0.isNumber || $0 == "/" }.split(separator: "/")
-        guard let frame, counts.count == 2, let sample = Int(counts[0]), let of = Int(counts[1]) else { return nil }
-        return (frame, sample, of)
+        var parser = BlenderLogParser()
+        for case .sample(let frame, let done, let total) in parser.parse(String(line)) { return (frame, done, total) }
+        return nil
     }
 }
