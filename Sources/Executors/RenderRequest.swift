@@ -37,10 +37,11 @@ public struct RenderRequest: Sendable, Equatable {
     /// The output folder, absolute (`file://` URLs taken as their path).
     public var outputFolder: String {
         let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-        var out = self.out ?? "out/\(name)"
-        if out.hasPrefix("file://") { out.removeFirst("file://".count) }
-        out = (out as NSString).standardizingPath
-        return out.hasPrefix("/") ? out : FileManager.default.currentDirectoryPath + "/" + out
+        let out = self.out ?? "out/\(name)"
+        if case .local(let path)? = try? StoreLocation(parsing: out) { return path }
+        // Not a local location (an s3:// URL, a bad one): the folder its name would make here.
+        let standardized = (out as NSString).standardizingPath
+        return standardized.hasPrefix("/") ? standardized : FileManager.default.currentDirectoryPath + "/" + standardized
     }
 
     /// Where the frames and videos go: `outputFolder`, or the store URL `out` names (`s3://bucket/prefix`).

@@ -9,13 +9,17 @@ public enum BlendSource {
     /// Throws `BlendError` for a missing or bad file, `StoreError` for a bad URL or a failing store.
     public static func read(_ text: String) async throws -> BlendInfo {
         let location = try StoreLocation(parsing: text)
-        guard case .local = location else { return try await download(location, name: text) }
-        return try readLocal(text)
+        guard case .local(let path) = location else { return try await download(location, name: text) }
+        return try BlendFileReader.read(path: path, name: text)
     }
 
-    /// Read a plain path or `file://` URL in place (nothing downloaded, no suspension). Throws `BlendError`.
-    public static func readLocal(_ text: String) throws(BlendError) -> BlendInfo {
-        let path = text.hasPrefix("file://") ? String(text.dropFirst("file://".count)) : text
+    /// Read a plain path or `file://` URL in place (nothing downloaded, no suspension).
+    /// Throws `BlendError` for a missing or bad file, `StoreError` for a bad or non-local location.
+    public static func readLocal(_ text: String) throws -> BlendInfo {
+        let location = try StoreLocation(parsing: text)
+        guard case .local(let path) = location else {
+            throw StoreError.badLocation(text, reason: "not on this machine (read it with BlendSource.read)")
+        }
         return try BlendFileReader.read(path: path, name: text)
     }
 

@@ -116,6 +116,13 @@ struct InfoCommandTests {
         #expect(r.status == 0)
         #expect(r.stdout.contains("\"active_scene\" : \"Scene\""))
     }
+
+    @Test("a relative file:// URL is a usage error (64) saying how to write it")
+    func relativeFileURL() throws {
+        let r = try info(["file://shots/a.blend"])
+        #expect(r.status == 64)
+        #expect(r.stderr == "blendbatch: file://shots/a.blend: file:// URLs need an absolute path (file:///abs/path)\n")
+    }
 }
 
 /// `blendbatch info s3://…` against moto (BLENDBATCH_MOTO_URL; scripts/test starts it).
