@@ -20,9 +20,23 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .notFound(let url): return "\(url): no such object"
         case .keyEscapesRoot(let key): return "\(key): key would escape the store's folder"
         case .io(let url, let reason): return "\(url): \(reason)"
-        case .refused(let url, let code, let reason): return "\(url): \(code)\(reason.isEmpty ? "" : ": \(reason)")"
+        case .refused(let url, let code, let reason):
+            return "\(url): \(code)\(reason.isEmpty ? "" : ": \(reason)")\(Self.nextStep(code).map { "; \($0)" } ?? "")"
         case .unreachable(let url, let reason): return "\(url): \(reason)"
         case .corrupt(let url, let reason): return "\(url): \(reason)"
+        }
+    }
+
+    /// What to do about a refusal whose cause is the credentials, not the request.
+    static func nextStep(_ code: String) -> String? {
+        switch code {
+        case "ExpiredToken", "ExpiredTokenException", "TokenRefreshRequired":
+            return "get fresh credentials (aws sso login, or a new AWS_SESSION_TOKEN), then run it again"
+        case "RequestTimeTooSkewed", "RequestExpired":
+            return "set this machine's clock right (requests are signed with the time)"
+        case "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken":
+            return "check the credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+        default: return nil
         }
     }
 

@@ -56,6 +56,55 @@ struct AWSClientTests {
         #expect(server.requests[0].headers["content-type"] == "application/x-amz-json-1.0")
     }
 
+    /// Hands out session credentials numbered by how often it was asked (a container endpoint or a helper).
+    final class NumberedCredentials: AWSCredentialProvider, @unchecked Sendable {
+        let counter = Counter()
+        func credentials() async throws -> AWSCredentials {
+            let n = counter.next()
+            return AWSCredentials(accessKeyId: "ASIATEST\(n)", secretAccessKey: "super-secret-\(n)", sessionToken: "session-\(n)",
+                                  expiration: Date().addingTimeInterval(3600))
+        }
+    }
+
+    func refreshingClient(_ url: String, _ source: NumberedCredentials) -> AWSClient {
+        var configuration = AWSConfiguration(region: "us-east-1", credentials: RefreshingCredentialProvider(source),
+                                             environment: AWSEnvironment(variables: ["AWS_ENDPOINT_URL": url], homeDirectory: "/nonexistent"))
+        configuration.retry = RetryPolicy(maxAttempts: 4, baseDelay: 0.01, maxDelay: 0.05)
+        return AWSClient(configuration: configuration)
+    }
+
+    static let expiredToken = LoopbackServer.Response(
+        status: 400, headers: ["x-amz-request-id": "req-exp"],
+        body: "<Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message></Error>")
+
+    @Test("an expired session token: fresh credentials are fetched once and the request is sent again with them")
+    func expiredTokenRefreshes() async throws {
+        let server = try LoopbackServer { request in
+            request.headers["x-amz-security-token"] == "session-1" ? Self.expiredToken : .init(status: 200, body: "done")
+        }
+        defer { server.stop() }
+        let source = NumberedCredentials()
+        let response = try await refreshingClient(server.url, source).send(service: .s3, path: "/bkt/key")
+        #expect(response.status == 200)
+        #expect(server.requests.map { $0.headers["x-amz-security-token"] } == ["session-1", "session-2"])
+        #expect(server.requests.last?.headers["authorization"]?.contains("Credential=ASIATEST2/") == true)
+    }
+
+    @Test("a token that stays expired after the refresh is reported (ExpiredToken, request id), not retried further")
+    func expiredTokenStays() async throws {
+        let server = try LoopbackServer { _ in Self.expiredToken }
+        defer { server.stop() }
+        let source = NumberedCredentials()
+        do {
+            _ = try await refreshingClient(server.url, source).send(service: .s3, path: "/bkt/key")
+            Issue.record("expected an error")
+        } catch let error as AWSError {
+            #expect(error.code == "ExpiredToken" && error.requestId == "req-exp" && error.statusCode == 400)
+            #expect(!"\(error)".contains("super-secret"))
+        }
+        #expect(server.requests.count == 2)
+    }
+
     @Test("500s until attempts run out: the last error is thrown")
     func givesUp() async throws {
         let server = try LoopbackServer { _ in .init(status: 500, body: "") }
