@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 import RenderPlan
 
 /// Something that runs a render job's array of tasks and its dependent stitch task:
@@ -48,9 +49,12 @@ public enum TaskExit: Sendable, Equatable, Codable, CustomStringConvertible {
     case exited(Int32)
     case signaled(Int32)
 
-    /// Decode a `waitpid` status.
-    public init(waitStatus status: Int32) {
-        if status & 0x7f == 0 { self = .exited((status >> 8) & 0xff) } else { self = .signaled(status & 0x7f) }
+    /// How a reaped child ended.
+    public init(_ status: WaitStatus) {
+        switch status {
+        case .exited(let code): self = .exited(code)
+        case .signaled(let signal): self = .signaled(signal)
+        }
     }
 
     public var isSuccess: Bool { self == .exited(0) }

@@ -20,11 +20,7 @@ public enum TaskProcess {
     public static func waitForExit(_ pid: pid_t) async -> TaskExit {
         await withCheckedContinuation { continuation in
             let thread = Thread {
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) == -1 {
-                    if errno != EINTR { continuation.resume(returning: .exited(-1)); return }
-                }
-                continuation.resume(returning: TaskExit(waitStatus: status))
+                continuation.resume(returning: WaitStatus.wait(for: pid).map(TaskExit.init) ?? .exited(-1))
             }
             thread.stackSize = 256 * 1024
             thread.start()

@@ -99,9 +99,12 @@ public final class ChildProcess: @unchecked Sendable {
     public func wait() -> Termination {
         lock.lock(); defer { lock.unlock() }
         if let termination { return termination }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let result: Termination = (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
+        let result: Termination
+        switch WaitStatus.wait(for: pid) {
+        case .exited(let code)?: result = .exited(code)
+        case .signaled(let signal)?: result = .signalled(signal)
+        case nil: result = .exited(-1)  // reaped elsewhere: how it ended is unknown
+        }
         termination = result
         return result
     }

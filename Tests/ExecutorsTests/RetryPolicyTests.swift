@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Executors
+import ProcessSpawn
 
 @Suite("RetryPolicy")
 struct RetryPolicyTests {
@@ -30,8 +31,8 @@ struct RetryPolicyTests {
 
     @Test("wait statuses decode to exit codes and signals")
     func waitStatus() {
-        #expect(TaskExit(waitStatus: 75 << 8) == .exited(75))
-        #expect(TaskExit(waitStatus: 9) == .signaled(9))
+        #expect(TaskExit(WaitStatus(75 << 8)) == .exited(75))
+        #expect(TaskExit(WaitStatus(9)) == .signaled(9))
         #expect(TaskExit.signaled(SIGSEGV).description.contains("SIGSEGV"))
     }
 }

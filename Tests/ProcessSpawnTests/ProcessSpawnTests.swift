@@ -4,11 +4,6 @@ import ProcessSpawn
 
 @Suite("posix_spawn as every child starts")
 struct ProcessSpawnTests {
-    func waitStatus(_ pid: pid_t) -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return status
-    }
 
     @Test("the child leads its own process group, gets exactly the environment given, and both streams reach the log")
     func groupEnvironmentAndLog() throws {
@@ -16,7 +11,7 @@ struct ProcessSpawnTests {
         defer { try? FileManager.default.removeItem(atPath: log) }
         let pid = try ProcessSpawn.spawn(["/bin/sh", "-c", "echo out $ONLY $HOME; echo err >&2; ps -o pgid= -p $$"],
                                          environment: ["ONLY": "this", "PATH": "/usr/bin:/bin"], output: .appending(path: log))
-        #expect(waitStatus(pid) == 0)
+        #expect(WaitStatus.wait(for: pid) == .exited(0))
         let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(lines == ["out this", "err", String(pid)])
     }
@@ -37,8 +32,17 @@ struct ProcessSpawnTests {
         // ls sees 0, 1, 2 and its own directory descriptor: nothing of ours leaked in.
         #expect(String(decoding: buffer.prefix(max(0, count)), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "4")
         kill(pid, SIGTERM)
-        let status = waitStatus(pid)
-        #expect(status & 0x7f == SIGTERM, "SIGTERM ends the child although this process ignores it")
+        #expect(WaitStatus.wait(for: pid) == .signaled(SIGTERM), "SIGTERM ends the child although this process ignores it")
+    }
+
+    @Test("wait statuses: an exit code, a signal, and a pid that is not (or no longer) our child")
+    func waitStatuses() throws {
+        let exiting = try ProcessSpawn.spawn(["/bin/sh", "-c", "exit 75"], environment: [:], output: .appending(path: "/dev/null"))
+        #expect(WaitStatus.wait(for: exiting) == .exited(75))
+        #expect(WaitStatus.wait(for: exiting) == nil, "reaped already")
+        let killed = try ProcessSpawn.spawn(["/bin/sh", "-c", "kill -KILL $$"], environment: [:], output: .appending(path: "/dev/null"))
+        #expect(WaitStatus.wait(for: killed) == .signaled(SIGKILL))
+        #expect(WaitStatus(75 << 8) == .exited(75) && WaitStatus(SIGSEGV | 0x80) == .signaled(SIGSEGV))  // 0x80: core dumped
     }
 
     @Test("a program that does not exist fails with its name and the reason")

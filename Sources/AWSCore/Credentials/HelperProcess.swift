@@ -62,13 +62,13 @@ enum HelperProcess {
         guard finished, let status = reap(pid, until: deadline) else {
             kill(-pid, SIGKILL)
             kill(pid, SIGKILL)
-            var ignored: Int32 = 0
-            while waitpid(pid, &ignored, 0) < 0 && errno == EINTR {}
+            _ = WaitStatus.wait(for: pid)
             throw Failure.timedOut
         }
-        let signalled = (status & 0x7f) != 0
-        return Output(exitCode: signalled ? nil : (status >> 8) & 0xff, signal: signalled ? status & 0x7f : nil,
-                      stdout: stdout, stderr: stderr)
+        switch WaitStatus(status) {
+        case .exited(let code): return Output(exitCode: code, signal: nil, stdout: stdout, stderr: stderr)
+        case .signaled(let signal): return Output(exitCode: nil, signal: signal, stdout: stdout, stderr: stderr)
+        }
     }
 
     private static func makePipe() throws -> (read: Int32, write: Int32) {
