@@ -101,29 +101,41 @@ struct StoreCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "ls", abstract: "List every object under a prefix or folder (all pages).")
+            commandName: "ls", abstract: "List every object under a prefix or folder (all pages).",
+            discussion: """
+                Like ls, keys with a part starting with '.' are left out unless --all: blendbatch keeps \
+                each job's records (manifest, journal, logs) under <output>/.blendbatch/.
+                """)
 
         @Argument(help: "A path, file:///path or s3://bucket/prefix.") var location: String
+        @Flag(name: [.short, .long], help: "Also list keys with a part starting with '.' (such as .blendbatch/).") var all = false
         @Flag(help: "Print a JSON array of {key, size, etag, lastModified}.") var json = false
 
         func run() async throws {
             let parsed = storeLocation(location)
             var (store, prefix) = StoreFactory.object(parsed)
             if case .local(let path) = parsed, isDirectory(path) { (store, prefix) = (LocalStore(root: path), "") }
-            var all: [ObjectInfo] = []
+            var listed: [ObjectInfo] = []
+            let dates = ISO8601DateFormatter()
             do {
-                for try await info in store.list(prefix: prefix) {
+                for try await info in store.list(prefix: prefix) where all || !Self.isHidden(info.key, below: prefix) {
                     if json {
-                        all.append(info)
+                        listed.append(info)
                     } else {
-                        let date = info.lastModified.map { ISO8601DateFormatter().string(from: $0) } ?? "-"
+                        let date = info.lastModified.map { dates.string(from: $0) } ?? "-"
                         print("\(date)  \(String(info.size).leftPad(12))  \(info.key)")
                     }
                 }
             } catch {
                 failForStore(error)
             }
-            if json { try printJSON(all) }
+            if json { try printJSON(listed) }
+        }
+
+        /// True when a part of `key` below `prefix` starts with '.' (the prefix itself may be hidden: asked for, so shown).
+        static func isHidden(_ key: String, below prefix: String) -> Bool {
+            let rest = key.hasPrefix(prefix) ? key.dropFirst(prefix.count) : key[...]
+            return rest.split(separator: "/").contains { $0.hasPrefix(".") }
         }
     }
 

@@ -128,4 +128,23 @@ struct StoreCommandTests {
         #expect(copy.status == 0)
         #expect(try String(contentsOfFile: folder + "/b.txt", encoding: .utf8) == "local")
     }
+
+    @Test("ls leaves out keys with a part starting with '.' (the job records under .blendbatch/) unless --all")
+    func listHidesDotParts() throws {
+        let folder = try tempFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for name in ["frame_0001.png", "sub/frame_0002.png", ".blendbatch/jobs/j1/manifest.json", "sub/.hidden"] {
+            let path = folder + "/" + name
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try "x".write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        func keys(_ arguments: [String]) throws -> [String] {
+            let r = try run(["store", "ls"] + arguments)
+            #expect(r.status == 0, "\(r.stderr)")
+            return r.stdout.split(separator: "\n").map { String($0.split(separator: " ").last ?? "") }.sorted()
+        }
+        #expect(try keys([folder]) == ["frame_0001.png", "sub/frame_0002.png"])
+        #expect(try keys([folder, "--all"]) == [".blendbatch/jobs/j1/manifest.json", "frame_0001.png", "sub/.hidden", "sub/frame_0002.png"])
+        #expect(try keys([folder + "/.blendbatch"]) == ["jobs/j1/manifest.json"], "a hidden folder asked for by name is listed")
+    }
 }
