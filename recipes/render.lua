@@ -11,7 +11,7 @@ local p = recipe {
     { name = "file", type = "path", required = true, help = "the .blend to render" },
     { name = "scene", type = "string", help = "scene to render (default: the file's active scene)" },
     { name = "frames", type = "frames", help = "frames to render, OpenJD style (default: the scene's own range)" },
-    { name = "chunk", type = "int", help = "frames per task (default: one task per worker, at most 25 frames)" },
+    { name = "chunk", type = "int", help = "frames per task (default: one task per worker, at most 25 frames; one task with workers = 1)" },
     { name = "chunk_time", type = "string", help = "size tasks to run about this long (60s, 2m), from a measured frame" },
     { name = "percent", type = "int", help = "resolution percentage (default: the scene's)" },
     { name = "samples", type = "int", help = "render samples (default: the scene's)" },

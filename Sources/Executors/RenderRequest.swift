@@ -115,13 +115,15 @@ public struct RenderRequest: Sendable, Equatable {
         }
     }
 
-    /// Without a chunk size: one task per worker, at most 25 frames a task. Every task pays Blender's
-    /// start-up (1-2 s of loading before the first frame), so a job goes in as few launches as keep
-    /// every worker busy; a long one still gets several tasks per worker, so a slow stretch of the shot
-    /// spreads over the workers. A retried task renders only the frames its first attempt did not
-    /// deliver, so a long chunk costs little on an interruption.
+    /// Without a chunk size: one task per worker, at most 25 frames a task (with a single worker, one
+    /// task: there is nothing to balance). Every task pays Blender's start-up (1-2 s of loading before
+    /// the first frame), so a job goes in as few launches as keep every worker busy; a long one still
+    /// gets several tasks per worker, so a slow stretch of the shot spreads over the workers. A retried
+    /// task renders only the frames its first attempt did not deliver, so a long chunk costs little on
+    /// an interruption.
     func defaultChunk(total: Int) -> Int {
-        max(1, min(25, Int((Double(total) / Double(workerCount)).rounded(.up))))
+        guard workerCount > 1 else { return max(1, total) }
+        return max(1, min(25, Int((Double(total) / Double(workerCount)).rounded(.up))))
     }
 
     /// Render the first two frames as a probe task, read Blender's start-up and per-frame time from the

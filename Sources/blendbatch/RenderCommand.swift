@@ -101,7 +101,7 @@ struct RenderOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Frames, OpenJD style: 1-100, 1-100:5, 1,5,9-12, or Blender's 1..100 (default: the scene's range and step).", valueName: "range"))
     var frames: String?
 
-    @Option(help: "Frames per task (default: one task per worker, at most 25 frames; each task pays Blender's start-up once).")
+    @Option(help: "Frames per task (default: one task per worker, at most 25 frames, or one task with --workers 1; each task pays Blender's start-up once).")
     var chunk: Int?
 
     @Option(name: .customLong("chunk-time"), help: ArgumentHelp("Size tasks to run about this long (e.g. 60s, 2m), from a measured first frame.", valueName: "duration"))

@@ -33,6 +33,16 @@ struct RenderRequestTests {
         #expect(!RenderRequest.sameWork(stepped, manifest))
     }
 
+    @Test("default chunks: one task per worker, at most 25 frames; with one worker, one task for the whole job",
+          arguments: [(2, "1-48", [24, 24]), (2, "1-120", [25, 25, 25, 25, 20]), (3, "1-7", [3, 3, 1]), (1, "1-120", [120]), (1, "5", [1])])
+    func defaultChunks(workers: Int, frames: String, sizes: [Int]) async throws {
+        var request = RenderRequest(file: Self.basic)
+        request.workers = workers
+        request.frames = frames
+        request.out = "/tmp/bb-plan-out"
+        #expect(try await request.plan().chunks.map(\.frames.count) == sizes)
+    }
+
     @Test("--out: a file:// URL is its folder; an s3:// one is the output location as given; other schemes are refused")
     func outputLocation() async throws {
         var request = RenderRequest(file: Self.basic)
