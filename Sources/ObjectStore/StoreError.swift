@@ -21,7 +21,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .keyEscapesRoot(let key): return "\(key): key would escape the store's folder"
         case .io(let url, let reason): return "\(url): \(reason)"
         case .refused(let url, let code, let reason):
-            return "\(url): \(code)\(reason.isEmpty ? "" : ": \(reason)")\(Self.nextStep(code).map { "; \($0)" } ?? "")"
+            var text = reason.isEmpty ? "\(url): \(code)" : "\(url): \(code): \(reason)"
+            if let step = Self.nextStep(code) { text = (text.hasSuffix(".") ? String(text.dropLast()) : text) + "; " + step }
+            return text
         case .unreachable(let url, let reason): return "\(url): \(reason)"
         case .corrupt(let url, let reason): return "\(url): \(reason)"
         }

@@ -6,7 +6,7 @@ struct StoreErrorTests {
     @Test("an expired session token says to get fresh credentials")
     func expiredToken() {
         let error = StoreError.refused("s3://bkt/jobs/j1/frame_0001.png", code: "ExpiredToken", reason: "The provided token has expired.")
-        #expect(error.description == "s3://bkt/jobs/j1/frame_0001.png: ExpiredToken: The provided token has expired.; "
+        #expect(error.description == "s3://bkt/jobs/j1/frame_0001.png: ExpiredToken: The provided token has expired; "
             + "get fresh credentials (aws sso login, or a new AWS_SESSION_TOKEN), then run it again")
     }
 
