@@ -88,6 +88,7 @@ public struct RenderRequest: Sendable, Equatable {
         guard !frameSet.isEmpty else { throw problem(.usage, "frames '\(frames ?? "")': no frames to render") }
         if let percent, !(1...1000).contains(percent) { throw problem(.usage, "percent \(percent): give 1-1000") }
         if let samples, samples < 1 { throw problem(.usage, "samples \(samples): give at least 1") }
+        if let workers, workers < 1 { throw problem(.usage, "workers \(workers): give at least 1") }
         if let chunk, chunk < 1 { throw problem(.usage, "chunk \(chunk): give at least 1 frame per task") }
         if let chunkTime, chunkTime <= 0 { throw problem(.usage, "chunk time \(chunkTime): give a positive duration") }
         let format = self.format.uppercased()

@@ -115,6 +115,7 @@ struct RenderCommandTests {
         (["DEMO", "--frames", "5-1"], Int32(64), "blendbatch: frames '5-1': "),
         (["DEMO", "--chunk-time", "soon"], Int32(64), "blendbatch: --chunk-time soon: use e.g. 60s, 2m, 1h"),
         (["DEMO", "--chaos", "interrupt=200%"], Int32(64), "blendbatch: --chaos 'interrupt=200%': "),
+        (["DEMO", "--workers", "0"], Int32(64), "blendbatch: workers 0: give at least 1"),
     ])
     func badInputOneLine(arguments: [String], code: Int32, line: String) throws {
         let out = Binary.folder("bad-line")
