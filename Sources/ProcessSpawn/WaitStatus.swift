@@ -3,9 +3,21 @@ import Glibc
 #endif
 
 /// How a child process ended, decoded from a `waitpid` status.
-public enum WaitStatus: Sendable, Equatable {
+public enum WaitStatus: Sendable, Equatable, CustomStringConvertible {
     case exited(Int32)
     case signaled(Int32)
+
+    public var isSuccess: Bool { self == .exited(0) }
+
+    /// "exit code 3", "signal 11 (segmentation fault)".
+    public var description: String {
+        switch self {
+        case .exited(let code): return "exit code \(code)"
+        case .signaled(let signal):
+            let name = [SIGSEGV: "segmentation fault", SIGKILL: "killed", SIGABRT: "abort", SIGTERM: "terminated"][signal]
+            return "signal \(signal)\(name.map { " (\($0))" } ?? "")"
+        }
+    }
 
     /// Decode a `waitpid` status word (an exit code in bits 8–15, or the signal in bits 0–6).
     public init(_ status: Int32) {

@@ -7,19 +7,7 @@ import Darwin
 #endif
 
 /// How a child process ended.
-public enum Termination: Sendable, Equatable, CustomStringConvertible {
-    case exited(Int32)
-    case signalled(Int32)
-
-    public var isSuccess: Bool { self == .exited(0) }
-
-    public var description: String {
-        switch self {
-        case .exited(let code): return "exit code \(code)"
-        case .signalled(let signal): return "signal \(signal)\(signal == SIGSEGV ? " (segmentation fault)" : signal == SIGKILL ? " (killed)" : signal == SIGABRT ? " (abort)" : "")"
-        }
-    }
-}
+public typealias Termination = WaitStatus
 
 /// A child process started with `posix_spawn` in its own process group (so a signal to the group
 /// reaches it and everything it starts, and a terminal's Ctrl-C does not), with stdout and stderr
@@ -99,12 +87,7 @@ public final class ChildProcess: @unchecked Sendable {
     public func wait() -> Termination {
         lock.lock(); defer { lock.unlock() }
         if let termination { return termination }
-        let result: Termination
-        switch WaitStatus.wait(for: pid) {
-        case .exited(let code)?: result = .exited(code)
-        case .signaled(let signal)?: result = .signalled(signal)
-        case nil: result = .exited(-1)  // reaped elsewhere: how it ended is unknown
-        }
+        let result = WaitStatus.wait(for: pid) ?? .exited(-1)  // nil: reaped elsewhere, how it ended is unknown
         termination = result
         return result
     }

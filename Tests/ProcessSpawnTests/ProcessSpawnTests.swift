@@ -43,6 +43,8 @@ struct ProcessSpawnTests {
         let killed = try ProcessSpawn.spawn(["/bin/sh", "-c", "kill -KILL $$"], environment: [:], output: .appending(path: "/dev/null"))
         #expect(WaitStatus.wait(for: killed) == .signaled(SIGKILL))
         #expect(WaitStatus(75 << 8) == .exited(75) && WaitStatus(SIGSEGV | 0x80) == .signaled(SIGSEGV))  // 0x80: core dumped
+        #expect(WaitStatus.exited(3).description == "exit code 3" && !WaitStatus.exited(3).isSuccess && WaitStatus.exited(0).isSuccess)
+        #expect(WaitStatus.signaled(SIGSEGV).description == "signal 11 (segmentation fault)" && WaitStatus.signaled(40).description == "signal 40")
     }
 
     @Test("a program that does not exist fails with its name and the reason")
