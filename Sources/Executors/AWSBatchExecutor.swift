@@ -2,6 +2,7 @@ import AWSCore
 import AWSServices
 import Foundation
 import ObjectStore
+import Render
 import RenderPlan
 
 /// Where and how render jobs run on AWS Batch.
@@ -35,6 +36,10 @@ public struct AWSBatchExecutor: Executor {
     public var pollInterval: Double = 10
     /// Where submitted jobs are remembered on this machine (nil = nowhere).
     public var index: AWSJobIndex? = .default
+    /// Told what a submission could not take along or did on the way (one line each; default: ignored).
+    public var notice: @Sendable (String) -> Void = { _ in }
+    /// Told after each file of a .blend's upload with the files it uses.
+    public var uploadProgress: StoreTransfer.Progress?
 
     public init(batch: BatchClient, settings: AWSBatchSettings,
                 openStore: @escaping @Sendable (StoreLocation) throws -> any ObjectStore) {
@@ -63,13 +68,9 @@ public struct AWSBatchExecutor: Executor {
         guard !manifest.chunks.isEmpty else { throw AWSBatchError.nothingToRender(manifest.id) }
         let jobFolder = AWSJobFolder(id: manifest.id)
 
-        // A .blend on this machine goes up first: Batch tasks cannot see local files.
-        let input = try StoreLocation(parsing: manifest.input)
-        if case .local(let path) = input {
-            guard FileManager.default.fileExists(atPath: path) else { throw AWSBatchError.inputMissing(path) }
-            let key = jobFolder.key("input/" + input.lastComponent)
-            try await store.put(file: URL(fileURLWithPath: path), key: key)
-            manifest.input = output.appending(key).description
+        // A .blend on this machine goes up first, with the files it uses: Batch tasks cannot see local files.
+        if case .local(let path) = try StoreLocation(parsing: manifest.input) {
+            try await uploadInput(path, of: &manifest, to: store, at: output, jobFolder: jobFolder)
         }
 
         try await store.put(data: try AWSJobFolder.encode(manifest), key: jobFolder.manifestKey)
@@ -84,6 +85,38 @@ public struct AWSBatchExecutor: Executor {
         try await store.put(data: try AWSJobFolder.encode(record), key: jobFolder.recordKey)
         try? index?.save(record)
         return AWSBatchJobHandle(record: record, manifest: manifest, batch: batch, store: store, pollInterval: pollInterval)
+    }
+
+    /// Upload the local .blend at `path` into the job folder's `input/`, with the external files it
+    /// uses in their layout here, and point `manifest` at them. Warns (through `notice`) about
+    /// references that cannot travel.
+    func uploadInput(_ path: String, of manifest: inout JobManifest, to store: any ObjectStore, at output: StoreLocation,
+                     jobFolder: AWSJobFolder) async throws {
+        guard FileManager.default.fileExists(atPath: path) else { throw AWSBatchError.inputMissing(path) }
+        let name = (path as NSString).lastPathComponent
+        let bundle: InputBundle?
+        do { bundle = try InputBundle.collect(blend: path) } catch {
+            notice("\(name): cannot search it for the files it uses (\(error)); uploading it alone")
+            bundle = nil
+        }
+        for warning in bundle?.warnings ?? [] { notice("\(name): \(warning)") }
+        guard let bundle, !bundle.isSingleFile else {
+            let key = jobFolder.key("input/" + name)
+            try await store.put(file: URL(fileURLWithPath: path), key: key)
+            manifest.input = output.appending(key).description
+            return
+        }
+        let prefix = jobFolder.key("input/")
+        let copies = bundle.files.map { file in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: bundle.root + "/" + file)
+            return StoreTransfer.Copy(key: file, destinationKey: prefix + file, size: (attributes?[.size] as? NSNumber)?.int64Value ?? 0)
+        }
+        let (count, bytes) = try await StoreTransfer().copyEach(copies, from: LocalStore(root: bundle.root), to: store,
+                                                                progress: uploadProgress)
+        notice("\(name): uploaded with the \(count - 1) file\(count == 2 ? "" : "s") it uses "
+               + "(\(ByteCountFormatter.string(fromByteCount: bytes, countStyle: .file)) in all)")
+        manifest.inputRoot = output.appending(prefix).description
+        manifest.input = output.appending(prefix + bundle.blend).description
     }
 
     /// Resubmit only the chunks with frames missing from the store (the worker skips frames already

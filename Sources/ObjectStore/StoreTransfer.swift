@@ -41,28 +41,45 @@ public struct StoreTransfer: Sendable {
             if let local = destination as? LocalStore { _ = try local.path(for: relative) }
             return relative
         }
-        let totalBytes = objects.reduce(Int64(0)) { $0 + $1.size }
+        let copies = zip(objects, targets).map { Copy(key: $0.key, destinationKey: $1, size: $0.size) }
+        return try await copyEach(copies, from: source, to: destination, progress: progress)
+    }
+
+    /// One object to copy: its key in the source, its key in the destination, its size (for progress).
+    public struct Copy: Sendable {
+        public var key: String
+        public var destinationKey: String
+        public var size: Int64
+        public init(key: String, destinationKey: String, size: Int64) {
+            self.key = key; self.destinationKey = destinationKey; self.size = size
+        }
+    }
+
+    /// Copy each of `copies`, `concurrency` at a time. Returns the number of objects and bytes copied.
+    @discardableResult
+    public func copyEach(_ copies: [Copy], from source: any ObjectStore, to destination: any ObjectStore,
+                         progress: Progress? = nil) async throws -> (objects: Int, bytes: Int64) {
+        let totalBytes = copies.reduce(Int64(0)) { $0 + $1.size }
         var done = 0
         var bytesDone: Int64 = 0
         try await withThrowingTaskGroup(of: Int64.self) { group in
             var next = 0
             func startNext() {
-                let info = objects[next]
-                let target = targets[next]
+                let item = copies[next]
                 next += 1
                 group.addTask {
-                    try await copy(from: source, key: info.key, to: destination, key: target)
-                    return info.size
+                    try await copy(from: source, key: item.key, to: destination, key: item.destinationKey)
+                    return item.size
                 }
             }
-            while next < min(objects.count, max(1, concurrency)) { startNext() }
+            while next < min(copies.count, max(1, concurrency)) { startNext() }
             while let size = try await group.next() {
                 done += 1
                 bytesDone += size
-                progress?(done, objects.count, bytesDone, totalBytes)
-                if next < objects.count { startNext() }
+                progress?(done, copies.count, bytesDone, totalBytes)
+                if next < copies.count { startNext() }
             }
         }
-        return (objects.count, totalBytes)
+        return (copies.count, totalBytes)
     }
 }

@@ -185,10 +185,12 @@ public struct RenderWorker: Sendable {
         }
     }
 
-    /// The .blend as a local path: used in place when local, downloaded into `work` otherwise.
+    /// The .blend as a local path: used in place when local, downloaded into `work` otherwise (with
+    /// the files it uses, in their layout, when the manifest has an `inputRoot`).
     private func fetchInput(into work: String) async throws(WorkerError) -> String {
         let location: StoreLocation
         do { location = try StoreLocation(parsing: manifest.input) } catch { throw WorkerError(.usage, "\(error)") }
+        if let root = manifest.inputRoot, case .s3 = location { return try await fetchBundle(root, into: work) }
         switch location {
         case .local(let path):
             var isDirectory: ObjCBool = false
@@ -210,6 +212,27 @@ public struct RenderWorker: Sendable {
             }
             return target
         }
+    }
+
+    /// Download every object under `root` into `work/input/` (keys kept as relative paths) and return
+    /// the path of the .blend among them.
+    private func fetchBundle(_ root: String, into work: String) async throws(WorkerError) -> String {
+        guard manifest.input.hasPrefix(root), root.hasSuffix("/") else {
+            throw WorkerError(.usage, "manifest: input \(manifest.input) is not under its inputRoot \(root)")
+        }
+        let folder = work + "/input"
+        do {
+            let source = try StoreOpener.open(StoreLocation(parsing: root))
+            let (count, _) = try await StoreTransfer().copyAll(from: source, prefix: "", to: LocalStore(root: folder))
+            guard count > 0 else { throw WorkerError(.noInput, "\(root): no input files there") }
+        } catch let error as WorkerError {
+            throw error
+        } catch {
+            throw Self.storeFailure(error, doing: "downloading the input files under \(root)")
+        }
+        let path = folder + "/" + manifest.input.dropFirst(root.count)
+        guard FileManager.default.fileExists(atPath: path) else { throw WorkerError(.noInput, "\(manifest.input): no such object") }
+        return path
     }
 
     private func openStore(_ text: String) throws(WorkerError) -> any ObjectStore {

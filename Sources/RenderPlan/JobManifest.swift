@@ -15,6 +15,10 @@ public struct JobManifest: Codable, Sendable, Equatable {
     public var createdAt: Date
     /// The .blend to render: a path or store URL (`s3://…`, `file:///…`).
     public var input: String
+    /// When the .blend travels with the files it uses (textures, libraries…): the store prefix they
+    /// are all under, in their layout on the submitting machine, `input` among them. The worker
+    /// downloads the whole prefix and renders `input` from there; nil = `input` alone.
+    public var inputRoot: String?
     /// Scene name without the `SC` prefix; nil = the file's active scene.
     public var scene: String?
     /// Render-setting overrides applied through `--python-expr`.

@@ -28,10 +28,16 @@ enum AWSJobCommands {
     /// and both Batch job ids, and with `wait` follow it. Returns the exit code.
     static func render(_ manifest: JobManifest, queue: String, jobDefinition: String?, wait: Bool, json: Bool) async throws -> Int32 {
         let client = makeAWSClient()
-        let executor = AWSBatchExecutor(
+        var executor = AWSBatchExecutor(
             batch: BatchClient(client: client),
             settings: AWSBatchSettings(queue: queue, jobDefinition: jobDefinition ?? AWSBatchSettings.defaultJobDefinition),
             openStore: { StoreFactory.open($0, client: client) })
+        let upload = TransferProgress(label: "uploading the .blend and its files")
+        executor.uploadProgress = { upload.report(done: $0, total: $1, bytesDone: $2, bytesTotal: $3) }
+        executor.notice = { line in
+            upload.finish()  // a line of its own, not over the bar
+            printError("blendbatch: " + line)
+        }
         if manifest.chunks.count > AWSBatchExecutor.maxArraySize {
             let grouped = manifest.groupedForBatch(maxChunks: AWSBatchExecutor.maxArraySize)
             printError("blendbatch: \(manifest.chunks.count) chunks are more than an AWS Batch array holds (10,000); "
@@ -39,7 +45,11 @@ enum AWSJobCommands {
                 + "(pass a larger --chunk to choose yourself)")
         }
         let handle: AWSBatchJobHandle
-        do { handle = try await executor.submitJob(manifest) } catch { failAWS(error, doing: "submitting job \(manifest.id) to \(queue)") }
+        do { handle = try await executor.submitJob(manifest) } catch {
+            upload.finish()
+            failAWS(error, doing: "submitting job \(manifest.id) to \(queue)")
+        }
+        upload.finish()
         if !wait || json {
             if json && !wait { try printJSON(handle.record) } else if !json {
                 print(handle.id)

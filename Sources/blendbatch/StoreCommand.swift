@@ -237,10 +237,13 @@ extension String {
 final class TransferProgress: @unchecked Sendable {  // `bar` is guarded by `lock`
     private let lock = NSLock()
     private var bar: ProgressBar?
+    private let label: String
+
+    init(label: String = "copy") { self.label = label }
 
     func report(done: Int, total: Int, bytesDone: Int64, bytesTotal: Int64) {
         let bar = lock.withLock {
-            if self.bar == nil { self.bar = ProgressBar(label: "copy", total: total) }
+            if self.bar == nil { self.bar = ProgressBar(label: label, total: total) }
             return self.bar!
         }
         bar.update(done: done, detail: "\(formatBytes(bytesDone)) of \(formatBytes(bytesTotal))")

@@ -57,6 +57,29 @@ struct RenderAWSBackendTests {
         #expect(status.code == 0, "\(status.stderr)")
     }
 
+    @Test("render --backend aws names the references that cannot travel with the .blend (absolute, missing) and still submits")
+    func untravelledReferences() async throws {
+        guard motoAvailable() else { return }
+        let client = motoClient()
+        let batch = BatchClient(client: client)
+        let fleet = try await MotoBatchFleet.create(client: client)
+        let definition = uniqueName("worker")
+        _ = try await batch.registerJobDefinition(.blendbatchWorker(name: definition, image: "img:1", interruptedExitCode: 75))
+        let bucket = uniqueName("renders")
+        _ = try await client.send(AWSRequest(service: .s3, method: "PUT", path: "/", bucket: bucket))
+        // absolute_path.blend refers to /home/sybren/…/buildings_roof_04-color.png and //textures/Bricks/… (not here).
+        let folder = Binary.folder("aws-untravelled")
+        let blend = folder + "/abs.blend"
+        try FileManager.default.copyItem(atPath: InfoCommandTests.data + "/absolute_path.blend", toPath: blend)
+        let result = try runAWSCLI(["render", blend, "--backend", "aws", "--queue", fleet.queueName, "--job-definition", definition,
+                                    "--out", "s3://\(bucket)/jobs/abs", "--frames", "1-2"], home: Binary.folder("aws-untravelled-state"))
+        #expect(result.code == 0, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("blendbatch: abs.blend: 1 absolute path cannot travel with the .blend: /home/sybren/") }, "\(result.stderr)")
+        #expect(lines.contains("blendbatch: abs.blend: 1 file is missing here: //textures/Bricks/brick_dotted_04-color.jpg (in abs.blend); "
+                               + "Blender renders missing images magenta"), "\(result.stderr)")
+    }
+
     @Test("render --backend aws --wait follows the job to its end (moto's Batch ends jobs at once) and reports it as JSON")
     func waits() async throws {
         guard motoAvailable() else { return }

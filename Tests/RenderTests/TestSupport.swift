@@ -14,6 +14,13 @@ enum TestSupport {
         try String(contentsOfFile: repo + "/Tests/Fixtures/blender-logs/" + name, encoding: .utf8)
     }
 
+    /// `../shared/testdata/blend-bat/NAME`: real .blend files from Blender 2.79–3.02.
+    static func blendBat(_ name: String) -> String {
+        let beside = (repo as NSString).deletingLastPathComponent + "/shared"
+        let shared = FileManager.default.fileExists(atPath: beside + "/testdata") ? beside : "/work/shared"
+        return shared + "/testdata/blend-bat/" + name
+    }
+
     static func temporaryFolder(_ label: String) -> String {
         let path = FileManager.default.temporaryDirectory.path + "/bb-test-\(label)-\(UUID().uuidString.prefix(8))"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
