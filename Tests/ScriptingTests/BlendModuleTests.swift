@@ -48,6 +48,26 @@ struct BlendModuleTests {
         #expect(r[2].stringValue?.hasSuffix("basic_file.blend: no scene named 'Nope' (scenes: 'Scene')") == true)
     }
 
+    @Test("blend.files: the library a .blend links travels with it; a missing one is named; a missing .blend is 'no_input'")
+    func files() throws {
+        let folder = FileManager.default.temporaryDirectory.path + "/bb-blend-files-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.copyItem(atPath: Self.data + "/linked_cube.blend", toPath: folder + "/linked_cube.blend")
+        try FileManager.default.copyItem(atPath: Self.data + "/basic_file.blend", toPath: folder + "/basic_file.blend")
+        try FileManager.default.copyItem(atPath: Self.data + "/geometry-nodes_file_to_pack.blend", toPath: folder + "/gn.blend")
+        let r = try run("""
+            local blend = require "blend"
+            local dir = ...
+            local b = assert(blend.files(dir .. '/linked_cube.blend'))
+            local g = assert(blend.files(dir .. '/gn.blend'))
+            local n, msg, code = blend.files(dir .. '/nope.blend')
+            return b.root, b.blend, table.concat(b.files, ','), #b.missing, g.missing[1].path, #g.warnings, n, code
+            """, [.string(folder)])
+        #expect(r == [.string(folder), .string("linked_cube.blend"), .string("linked_cube.blend,basic_file.blend"), .integer(0),
+                      .string("//object_lib.blend"), .integer(1), .nil, .string("no_input")])
+    }
+
     @Test("missing file → nil, message, 'no_input'; corrupt file → nil, message, 'data_error'")
     func failures() throws {
         let r = try run("""

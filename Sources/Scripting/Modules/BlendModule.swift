@@ -40,6 +40,28 @@ extension LuaModule {
             }
             return .value(LuaBlendInfo(info: info, scene: scene))
         }
+        m.function("files", doc: """
+            blend.files(path) -> {root=, blend=, files={...}, absolute={...}, missing={...}, warnings={...}} | nil, message, code
+            What travels with a local .blend to a machine without this disk (what render --backend aws uploads):
+            files = every file it uses (images, UDIM tiles, sequences, movies, sounds, caches, linked libraries
+            and what they use), the .blend first, relative to root, the folder they all share; absolute and
+            missing = references that cannot travel ({path=, holder=}); warnings = one line each about those.
+            Example: for _, f in ipairs(assert(blend.files('shot.blend')).files) do print(f) end
+            """) { args in
+            let path = try args.string(1)
+            let bundle: InputBundle
+            do { bundle = try InputBundle.collect(blend: path) } catch let error as BlendError {
+                return .failure(error.description, code: error.isMissingFile ? "no_input" : "data_error")
+            }
+            func references(_ list: [InputBundle.Reference]) -> LuaValue {
+                .array(list.map { .table(["path": .string($0.path), "holder": .string($0.holder)]) })
+            }
+            return .value(LuaValue.table([
+                "root": .string(bundle.root), "blend": .string(bundle.blend), "files": .array(bundle.files.map(LuaValue.string)),
+                "absolute": references(bundle.absolute), "missing": references(bundle.missing),
+                "unreadable": references(bundle.unreadable), "warnings": .array(bundle.warnings.map(LuaValue.string)),
+            ]))
+        }
     }
 }
 
