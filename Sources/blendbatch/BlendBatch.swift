@@ -1,4 +1,5 @@
 import ArgumentParser
+import AWSCore
 import Foundation
 import RenderPlan
 
@@ -13,7 +14,7 @@ struct BlendBatch: AsyncParsableCommand {
             diagnostics go to stderr, quiet by default. Start with 'blendbatch render FILE' or \
             'blendbatch info FILE'; 'blendbatch help <subcommand>' explains each.
             """,
-        version: "0.1.0",
+        version: UserAgent.version,
         subcommands: [
             InfoCommand.self, RenderCommand.self, RunCommand.self, ReplCommand.self, RecipesCommand.self,
             StatusCommand.self, CancelCommand.self, ResumeCommand.self, ChaosCommand.self,

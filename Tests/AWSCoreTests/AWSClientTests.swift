@@ -34,6 +34,8 @@ struct AWSClientTests {
         #expect(auth.contains("/us-east-1/s3/aws4_request"))
         #expect(server.requests.last?.headers["x-amz-security-token"] == "session-secret")
         #expect(server.requests.last?.headers["x-amz-content-sha256"] == SigV4Signer.payloadHash(Data("hi".utf8)))
+        #expect(server.requests.last?.headers["user-agent"] == "blendbatch/\(UserAgent.version) os/linux")
+        #expect(server.requests.last?.headers["authorization"]?.contains("user-agent") == false, "not signed: proxies may rewrite it")
     }
 
     @Test("a plain 4xx is not retried and is reported with service, code, message and request id")

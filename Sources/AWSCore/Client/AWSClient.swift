@@ -136,6 +136,7 @@ public struct AWSClient: Sendable {
             var http = HTTPClientRequest(url: prepared.url)
             http.method = HTTPMethod(rawValue: request.method.uppercased())
             for (name, value) in signed { http.headers.add(name: name, value: value) }
+            http.headers.add(name: "User-Agent", value: UserAgent.header)
             if !request.body.isEmpty || ["PUT", "POST"].contains(request.method.uppercased()) {
                 http.body = .bytes(ByteBuffer(bytes: request.body))
             }
