@@ -47,22 +47,26 @@ public struct InputBundle: Sendable, Equatable {
                            absolute: collector.absolute, missing: collector.missing, unreadable: collector.unreadable)
     }
 
-    /// One line per reference that does not travel, saying what it means for the render and what to do.
-    public var warnings: [String] {
-        var lines: [String] = []
-        if !absolute.isEmpty {
-            lines.append("\(absolute.count) absolute path\(absolute.count == 1 ? "" : "s") cannot travel with the .blend: "
-                + Self.list(absolute) + "; workers need them at the same place, or make them relative in Blender "
-                + "(File › External Data › Make Paths Relative) and save")
-        }
-        if !missing.isEmpty {
-            lines.append("\(missing.count) file\(missing.count == 1 ? " is" : "s are") missing here: " + Self.list(missing)
-                + "; Blender renders missing images magenta")
-        }
-        if !unreadable.isEmpty {
-            lines.append("linked librar\(unreadable.count == 1 ? "y" : "ies") carried but not searched for their own files: " + Self.list(unreadable))
-        }
-        return lines
+    /// One line per kind of reference that does not travel, saying what it means for the render and what to do.
+    public var warnings: [String] { [absoluteWarning, missingWarning, unreadableWarning].compactMap { $0 } }
+
+    /// About absolute references (nil when there are none).
+    public var absoluteWarning: String? {
+        absolute.isEmpty ? nil : "\(absolute.count) absolute path\(absolute.count == 1 ? "" : "s") cannot travel with the .blend: "
+            + Self.list(absolute) + "; workers need them at the same place, or make them relative in Blender "
+            + "(File › External Data › Make Paths Relative) and save"
+    }
+
+    /// About missing files (nil when there are none): a render here shows them too.
+    public var missingWarning: String? {
+        missing.isEmpty ? nil : "\(missing.count) file\(missing.count == 1 ? " is" : "s are") missing here: " + Self.list(missing)
+            + "; Blender renders missing images magenta"
+    }
+
+    /// About libraries that could not be searched (nil when there are none).
+    public var unreadableWarning: String? {
+        unreadable.isEmpty ? nil : "linked librar\(unreadable.count == 1 ? "y" : "ies") carried but not searched for their own files: "
+            + Self.list(unreadable)
     }
 
     private static func list(_ references: [Reference]) -> String {

@@ -112,24 +112,7 @@ struct AWSContainerPathTests {
         guard motoAvailable() else { return }
         // project/shots/scene.blend lights its world with //../textures/red.png.
         let project = Binary.folder("aws-bundle")
-        let blend = project + "/shots/scene.blend"
-        try FileManager.default.createDirectory(atPath: project + "/textures", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: project + "/shots", withIntermediateDirectories: true)
-        try Self.tool(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=red:s=8x8", "-frames:v", "1", project + "/textures/red.png"])
-        try Self.tool(["blender", "-b", "--factory-startup", "--python-expr", """
-            import bpy
-            scene = bpy.context.scene
-            for o in list(bpy.data.objects):
-                if o.type != 'CAMERA': bpy.data.objects.remove(o)
-            scene.view_settings.view_transform = 'Standard'
-            world = scene.world
-            world.use_nodes = True
-            nodes = world.node_tree.nodes
-            texture = nodes.new('ShaderNodeTexEnvironment')
-            texture.image = bpy.data.images.load('\(project)/textures/red.png')
-            world.node_tree.links.new(texture.outputs['Color'], nodes['Background'].inputs['Color'])
-            bpy.ops.wm.save_as_mainfile(filepath='\(blend)', relative_remap=True)
-            """])
+        let blend = try TexturedScene.make(in: project)
         let fleet = try await MotoBatchFleet.create(client: client)
         let definition = uniqueName("worker")
         _ = try await batch.registerJobDefinition(.blendbatchWorker(name: definition, image: "img:1",
@@ -166,7 +149,7 @@ struct AWSContainerPathTests {
         let frame = FileManager.default.temporaryDirectory.appendingPathComponent("\(uniqueName("frame")).png")
         defer { try? FileManager.default.removeItem(at: frame) }
         try await store.get(key: plan.output.frameKey(1), to: frame)
-        let (red, green, blue) = try Self.centrePixel(frame.path)
+        let (red, green, blue) = try TexturedScene.centrePixel(frame.path)
         #expect(red > 200 && green < 40 && blue < 40, "the frame's centre is (\(red), \(green), \(blue)), not the texture's red")
     }
 
@@ -176,37 +159,6 @@ struct AWSContainerPathTests {
         private var stored: [String] = []
         func append(_ line: String) { lock.lock(); stored.append(line); lock.unlock() }
         var lines: [String] { lock.lock(); defer { lock.unlock() }; return stored }
-    }
-
-    /// Run a tool on PATH; throws with its output when it fails.
-    static func tool(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(arguments[0]) failed: \(said.suffix(800))"])
-        }
-    }
-
-    /// The RGB of an image's centre pixel, decoded by ffmpeg.
-    static func centrePixel(_ path: String) throws -> (Int, Int, Int) {
-        let decode = Process()
-        decode.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        decode.arguments = ["ffmpeg", "-v", "error", "-i", path, "-vf", "crop=1:1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
-        let out = Pipe()
-        decode.standardOutput = out
-        decode.standardError = FileHandle.nullDevice
-        try decode.run()
-        let bytes = [UInt8](out.fileHandleForReading.readDataToEndOfFile())
-        decode.waitUntilExit()
-        guard bytes.count >= 3 else { return (-1, -1, -1) }
-        return (Int(bytes[0]), Int(bytes[1]), Int(bytes[2]))
     }
 
     /// Frames in a video, counted by ffprobe.

@@ -141,6 +141,25 @@ struct RenderCommandTests {
         #expect(!r.stderr.contains("recipe: "), "\(r.stderr)")
     }
 
+    @Test("a texture missing here is named before the render starts (the frames would show it magenta); with it there, no warning")
+    func missingTextureWarned() throws {
+        let project = Binary.folder("missing-texture")
+        let blend = try TexturedScene.make(in: project)
+        let present = try CLIRunner.run(["render", blend, "--frames", "1", "--no-video", "--out", project + "/out-present"] + Binary.tiny)
+        #expect(present.status == 0, "\(present.stderr)")
+        #expect(!present.stderr.contains("missing here"), "\(present.stderr)")
+        let (red, _, _) = try TexturedScene.centrePixel(project + "/out-present/frames/" + (Binary.frames(project + "/out-present").first ?? ""))
+        #expect(red > 200)
+
+        try FileManager.default.removeItem(atPath: project + "/textures/red.png")
+        let missing = try CLIRunner.run(["render", blend, "--frames", "1", "--no-video", "--out", project + "/out-missing"] + Binary.tiny)
+        #expect(missing.status == 0, "\(missing.stderr)")
+        #expect(missing.stderr.hasPrefix("blendbatch: scene.blend: 1 file is missing here: //../textures/red.png (in scene.blend); "
+                                         + "Blender renders missing images magenta\n"), "\(missing.stderr)")
+        let (_, green, blue) = try TexturedScene.centrePixel(project + "/out-missing/frames/" + (Binary.frames(project + "/out-missing").first ?? ""))
+        #expect(green < 40 && blue > 200, "magenta, as the warning said")
+    }
+
     @Test("an override render.lua on BLENDBATCH_RECIPE_PATH is what render runs: its output, its exit code, real frames")
     func overrideRecipe() throws {
         let out = Binary.folder("override")

@@ -2,6 +2,8 @@ import Chaos
 import Executors
 import Foundation
 import LuaKit
+import ObjectStore
+import Render
 import RenderPlan
 
 extension LuaModule {
@@ -40,6 +42,7 @@ extension LuaModule {
                 let measure = try LuaJob.configuration(options, chaos: false)
                 return .object(try args.wait {
                     let manifest = try await RenderModuleSupport.plan(request, measureWith: LocalExecutor(configuration: measure))
+                    RenderModuleSupport.noteMissingFiles(manifest.input)
                     return try await LuaJob.submit(manifest, options: options)
                 })
             }
@@ -68,6 +71,13 @@ enum RenderModuleSupport {
         request.video = table["video"]?.boolValue ?? true
         request.allowGaps = table["allow_gaps"]?.boolValue ?? false
         return request
+    }
+
+    /// Say on stderr which files a local .blend uses that are not there (the frames would show them magenta).
+    static func noteMissingFiles(_ input: String) {
+        guard case .local(let path)? = try? StoreLocation(parsing: input),
+              let warning = (try? InputBundle.collect(blend: path))?.missingWarning else { return }
+        JobWatch.note("blendbatch: \((path as NSString).lastPathComponent): \(warning)")
     }
 
     /// Plan `request`; with an executor and `chunk_time` (no `chunk`), measure a frame first.
