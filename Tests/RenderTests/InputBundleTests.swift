@@ -88,6 +88,45 @@ struct InputBundleTests {
         #expect(bundle.warnings == ["linked library carried but not searched for their own files: //basic_file.blend (in linked_cube.blend)"])
     }
 
+    /// Run Blender on its factory settings with `python`.
+    func blender(_ python: String) throws {
+        let child = try ChildProcess.spawn(TestSupport.blender, ["-b", "--factory-startup", "--python-expr", python])
+        var output: [String] = []
+        child.readLines { output.append($0) }
+        #expect(child.wait().isSuccess, "\(output.suffix(10).joined(separator: "\n"))")
+    }
+
+    @Test("a library linked by a library (saved by a real Blender): both travel, each path resolved from where it is stored")
+    func indirectLibrary() throws {
+        let folder = TestSupport.temporaryFolder("bundle-indirect")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/sets/street", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder + "/props", withIntermediateDirectories: true)
+        try blender("import bpy; bpy.ops.wm.save_as_mainfile(filepath='\(folder)/props/lamp.blend')")
+        try blender("""
+            import bpy
+            for o in list(bpy.data.objects): bpy.data.objects.remove(o)
+            with bpy.data.libraries.load('\(folder)/props/lamp.blend', link=True, relative=True) as (src, dst):
+                dst.objects = ['Cube']
+            for o in dst.objects: bpy.data.collections['Collection'].objects.link(o)
+            bpy.ops.wm.save_as_mainfile(filepath='\(folder)/sets/street/set.blend', relative_remap=True)
+            """)
+        try blender("""
+            import bpy
+            for o in list(bpy.data.objects):
+                if o.type != 'CAMERA': bpy.data.objects.remove(o)
+            with bpy.data.libraries.load('\(folder)/sets/street/set.blend', link=True, relative=True) as (src, dst):
+                dst.collections = ['Collection']
+            for c in dst.collections: bpy.context.scene.collection.children.link(c)
+            bpy.ops.wm.save_as_mainfile(filepath='\(folder)/shot.blend', relative_remap=True)
+            """)
+        let bundle = try InputBundle.collect(blend: folder + "/shot.blend")
+        #expect(bundle.root == folder)
+        #expect(bundle.files.first == "shot.blend" && Set(bundle.files) == ["shot.blend", "sets/street/set.blend", "props/lamp.blend"])
+        #expect(bundle.files.count == 3, "each once: the shot lists the indirect library too")
+        #expect(bundle.warnings.isEmpty, "\(bundle.warnings)")
+    }
+
     @Test("numbered names: the last digit run, <UDIM> and <UVTILE> tokens")
     func numberedNames() throws {
         let frame = try #require(InputBundle.Collector.numberedPattern("shot_v2_0042.exr"))
