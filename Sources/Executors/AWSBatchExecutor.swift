@@ -87,9 +87,13 @@ public struct AWSBatchExecutor: Executor {
         return AWSBatchJobHandle(record: record, manifest: manifest, batch: batch, store: store, pollInterval: pollInterval)
     }
 
-    /// Upload the local .blend at `path` into the job folder's `input/`, with the external files it
-    /// uses in their layout here, and point `manifest` at them. Warns (through `notice`) about
-    /// references that cannot travel.
+    /// Where the files .blends use are kept below an output prefix, each under its SHA-256: every job
+    /// writing there shares them, so a shot submitted again uploads only what changed.
+    public static let filesPrefix = ".blendbatch/files/"
+
+    /// Upload the local .blend at `path` into the job folder's `input/` and the external files it uses
+    /// into ``filesPrefix`` (skipping those already there), and point `manifest` at them. Warns
+    /// (through `notice`) about references that cannot travel.
     func uploadInput(_ path: String, of manifest: inout JobManifest, to store: any ObjectStore, at output: StoreLocation,
                      jobFolder: AWSJobFolder) async throws {
         guard FileManager.default.fileExists(atPath: path) else { throw AWSBatchError.inputMissing(path) }
@@ -106,17 +110,28 @@ public struct AWSBatchExecutor: Executor {
             manifest.input = output.appending(key).description
             return
         }
-        let prefix = jobFolder.key("input/")
-        let copies = bundle.files.map { file in
-            let attributes = try? FileManager.default.attributesOfItem(atPath: bundle.root + "/" + file)
-            return StoreTransfer.Copy(key: file, destinationKey: prefix + file, size: (attributes?[.size] as? NSNumber)?.int64Value ?? 0)
+        let stored = Dictionary(try await store.listAll(prefix: Self.filesPrefix).map { ($0.key, $0.size) }) { first, _ in first }
+        var files: [InputFile] = []
+        var copies: [StoreTransfer.Copy] = []
+        for file in bundle.files {
+            let local = bundle.root + "/" + file
+            let size = ((try? FileManager.default.attributesOfItem(atPath: local))?[.size] as? NSNumber)?.int64Value ?? 0
+            let key = file == bundle.blend ? jobFolder.key("input/" + file) : Self.filesPrefix + (try FileDigest.sha256Hex(ofFile: local))
+            if file == bundle.blend || stored[key] != size { copies.append(StoreTransfer.Copy(key: file, destinationKey: key, size: size)) }
+            files.append(InputFile(path: file, url: output.appending(key).description))
         }
         let (count, bytes) = try await StoreTransfer().copyEach(copies, from: LocalStore(root: bundle.root), to: store,
                                                                 progress: uploadProgress)
-        notice("\(name): uploaded with the \(count - 1) file\(count == 2 ? "" : "s") it uses "
-               + "(\(ByteCountFormatter.string(fromByteCount: bytes, countStyle: .file)) in all)")
-        manifest.inputRoot = output.appending(prefix).description
-        manifest.input = output.appending(prefix + bundle.blend).description
+        let others = bundle.files.count - 1
+        let kept = bundle.files.count - count
+        notice("\(name): uploaded with the \(others) file\(others == 1 ? "" : "s") it uses (\(formatBytes(bytes)) sent"
+               + (kept > 0 ? "; \(kept) already in \(output.appending(Self.filesPrefix)) from earlier jobs" : "") + ")")
+        manifest.inputFiles = files
+        manifest.input = output.appending(jobFolder.key("input/" + bundle.blend)).description
+    }
+
+    private func formatBytes(_ bytes: Int64) -> String {
+        ByteCountFormatter.string(fromByteCount: bytes, countStyle: .file)
     }
 
     /// Resubmit only the chunks with frames missing from the store (the worker skips frames already

@@ -186,11 +186,11 @@ public struct RenderWorker: Sendable {
     }
 
     /// The .blend as a local path: used in place when local, downloaded into `work` otherwise (with
-    /// the files it uses, in their layout, when the manifest has an `inputRoot`).
+    /// the files it uses, in their layout, when the manifest lists `inputFiles`).
     private func fetchInput(into work: String) async throws(WorkerError) -> String {
         let location: StoreLocation
         do { location = try StoreLocation(parsing: manifest.input) } catch { throw WorkerError(.usage, "\(error)") }
-        if let root = manifest.inputRoot, case .s3 = location { return try await fetchBundle(root, into: work) }
+        if let files = manifest.inputFiles, case .s3 = location { return try await fetchFiles(files, into: work) }
         switch location {
         case .local(let path):
             var isDirectory: ObjCBool = false
@@ -214,25 +214,35 @@ public struct RenderWorker: Sendable {
         }
     }
 
-    /// Download every object under `root` into `work/input/` (keys kept as relative paths) and return
-    /// the path of the .blend among them.
-    private func fetchBundle(_ root: String, into work: String) async throws(WorkerError) -> String {
-        guard manifest.input.hasPrefix(root), root.hasSuffix("/") else {
-            throw WorkerError(.usage, "manifest: input \(manifest.input) is not under its inputRoot \(root)")
+    /// Download each of `files` to its path below `work/input/` and return the path of the .blend among them.
+    private func fetchFiles(_ files: [InputFile], into work: String) async throws(WorkerError) -> String {
+        let folder = LocalStore(root: work + "/input")
+        guard let blend = files.first(where: { $0.url == manifest.input }) else {
+            throw WorkerError(.usage, "manifest: input \(manifest.input) is not among its inputFiles")
         }
-        let folder = work + "/input"
         do {
-            let source = try StoreOpener.open(StoreLocation(parsing: root))
-            let (count, _) = try await StoreTransfer().copyAll(from: source, prefix: "", to: LocalStore(root: folder))
-            guard count > 0 else { throw WorkerError(.noInput, "\(root): no input files there") }
+            // Each bucket's objects in one transfer, keys as stored; a path leaving the folder is refused.
+            var byBucket: [String: [StoreTransfer.Copy]] = [:]
+            for file in files {
+                guard case .s3(let bucket, let key) = try StoreLocation(parsing: file.url) else {
+                    throw WorkerError(.usage, "manifest: input file \(file.url) is not in S3")
+                }
+                _ = try folder.path(for: file.path)
+                byBucket[bucket, default: []].append(StoreTransfer.Copy(key: key, destinationKey: file.path, size: 0))
+            }
+            for (bucket, copies) in byBucket {
+                try await StoreTransfer().copyEach(copies, from: try StoreOpener.open(.s3(bucket: bucket, key: "")), to: folder)
+            }
         } catch let error as WorkerError {
             throw error
+        } catch StoreError.keyEscapesRoot(let path) {
+            throw WorkerError(.usage, "manifest: input file path \(path) leaves the input folder")
+        } catch StoreError.notFound(let url) {
+            throw WorkerError(.noInput, "\(url): no such object (an input file of this job)")
         } catch {
-            throw Self.storeFailure(error, doing: "downloading the input files under \(root)")
+            throw Self.storeFailure(error, doing: "downloading the input files of \(manifest.input)")
         }
-        let path = folder + "/" + manifest.input.dropFirst(root.count)
-        guard FileManager.default.fileExists(atPath: path) else { throw WorkerError(.noInput, "\(manifest.input): no such object") }
-        return path
+        return (try? folder.path(for: blend.path)) ?? work + "/input/" + blend.path
     }
 
     private func openStore(_ text: String) throws(WorkerError) -> any ObjectStore {

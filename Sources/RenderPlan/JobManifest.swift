@@ -15,10 +15,11 @@ public struct JobManifest: Codable, Sendable, Equatable {
     public var createdAt: Date
     /// The .blend to render: a path or store URL (`s3://…`, `file:///…`).
     public var input: String
-    /// When the .blend travels with the files it uses (textures, libraries…): the store prefix they
-    /// are all under, in their layout on the submitting machine, `input` among them. The worker
-    /// downloads the whole prefix and renders `input` from there; nil = `input` alone.
-    public var inputRoot: String?
+    /// When the .blend travels with the files it uses (textures, libraries…): where each is, by its
+    /// path relative to the folder they share on the submitting machine. The .blend is among them
+    /// (its `url` is `input`). The worker downloads each into that layout and renders the .blend from
+    /// there; nil = `input` alone.
+    public var inputFiles: [InputFile]?
     /// Scene name without the `SC` prefix; nil = the file's active scene.
     public var scene: String?
     /// Render-setting overrides applied through `--python-expr`.
@@ -44,6 +45,18 @@ public struct JobManifest: Codable, Sendable, Equatable {
 
     /// Every frame of the job, in order.
     public var allFrames: [Int] { chunks.flatMap(\.frames) }
+}
+
+/// One file a render's .blend needs, for a machine without the submitting one's disk.
+public struct InputFile: Codable, Sendable, Equatable {
+    /// Relative path (`/`-separated, no `..`) below the folder the .blend and its files share.
+    public var path: String
+    /// The object holding it (`s3://…`).
+    public var url: String
+    public init(path: String, url: String) {
+        self.path = path
+        self.url = url
+    }
 }
 
 /// The frames of one array task.

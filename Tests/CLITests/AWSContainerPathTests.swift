@@ -134,12 +134,16 @@ struct AWSContainerPathTests {
         let handle = try await executor.submitJob(plan)
         #expect(notices.lines.count == 1 && notices.lines[0].hasPrefix("scene.blend: uploaded with the 1 file it uses ("), "\(notices.lines)")
 
-        // The job folder's input/ keeps the layout below the common folder (project/).
+        // The .blend goes to the job folder; the texture to the output's shared files, under its SHA-256;
+        // the manifest lays them out as they are below the common folder (project/).
         let store = StoreFactory.open(try StoreLocation(parsing: output), client: client)
-        let inputPrefix = ".blendbatch/jobs/\(plan.id)/input/"
-        #expect(try await store.listAll(prefix: inputPrefix).map(\.key).sorted() == [inputPrefix + "shots/scene.blend", inputPrefix + "textures/red.png"])
-        #expect(handle.manifest.inputRoot == "\(output)/\(inputPrefix)")
-        #expect(handle.manifest.input == "\(output)/\(inputPrefix)shots/scene.blend")
+        let blendKey = ".blendbatch/jobs/\(plan.id)/input/shots/scene.blend"
+        let textureKey = AWSBatchExecutor.filesPrefix + (try FileDigest.sha256Hex(ofFile: project + "/textures/red.png"))
+        let blendObject = try await store.head(key: blendKey), textureObject = try await store.head(key: textureKey)
+        #expect(blendObject != nil && textureObject != nil)
+        #expect(handle.manifest.input == "\(output)/\(blendKey)")
+        #expect(handle.manifest.inputFiles == [InputFile(path: "shots/scene.blend", url: "\(output)/\(blendKey)"),
+                                              InputFile(path: "textures/red.png", url: "\(output)/\(textureKey)")])
 
         let renderId = try #require(handle.record.latest.renderJobId)
         let render = try #require(try await batch.describeJobs([renderId]).first)
@@ -151,6 +155,36 @@ struct AWSContainerPathTests {
         try await store.get(key: plan.output.frameKey(1), to: frame)
         let (red, green, blue) = try TexturedScene.centrePixel(frame.path)
         #expect(red > 200 && green < 40 && blue < 40, "the frame's centre is (\(red), \(green), \(blue)), not the texture's red")
+
+        // The same shot again: only the .blend goes up; the texture is already there.
+        var again = plan
+        again.id = uniqueName("bundle-again")
+        _ = try await executor.submitJob(again)
+        #expect(notices.lines.count == 2 && notices.lines[1].contains("1 already in \(output)/.blendbatch/files/ from earlier jobs"), "\(notices.lines)")
+    }
+
+    @Test("a manifest whose input file would land outside the task's input folder is refused (64), nothing rendered")
+    func inputFileEscapingRefused() async throws {
+        guard motoAvailable() else { return }
+        let bucket = uniqueName("renders")
+        _ = try await client.send(AWSRequest(service: .s3, method: "PUT", path: "/", bucket: bucket))
+        let output = "s3://\(bucket)/jobs/escape"
+        let store = StoreFactory.open(try StoreLocation(parsing: output), client: client)
+        try await store.put(file: URL(fileURLWithPath: Binary.demo), key: "in/demo.blend")
+        try await store.put(data: Data("x".utf8), key: "in/x.png")
+        var manifest = try JobManifest.plan(
+            id: uniqueName("escape"), input: "\(output)/in/demo.blend", scene: nil, frames: FrameSet(1...1), chunking: .frames(1),
+            overrides: RenderOverrides(resolutionPercentage: 10, samples: 1, threads: 1), output: OutputSpec(location: output, name: "demo"), stitch: nil)
+        manifest.inputFiles = [InputFile(path: "shots/demo.blend", url: "\(output)/in/demo.blend"),
+                               InputFile(path: "../../escaped.png", url: "\(output)/in/x.png")]
+        try await store.put(data: try manifest.encoded(), key: "manifest.json")
+        var environment = containerBase
+        environment["BLENDBATCH_MANIFEST"] = "\(output)/manifest.json"
+        environment["AWS_BATCH_JOB_ID"] = "escape-test"
+        let result = try CLIRunner.run(["worker"], environment: environment)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("manifest: input file path ../../escaped.png leaves the input folder"), "\(result.stderr)")
+        #expect(try await store.listAll(prefix: "frames/").isEmpty)
     }
 
     /// Lines an executor reported, in order.
