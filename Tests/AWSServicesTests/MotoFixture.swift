@@ -30,6 +30,23 @@ func uniqueName(_ base: String) -> String {
     "\(base)-\(UUID().uuidString.prefix(8).lowercased())"
 }
 
+/// What a render submitted to moto needs: a Batch fleet (queue), a registered blendbatch worker job
+/// definition (retrying exit 75, the worker's "interrupted") and an empty bucket.
+struct MotoRenderTarget {
+    let fleet: MotoBatchFleet
+    let definition: String
+    let bucket: String
+
+    static func create(client: AWSClient) async throws -> MotoRenderTarget {
+        let fleet = try await MotoBatchFleet.create(client: client)
+        let definition = uniqueName("worker")
+        _ = try await BatchClient(client: client).registerJobDefinition(.blendbatchWorker(name: definition, image: "img:1", interruptedExitCode: 75))
+        let bucket = uniqueName("renders")
+        _ = try await client.send(AWSRequest(service: .s3, method: "PUT", path: "/", bucket: bucket))
+        return MotoRenderTarget(fleet: fleet, definition: definition, bucket: bucket)
+    }
+}
+
 /// A Batch queue on moto with a Spot compute environment in front, as scripts/aws/stack.yaml builds it:
 /// IAM service role and instance profile, the default VPC's subnets and security group.
 struct MotoBatchFleet {

@@ -49,12 +49,8 @@ struct AWSContainerPathTests {
     @Test("each array index, then the stitch: every frame and the video end up under the S3 output prefix")
     func everyIndexThenStitch() async throws {
         guard motoAvailable() else { return }
-        let fleet = try await MotoBatchFleet.create(client: client)
-        let definition = uniqueName("worker")
-        _ = try await batch.registerJobDefinition(.blendbatchWorker(name: definition, image: "img:1",
-                                                                    interruptedExitCode: ExitCode.interrupted.rawValue))
-        let bucket = uniqueName("renders")
-        _ = try await client.send(AWSRequest(service: .s3, method: "PUT", path: "/", bucket: bucket))
+        let target = try await MotoRenderTarget.create(client: client)
+        let (fleet, definition, bucket) = (target.fleet, target.definition, target.bucket)
         let client = self.client
         var executor = AWSBatchExecutor(batch: batch, settings: AWSBatchSettings(queue: fleet.queueName, jobDefinition: definition),
                                         openStore: { StoreFactory.open($0, client: client) })
@@ -113,12 +109,8 @@ struct AWSContainerPathTests {
         // project/shots/scene.blend lights its world with //../textures/red.png.
         let project = Binary.folder("aws-bundle")
         let blend = try TexturedScene.make(in: project)
-        let fleet = try await MotoBatchFleet.create(client: client)
-        let definition = uniqueName("worker")
-        _ = try await batch.registerJobDefinition(.blendbatchWorker(name: definition, image: "img:1",
-                                                                    interruptedExitCode: ExitCode.interrupted.rawValue))
-        let bucket = uniqueName("renders")
-        _ = try await client.send(AWSRequest(service: .s3, method: "PUT", path: "/", bucket: bucket))
+        let target = try await MotoRenderTarget.create(client: client)
+        let (fleet, definition, bucket) = (target.fleet, target.definition, target.bucket)
         let client = self.client
         let notices = Notices()
         var executor = AWSBatchExecutor(batch: batch, settings: AWSBatchSettings(queue: fleet.queueName, jobDefinition: definition),

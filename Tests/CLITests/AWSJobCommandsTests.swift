@@ -14,11 +14,8 @@ struct AWSJobCommandsTests {
     func submitted(state: String) async throws -> (JobManifest, AWSBatchJobHandle) {
         let client = motoClient()
         let batch = BatchClient(client: client)
-        let fleet = try await MotoBatchFleet.create(client: client)
-        let definition = uniqueName("worker")
-        _ = try await batch.registerJobDefinition(.blendbatchWorker(name: definition, image: "img:1", interruptedExitCode: 75))
-        let bucket = uniqueName("renders")
-        _ = try await client.send(AWSRequest(service: .s3, method: "PUT", path: "/", bucket: bucket))
+        let target = try await MotoRenderTarget.create(client: client)
+        let (fleet, definition, bucket) = (target.fleet, target.definition, target.bucket)
         var executor = AWSBatchExecutor(batch: batch, settings: AWSBatchSettings(queue: fleet.queueName, jobDefinition: definition),
                                         openStore: { StoreFactory.open($0, client: client) })
         executor.index = AWSJobIndex(folder: state + "/blendbatch/aws-jobs")

@@ -14,11 +14,8 @@ struct RenderAWSBackendTests {
         guard motoAvailable() else { return }
         let client = motoClient()
         let batch = BatchClient(client: client)
-        let fleet = try await MotoBatchFleet.create(client: client)
-        let definition = uniqueName("worker")
-        _ = try await batch.registerJobDefinition(.blendbatchWorker(name: definition, image: "img:1", interruptedExitCode: 75))
-        let bucket = uniqueName("renders")
-        _ = try await client.send(AWSRequest(service: .s3, method: "PUT", path: "/", bucket: bucket))
+        let target = try await MotoRenderTarget.create(client: client)
+        let (fleet, definition, bucket) = (target.fleet, target.definition, target.bucket)
         let state = Binary.folder("aws-render-state")
 
         let out = "s3://\(bucket)/jobs/demo"
@@ -61,12 +58,8 @@ struct RenderAWSBackendTests {
     func untravelledReferences() async throws {
         guard motoAvailable() else { return }
         let client = motoClient()
-        let batch = BatchClient(client: client)
-        let fleet = try await MotoBatchFleet.create(client: client)
-        let definition = uniqueName("worker")
-        _ = try await batch.registerJobDefinition(.blendbatchWorker(name: definition, image: "img:1", interruptedExitCode: 75))
-        let bucket = uniqueName("renders")
-        _ = try await client.send(AWSRequest(service: .s3, method: "PUT", path: "/", bucket: bucket))
+        let target = try await MotoRenderTarget.create(client: client)
+        let (fleet, definition, bucket) = (target.fleet, target.definition, target.bucket)
         // absolute_path.blend refers to /home/sybren/…/buildings_roof_04-color.png and //textures/Bricks/… (not here).
         let folder = Binary.folder("aws-untravelled")
         let blend = folder + "/abs.blend"
@@ -84,12 +77,8 @@ struct RenderAWSBackendTests {
     func waits() async throws {
         guard motoAvailable() else { return }
         let client = motoClient()
-        let batch = BatchClient(client: client)
-        let fleet = try await MotoBatchFleet.create(client: client)
-        let definition = uniqueName("worker")
-        _ = try await batch.registerJobDefinition(.blendbatchWorker(name: definition, image: "img:1", interruptedExitCode: 75))
-        let bucket = uniqueName("renders")
-        _ = try await client.send(AWSRequest(service: .s3, method: "PUT", path: "/", bucket: bucket))
+        let target = try await MotoRenderTarget.create(client: client)
+        let (fleet, definition, bucket) = (target.fleet, target.definition, target.bucket)
         let started = Date()
         let result = try runAWSCLI(["render", Binary.demo, "--backend", "aws", "--queue", fleet.queueName, "--job-definition", definition,
                                     "--out", "s3://\(bucket)/jobs/wait", "--frames", "1-2", "--wait", "--json"], home: Binary.folder("aws-wait"))

@@ -14,12 +14,8 @@ struct AWSBatchExecutorTests {
 
     /// A queue, a registered worker job definition, a bucket, and an executor on them.
     func setUp(chunks: Int = 5) async throws -> (AWSBatchExecutor, MotoBatchFleet, String, String) {
-        let fleet = try await MotoBatchFleet.create(client: client)
-        let definition = uniqueName("worker")
-        _ = try await batch.registerJobDefinition(.blendbatchWorker(name: definition, image: "img:1",
-                                                                    interruptedExitCode: ExitCode.interrupted.rawValue))
-        let bucket = uniqueName("renders")
-        _ = try await client.send(AWSRequest(service: .s3, method: "PUT", path: "/", bucket: bucket))
+        let target = try await MotoRenderTarget.create(client: client)
+        let (fleet, definition, bucket) = (target.fleet, target.definition, target.bucket)
         let client = self.client
         var executor = AWSBatchExecutor(batch: batch, settings: AWSBatchSettings(queue: fleet.queueName, jobDefinition: definition),
                                         openStore: { StoreFactory.open($0, client: client) })
