@@ -1,5 +1,6 @@
 import AWSCore
 import Foundation
+import RenderPlan
 
 /// Why an AWS Batch job cannot be submitted or followed; each message names the resource and what to do.
 public enum AWSBatchError: Error, CustomStringConvertible {
@@ -14,6 +15,17 @@ public enum AWSBatchError: Error, CustomStringConvertible {
     case unknownJob(String)
     case bucketInOtherRegion(String, String?, String)
     case noSuchBucket(String, String)
+
+    /// The exit code a command ends with for this error: the thing named is not there (66), the store or
+    /// permissions refused (76), a usage mistake (64), or the job failed otherwise (1).
+    public var exitCode: ExitCode {
+        switch self {
+        case .unknownQueue, .unknownJobDefinition, .unknownJob, .inputMissing, .noSuchBucket: return .noInput
+        case .bucketInOtherRegion, .accessDenied: return .storeError
+        case .outputNotInS3: return .usage
+        default: return .failure
+        }
+    }
 
     public var description: String {
         switch self {

@@ -11,13 +11,7 @@ func makeAWSClient() -> AWSClient { AWSClient(configuration: .resolve()) }
 func failAWS(_ error: any Error, doing what: String) -> Never {
     switch error {
     case let error as AWSBatchError:
-        switch error {
-        case .unknownQueue, .unknownJobDefinition, .unknownJob, .inputMissing, .noSuchBucket: fail(.noInput, error.description)
-        case .bucketInOtherRegion: fail(.storeError, error.description)
-        case .accessDenied: fail(.storeError, error.description)
-        case .outputNotInS3: fail(.usage, error.description)
-        default: fail(.failure, error.description)
-        }
+        fail(error.exitCode, error.description)
     case let error as AWSError where error.statusCode == 403 || error.code.contains("AccessDenied") || error.code == "UnauthorizedOperation":
         fail(.storeError, "\(what): permission denied (\(error.code)\(error.message.isEmpty ? "" : ": \(error.message)")); "
             + "attach the stack's OperatorPolicy (output OperatorPolicyArn) to your user or role")

@@ -39,7 +39,7 @@ struct PlanCommand: AsyncParsableCommand {
     var frames: String?
 
     @Option(name: [.customLong("chunk"), .customLong("chunk-size")],
-            help: ArgumentHelp("Frames per array task, or 'auto' (\(StoreJobPlanner.autoChunk) frames; longer tasks beyond 10,000 of them).", valueName: "n|auto"))
+            help: ArgumentHelp("Frames per array task, or 'auto' (\(RenderRequest.awsChunk) frames; longer tasks beyond 10,000 of them).", valueName: "n|auto"))
     var chunk: String = "auto"
 
     @Option(help: ArgumentHelp("Scene to render (default: the file's active scene).", valueName: "name"))
@@ -114,10 +114,6 @@ struct StoreJobPlanner {
     /// Scene, frames, chunk, overrides, format and stitch settings (`file` and `out` are ignored).
     var request: RenderRequest
 
-    /// Frames per task when not given: a task pays for its container start and loading the .blend,
-    /// so a few frames each.
-    static let autoChunk = 10
-
     func plan(client: AWSClient) async -> JobManifest {
         let source = await Self.localCopy(of: input, client: client)
         defer { if source.temporary { try? FileManager.default.removeItem(atPath: (source.path as NSString).deletingLastPathComponent) } }
@@ -125,20 +121,15 @@ struct StoreJobPlanner {
         var request = self.request
         request.file = source.path
         request.out = FileManager.default.temporaryDirectory.path + "/blendbatch-plan-out"  // replaced below; never written
-        request.workers = 1
-        request.chunkTime = nil
-        request.chunk = request.chunk ?? Self.autoChunk
         if let frames = request.frames, frames.trimmingCharacters(in: .whitespaces).isEmpty { request.frames = nil }
         var manifest: JobManifest
-        do { manifest = try await request.plan() } catch {
+        do { manifest = try await request.planForAWS() } catch {
             fail(error.code, source.temporary ? error.message.replacingOccurrences(of: source.path, with: input) : error.message)
         }
         manifest.id = id
         manifest.input = input.hasPrefix("s3://") ? input : URL(fileURLWithPath: source.path).standardizedFileURL.path
         manifest.output.location = output.description
-        manifest.overrides.threads = nil
-        // Batch arrays hold at most 10,000 children: fewer, longer tasks beyond that.
-        return manifest.groupedForBatch(maxChunks: AWSBatchExecutor.maxArraySize)
+        return manifest
     }
 
     /// INPUT as a local file: itself, or an s3:// object downloaded into a temporary folder.

@@ -1,3 +1,4 @@
+import AWSCore
 import Chaos
 import Executors
 import Foundation
@@ -35,8 +36,15 @@ extension LuaModule {
             option), 'data_error' (65: bad .blend, unknown scene), 'no_input' (66: no such file),
             'store_error' (76: unknown bucket, refused credentials, unreachable store); end a recipe
             with it by fail(err, code).
+            With backend='aws' (and queue=, job_definition= as `render --backend aws` takes them; out must be
+            s3://): the job goes to AWS Batch instead and a blendbatch.AWSJob comes back (job:status(),
+            job:wait{progress=true}, job:cancel(), job:frames(), job.id); it runs on without this process.
             """) { args in
             let options = try args.table(1).tableValue ?? [:]
+            if let backend = options["backend"]?.stringValue, backend != "local" {
+                guard backend == "aws" else { throw args.error(1, "backend '\(backend)': use 'local' or 'aws'") }
+                return try RenderModuleSupport.failingAsLua { .object(try RenderModuleSupport.submitToAWS(args, options)) }
+            }
             return try RenderModuleSupport.failingAsLua {
                 let request = try RenderModuleSupport.request(args, 1)
                 let measure = try LuaJob.configuration(options, chaos: false)
@@ -71,6 +79,23 @@ enum RenderModuleSupport {
         request.video = table["video"]?.boolValue ?? true
         request.allowGaps = table["allow_gaps"]?.boolValue ?? false
         return request
+    }
+
+    /// `render.submit{backend='aws', queue=, job_definition=, ...}`: plan for Batch and submit there.
+    static func submitToAWS(_ args: LuaArgs, _ options: [String: LuaValue]) throws -> LuaAWSJob {
+        guard let queue = options["queue"]?.stringValue, !queue.isEmpty else {
+            throw RenderProblem(code: .usage, message: "backend 'aws' needs queue = 'NAME' (the stack's is blendbatch-render)")
+        }
+        if options["chunk_time"] != nil { throw RenderProblem(code: .usage, message: "chunk_time measures on this machine; with backend 'aws' give chunk") }
+        if options["chaos"] != nil { throw RenderProblem(code: .usage, message: "chaos is for the local backend; on AWS use fis.spot_interruption{job=job.id}") }
+        let request = try request(args, 1)
+        let context = args.owner?.userInfo ?? [:]
+        let environment = context[FISExperimentObject.environmentKey] as? AWSEnvironment ?? .process
+        let index = (context[FISExperimentObject.jobIndexKey] as? String).map { AWSJobIndex(folder: $0) } ?? .default
+        let definition = options["job_definition"]?.stringValue
+        return try args.wait {
+            try await LuaAWSJob.submit(request, queue: queue, jobDefinition: definition, environment: environment, index: index)
+        }
     }
 
     /// Say on stderr which files a local .blend uses that are not there (the frames would show them magenta).

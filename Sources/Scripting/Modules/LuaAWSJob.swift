@@ -1,0 +1,90 @@
+import AWSCore
+import AWSServices
+import Executors
+import Foundation
+import LuaKit
+import ObjectStore
+import RenderPlan
+
+/// A job submitted to AWS Batch, as Lua sees it. Nothing on this machine runs it: it goes on when
+/// the script ends, and `blendbatch status|cancel|resume ID` find it later.
+final class LuaAWSJob: LuaObject, @unchecked Sendable {
+    // Sendable: `handle` is immutable and thread-safe; `lastReport` is only touched under `lock`.
+    static let luaTypeName = "blendbatch.AWSJob"
+    let handle: AWSBatchJobHandle
+    private let lock = NSLock()
+    private var lastReport: JobStatus?
+
+    init(handle: AWSBatchJobHandle) { self.handle = handle }
+
+    var luaDescription: String { "blendbatch.AWSJob \(handle.id)" }
+
+    static func luaMembers(_ m: LuaMembers<LuaAWSJob>) {
+        m.property("id", doc: "job.id -> string (what `blendbatch status|cancel|resume` and fis.spot_interruption{job=} take)") {
+            .string($0.handle.id)
+        }
+        m.property("render_job_id", doc: "job.render_job_id -> string (the Batch array job)") {
+            $0.handle.record.latest.renderJobId.map(LuaValue.string) ?? .nil
+        }
+        m.property("stitch_job_id", doc: "job.stitch_job_id -> string | nil (the Batch job after the array)") {
+            $0.handle.record.latest.stitchJobId.map(LuaValue.string) ?? .nil
+        }
+        m.method("status", doc: "job:status() -> table\nframesDone, framesTotal, state, tasks…, exit_code, from Batch and the store") { job, args in
+            .value(try LuaJob.luaReport(try args.wait { await job.handle.status() }))
+        }
+        m.method("wait", doc: """
+            job:wait{progress=true} -> report
+            Follow the job on Batch to its end (polling); progress=true draws a progress bar of the frames in
+            the store on stderr. Ctrl-C stops following; the job goes on (job:cancel() stops it).
+            """) { job, args in
+            let progress = try args.optionalTable(1)?.tableValue?["progress"]?.boolValue ?? false
+            let handle = job.handle
+            let final = try args.wait {
+                let bar = ProgressBar(label: "rendering on AWS", total: handle.manifest.allFrames.count, enabled: progress && isatty(STDERR_FILENO) == 1)
+                defer { bar.finish() }
+                return await handle.wait { event in
+                    if case .frameDone(_, let done, _) = event { bar.update(done: done) }
+                }
+            }
+            job.lock.withLock { job.lastReport = final }
+            return .value(try LuaJob.luaReport(final))
+        }
+        m.method("cancel", doc: "job:cancel()\nTerminate the job's Batch jobs (frames already in the store stay).") { job, args in
+            try args.wait { await job.handle.cancel() }
+            return .none
+        }
+        m.method("frames", doc: "job:frames() -> {int...}\nThe job's frames now in the store, in order.") { job, args in
+            .value(try args.wait { try await job.handle.framesInStore().sorted() })
+        }
+    }
+
+    /// Plan `request` for AWS Batch and submit it to `queue` (with `jobDefinition`, default the
+    /// stack's): a local .blend goes up with the files it uses, notes go to stderr.
+    static func submit(_ request: RenderRequest, queue: String, jobDefinition: String?, environment: AWSEnvironment,
+                       index: AWSJobIndex) async throws -> LuaAWSJob {
+        guard case .s3? = try? StoreLocation(parsing: request.out ?? "") else {
+            throw RenderProblem(code: .usage, message: "backend 'aws' needs out = 's3://BUCKET/PREFIX' (Batch tasks cannot write to this machine)")
+        }
+        guard case .local? = try? StoreLocation(parsing: request.file) else {
+            throw RenderProblem(code: .usage, message: "backend 'aws' in Lua takes a .blend on this machine; "
+                + "for one in S3 use `blendbatch render \(request.file) --backend aws`")
+        }
+        let manifest: JobManifest
+        do { manifest = try await request.planForAWS() } catch { throw RenderProblem(code: error.code, message: error.message) }
+        let client = AWSClient(configuration: .resolve(environment: environment))
+        var executor = AWSBatchExecutor(batch: BatchClient(client: client),
+                                        settings: AWSBatchSettings(queue: queue, jobDefinition: jobDefinition ?? AWSBatchSettings.defaultJobDefinition),
+                                        openStore: { StoreFactory.open($0, client: client) })
+        executor.index = index
+        executor.notice = { JobWatch.note("blendbatch: " + $0) }
+        do {
+            return LuaAWSJob(handle: try await executor.submitJob(manifest))
+        } catch let error as AWSBatchError {
+            throw RenderProblem(code: error.exitCode, message: "submitting job \(manifest.id) to \(queue): \(error)")
+        } catch let error as StoreError {
+            throw RenderProblem(code: .storeError, message: "submitting job \(manifest.id) to \(queue): \(error)")
+        } catch {
+            throw RenderProblem(code: .failure, message: "submitting job \(manifest.id) to \(queue): \(error)")
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import AWSCore
+import AWSServices
+import Executors
+import Foundation
+import LuaKit
+import ObjectStore
+import RenderPlan
+import Testing
+@testable import Scripting
+
+/// `render.submit{backend='aws', ...}` against moto: planned for Batch, submitted, followed from Lua.
+@Suite("render module, AWS backend (moto)", .serialized)
+struct RenderModuleAWSTests {
+    /// A Lua state whose AWS calls go to moto, with a job index of its own.
+    func state() throws -> LuaState {
+        let lua = try ScriptEngine.makeState(trusted: false)
+        lua.userInfo[FISExperimentObject.jobIndexKey] = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("aws-jobs")).path
+        lua.userInfo[FISExperimentObject.environmentKey] = motoClient().configuration.environment
+        return lua
+    }
+
+    @Test("submits one array job of the chunks and a stitch after it; job.id, the Batch ids, status and frames from Lua")
+    func submits() async throws {
+        guard motoAvailable() else { return }
+        let target = try await MotoRenderTarget.create(client: motoClient())
+        let out = "s3://\(target.bucket)/jobs/lua"
+        let r = try state().run("""
+            local render = require "render"
+            local file, queue, definition, out = ...
+            local job = assert(render.submit{file = file, backend = 'aws', queue = queue, job_definition = definition,
+                                             out = out, frames = '1-4', chunk = 2})
+            local status = job:status()
+            return job.id, job.render_job_id, job.stitch_job_id, status.framesTotal, #job:frames(), tostring(job):match('^blendbatch.AWSJob ') ~= nil
+            """, arguments: [.string(BlendModuleTests.data + "/basic_file.blend"), .string(target.fleet.queueName),
+                             .string(target.definition), .string(out)])
+        let id = try #require(r[0].stringValue)
+        let renderId = try #require(r[1].stringValue)
+        #expect(r[2].stringValue != nil && r[3] == .integer(4) && r[4] == .integer(0) && r[5] == .boolean(true))
+        let store = StoreFactory.open(try StoreLocation(parsing: out), client: motoClient())
+        let manifest = try JobManifest.decode(try await store.read(key: ".blendbatch/jobs/\(id)/manifest.json"))
+        #expect(manifest.chunks.map(\.frames) == [[1, 2], [3, 4]])
+        #expect(manifest.overrides.threads == nil)
+        let render = try #require(try await BatchClient(client: motoClient()).describeJobs([renderId]).first)
+        #expect(render.arrayProperties?.size == 2)
+    }
+
+    @Test("bad input: no queue, a local out, an s3:// .blend, chunk_time → nil, message, 'usage'; an unknown backend is an error")
+    func badInput() throws {
+        let lua = try state()
+        let r = try lua.run("""
+            local render = require "render"
+            local file = ...
+            local _, a, ac = render.submit{file = file, backend = 'aws', out = 's3://b/x'}
+            local _, b, bc = render.submit{file = file, backend = 'aws', queue = 'q', out = '/tmp/x'}
+            local _, c, cc = render.submit{file = 's3://b/shot.blend', backend = 'aws', queue = 'q', out = 's3://b/x'}
+            local _, d, dc = render.submit{file = file, backend = 'aws', queue = 'q', out = 's3://b/x', chunk_time = '60s'}
+            local ok, e = pcall(render.submit, {file = file, backend = 'gcp'})
+            return a, ac, b, bc, c, cc, d, dc, ok, e
+            """, arguments: [.string(BlendModuleTests.data + "/basic_file.blend")])
+        #expect(r[0].stringValue?.contains("needs queue") == true && r[1] == .string("usage"))
+        #expect(r[2].stringValue?.contains("needs out = 's3://BUCKET/PREFIX'") == true && r[3] == .string("usage"))
+        #expect(r[4].stringValue?.contains("takes a .blend on this machine") == true && r[5] == .string("usage"))
+        #expect(r[6].stringValue?.contains("chunk_time measures on this machine") == true && r[7] == .string("usage"))
+        #expect(r[8] == .boolean(false) && r[9].stringValue?.contains("backend 'gcp': use 'local' or 'aws'") == true)
+    }
+}
