@@ -69,7 +69,7 @@ let package = Package(
 
         // Tests, one target per source target; CLITests drives the built binary.
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"]),
-        .testTarget(name: "REPLTests", dependencies: ["REPL"]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL", "ProcessSpawn"]),
         .testTarget(name: "BlendFileTests", dependencies: ["BlendFile"]),
         .testTarget(name: "RenderPlanTests", dependencies: ["RenderPlan"]),
         .testTarget(name: "ProcessSpawnTests", dependencies: ["ProcessSpawn"]),

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 import Testing
 
 /// Drives a real terminal: a private tmux server running one command in a 120x40 pane.
@@ -46,25 +47,19 @@ final class TmuxSession {
     func stop() { _ = try? run(["kill-server"]) }
     deinit { stop() }
 
-    /// Run tmux with posix_spawn + waitpid (Foundation's Process never sees the client exit when
-    /// the client forks the tmux server). Output, when captured, goes through a temporary file.
+    /// Run tmux through ProcessSpawn + waitpid (Foundation's Process never sees the client exit when
+    /// the client forks the tmux server). ProcessSpawn also gives it an empty signal mask: a server
+    /// started from a test thread that blocks signals would inherit that mask, never act on
+    /// `kill-server`'s hang-ups, and outlive the test with its REPL. Output, when captured, goes
+    /// through a temporary file.
     @discardableResult
     private func run(_ arguments: [String], capture: Bool = true) throws -> String {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket)-\(UUID().uuidString.prefix(6)).txt").path
         defer { try? FileManager.default.removeItem(atPath: output) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, capture ? output : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = (["/usr/bin/tmux", "-L", socket, "-f", "/dev/null"] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, "/usr/bin/tmux", &actions, nil, argv, environ)
-        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        let pid = try ProcessSpawn.spawn(["/usr/bin/tmux", "-L", socket, "-f", "/dev/null"] + arguments,
+                                         environment: ProcessInfo.processInfo.environment,
+                                         output: .appending(path: capture ? output : "/dev/null"))
+        _ = WaitStatus.wait(for: pid)
         return capture ? ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "") : ""
     }
 
