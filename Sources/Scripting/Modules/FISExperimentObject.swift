@@ -37,12 +37,17 @@ final class FISExperimentObject: LuaObject, @unchecked Sendable {
     static let environmentKey = "aws.environment"
     static let jobIndexKey = "aws.jobIndex"
 
+    /// The AWS settings and job index a Lua call uses: its state's `userInfo` ones, else the process's.
+    static func awsContext(_ args: LuaArgs) -> (environment: AWSEnvironment, index: AWSJobIndex) {
+        let context = args.owner?.userInfo ?? [:]
+        return (context[environmentKey] as? AWSEnvironment ?? .process,
+                (context[jobIndexKey] as? String).map { AWSJobIndex(folder: $0) } ?? .default)
+    }
+
     /// Start the experiment when `options.job` names an AWS job (its blendbatch id or Batch id);
     /// nil when it does not, so the caller falls back to local chaos.
     static func startIfAWS(_ options: [String: LuaValue], _ args: LuaArgs) throws -> FISExperimentObject? {
-        let context = args.owner?.userInfo ?? [:]
-        let index = (context[jobIndexKey] as? String).map { AWSJobIndex(folder: $0) } ?? .default
-        let environment = context[environmentKey] as? AWSEnvironment ?? .process
+        let (environment, index) = awsContext(args)
         guard let job = options["job"]?.stringValue ?? options["job"]?.tableValue?["id"]?.stringValue,
               let record = index.record(job) else { return nil }
         if options["count"] != nil && options["percent"] != nil { throw args.error(1, "give count or percent, not both") }

@@ -1,4 +1,3 @@
-import AWSCore
 import Chaos
 import Executors
 import Foundation
@@ -89,9 +88,7 @@ enum RenderModuleSupport {
         if options["chunk_time"] != nil { throw RenderProblem(code: .usage, message: "chunk_time measures on this machine; with backend 'aws' give chunk") }
         if options["chaos"] != nil { throw RenderProblem(code: .usage, message: "chaos is for the local backend; on AWS use fis.spot_interruption{job=job.id}") }
         let request = try request(args, 1)
-        let context = args.owner?.userInfo ?? [:]
-        let environment = context[FISExperimentObject.environmentKey] as? AWSEnvironment ?? .process
-        let index = (context[FISExperimentObject.jobIndexKey] as? String).map { AWSJobIndex(folder: $0) } ?? .default
+        let (environment, index) = FISExperimentObject.awsContext(args)
         let definition = options["job_definition"]?.stringValue
         return try args.wait {
             try await LuaAWSJob.submit(request, queue: queue, jobDefinition: definition, environment: environment, index: index)
