@@ -111,12 +111,13 @@ public struct AWSBatchExecutor: Executor {
             return
         }
         let stored = Dictionary(try await store.listAll(prefix: Self.filesPrefix).map { ($0.key, $0.size) }) { first, _ in first }
+        let blendKey = jobFolder.key("input/" + bundle.blend)
         var files: [InputFile] = []
         var copies: [StoreTransfer.Copy] = []
         for file in bundle.files {
             let local = bundle.root + "/" + file
             let size = ((try? FileManager.default.attributesOfItem(atPath: local))?[.size] as? NSNumber)?.int64Value ?? 0
-            let key = file == bundle.blend ? jobFolder.key("input/" + file) : Self.filesPrefix + (try FileDigest.sha256Hex(ofFile: local))
+            let key = file == bundle.blend ? blendKey : Self.filesPrefix + (try FileDigest.sha256Hex(ofFile: local))
             if file == bundle.blend || stored[key] != size { copies.append(StoreTransfer.Copy(key: file, destinationKey: key, size: size)) }
             files.append(InputFile(path: file, url: output.appending(key).description))
         }
@@ -127,11 +128,7 @@ public struct AWSBatchExecutor: Executor {
         notice("\(name): uploaded with the \(others) file\(others == 1 ? "" : "s") it uses (\(formatBytes(bytes)) sent"
                + (kept > 0 ? "; \(kept) already in \(output.appending(Self.filesPrefix)) from earlier jobs" : "") + ")")
         manifest.inputFiles = files
-        manifest.input = output.appending(jobFolder.key("input/" + bundle.blend)).description
-    }
-
-    private func formatBytes(_ bytes: Int64) -> String {
-        ByteCountFormatter.string(fromByteCount: bytes, countStyle: .file)
+        manifest.input = output.appending(blendKey).description
     }
 
     /// Resubmit only the chunks with frames missing from the store (the worker skips frames already

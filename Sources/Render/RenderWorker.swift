@@ -233,6 +233,7 @@ public struct RenderWorker: Sendable {
             for (bucket, copies) in byBucket {
                 try await StoreTransfer().copyEach(copies, from: try StoreOpener.open(.s3(bucket: bucket, key: "")), to: folder)
             }
+            return try folder.path(for: blend.path)
         } catch let error as WorkerError {
             throw error
         } catch StoreError.keyEscapesRoot(let path) {
@@ -242,7 +243,6 @@ public struct RenderWorker: Sendable {
         } catch {
             throw Self.storeFailure(error, doing: "downloading the input files of \(manifest.input)")
         }
-        return (try? folder.path(for: blend.path)) ?? work + "/input/" + blend.path
     }
 
     private func openStore(_ text: String) throws(WorkerError) -> any ObjectStore {

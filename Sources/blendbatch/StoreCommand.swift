@@ -219,14 +219,6 @@ func failForStore(_ error: any Error) -> Never {
     }
 }
 
-/// `12.3 MB`, decimal units like the AWS CLI.
-func formatBytes(_ bytes: Int64) -> String {
-    let units = ["B", "KB", "MB", "GB", "TB"]
-    var value = Double(bytes)
-    var unit = 0
-    while value >= 1000, unit < units.count - 1 { value /= 1000; unit += 1 }
-    return unit == 0 ? "\(bytes) B" : String(format: "%.1f", value) + " " + units[unit]
-}
 
 extension String {
     func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
