@@ -16,6 +16,10 @@ public struct RenderRequest: Sendable, Equatable {
     public var percent: Int?
     public var samples: Int?
     public var engine: String?
+    /// Cycles device (`cpu`, `cuda`, `optix`, `hip`, `oneapi`); nil = CPU.
+    public var device: String?
+    /// Render even when the Blender is older than the release that saved the file.
+    public var allowOlderBlender = false
     public var format: String = "PNG"
     public var workers: Int?
     /// Output folder; nil = `out/<file name>` in the current folder.

@@ -106,7 +106,7 @@ public struct BlenderCommand: Sendable, Equatable {
                 "if hasattr(sc, 'eevee'): sc.eevee.taa_render_samples = \(samples)",
             ]
         }
-        if overrides.disableDenoising {
+        if overrides.denoise == false {
             lines += [
                 "if hasattr(sc, 'cycles'):",
                 "    sc.cycles.use_denoising = False",

@@ -69,22 +69,31 @@ public struct FrameChunk: Codable, Sendable, Equatable {
     }
 }
 
-/// Render settings that replace the .blend's own (nil keeps the file's value).
+/// Render settings that replace the .blend's own (nil keeps the file's value). The in-Blender render
+/// driver applies them with the API of the Blender it runs in.
 public struct RenderOverrides: Codable, Sendable, Equatable {
     public var resolutionPercentage: Int?
     public var resolutionX: Int?
     public var resolutionY: Int?
     public var samples: Int?
+    /// A Blender engine ID or `cycles`, `eevee`, `workbench` (any case); the driver maps it to the
+    /// running Blender's ID (`BLENDER_EEVEE_NEXT` in 4.2-4.5).
     public var engine: String?
     public var camera: String?
-    /// Blender render threads per task (`-t`); nil = Blender's default.
+    /// Blender render threads per task; nil = Blender's default.
     public var threads: Int?
-    /// Turn denoising off (Debian's Blender has no OpenImageDenoise).
-    public var disableDenoising: Bool = true
+    /// Denoising: nil keeps the scene's setting where the Blender has OpenImageDenoise (and turns it
+    /// off with a warning where it lacks it); true/false force it.
+    public var denoise: Bool?
+    /// Cycles device: `cpu`, `cuda`, `optix`, `hip`, `oneapi`; nil = the scene's own (CPU in background).
+    public var device: String?
+    /// Keep render data between the frames of a task (`render.use_persistent_data`); nil = on for
+    /// Cycles tasks of more than one frame unless the scene says otherwise.
+    public var persistentData: Bool?
 
     public init(resolutionPercentage: Int? = nil, resolutionX: Int? = nil, resolutionY: Int? = nil,
                 samples: Int? = nil, engine: String? = nil, camera: String? = nil,
-                threads: Int? = nil, disableDenoising: Bool = true) {
+                threads: Int? = nil, denoise: Bool? = nil, device: String? = nil, persistentData: Bool? = nil) {
         self.resolutionPercentage = resolutionPercentage
         self.resolutionX = resolutionX
         self.resolutionY = resolutionY
@@ -92,7 +101,9 @@ public struct RenderOverrides: Codable, Sendable, Equatable {
         self.engine = engine
         self.camera = camera
         self.threads = threads
-        self.disableDenoising = disableDenoising
+        self.denoise = denoise
+        self.device = device
+        self.persistentData = persistentData
     }
 }
 

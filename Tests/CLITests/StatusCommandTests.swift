@@ -16,7 +16,7 @@ struct StatusCommandTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let manifest: [String: Any] = [
             "version": 1, "id": id, "createdAt": "2026-11-25T18:00:00Z", "input": "demo.blend",
-            "overrides": ["disableDenoising": true],
+            "overrides": ["denoise": false],
             "chunks": frames.enumerated().map { ["index": $0.offset, "frames": [$0.element]] },
             "output": ["location": out, "name": "demo", "format": "PNG", "padding": 4],
         ]

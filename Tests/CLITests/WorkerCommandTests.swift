@@ -10,7 +10,7 @@ struct WorkerCommandTests {
         let json: [String: Any] = [
             "version": 1, "id": "cli-test", "createdAt": "2026-11-25T18:00:00Z", "input": input, "scene": "Demo",
             "overrides": ["resolutionPercentage": 100, "resolutionX": 64, "resolutionY": 36, "samples": 2,
-                          "threads": 1, "disableDenoising": true],
+                          "threads": 1, "denoise": false],
             "chunks": [["index": 0, "frames": frames]],
             "output": ["location": folder + "/out", "name": "demo", "format": "PNG", "padding": 4],
             "stitch": ["frameRate": 24, "video": true, "gif": false, "contactSheet": false, "allowGaps": false],

@@ -41,7 +41,7 @@ struct BlenderCommandTests {
         #expect(script.contains("sc.cycles.use_denoising = False"))
         #expect(script.contains(#"'Cam \'A\'\\'"#))
         #expect(script.contains("_bb_want = 'Main'"))
-        #expect(!(try command("1", overrides: RenderOverrides(disableDenoising: false)).overrideScript().contains("use_denoising")))
+        #expect(!(try command("1", overrides: RenderOverrides(denoise: true)).overrideScript().contains("use_denoising")))
     }
 
     @Test("the override script is valid Python that Blender accepts, and a bad engine is a data error")
