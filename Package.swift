@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "Render", dependencies: [
             "BlendFile", "RenderPlan", "ObjectStore", "ProcessSpawn",
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], resources: [.embedInCode("Blender/render_driver.py")]),
         .target(name: "Executors", dependencies: ["Render", "AWSServices", "ProcessSpawn"]),
         .target(name: "Chaos", dependencies: ["Executors", "AWSServices"]),
 

@@ -15,8 +15,12 @@ local p = recipe {
     { name = "chunk_time", type = "string", help = "size tasks to run about this long (60s, 2m), from a measured frame" },
     { name = "percent", type = "int", help = "resolution percentage (default: the scene's)" },
     { name = "samples", type = "int", help = "render samples (default: the scene's)" },
-    { name = "engine", type = "string", help = "render engine: CYCLES, BLENDER_EEVEE, BLENDER_WORKBENCH" },
-    { name = "format", type = "string", help = "frame file format: PNG, JPEG or OPEN_EXR (default PNG)" },
+    { name = "engine", type = "string", help = "render engine: cycles, eevee, workbench or a Blender engine ID" },
+    { name = "device", type = "string", help = "Cycles device: cpu, cuda, optix, hip or oneapi (default: the scene's)" },
+    { name = "denoise", type = "string", help = "denoising on or off (default: the scene's, where the Blender has OpenImageDenoise)" },
+    { name = "persistent_data", type = "bool", help = "keep render data between a task's frames (default: on for Cycles)" },
+    { name = "allow_older_blender", type = "bool", default = false, help = "render even with a Blender older than the file" },
+    { name = "format", type = "string", help = "frame file format: PNG, JPEG, OPEN_EXR, … (default: the scene's own, else PNG)" },
     { name = "workers", type = "int", help = "parallel Blender tasks (default: by core count)" },
     { name = "out", type = "path", help = "output folder or s3://bucket/prefix (default: out/<file name>)" },
     { name = "video", type = "bool", default = true, help = "stitch the MP4, GIF and contact sheet when the frames are done" },
@@ -33,6 +37,7 @@ local render = require "render"
 local job, err, code = render.submit {
   file = p.file, scene = p.scene, frames = p.frames, chunk = p.chunk, chunk_time = p.chunk_time,
   percent = p.percent, samples = p.samples, engine = p.engine, format = p.format, workers = p.workers,
+  device = p.device, denoise = p.denoise, persistent_data = p.persistent_data, allow_older_blender = p.allow_older_blender,
   out = p.out, video = p.video, allow_gaps = p.allow_gaps, blender = p.blender, chaos = p.chaos,
   resume = p.resume,
 }

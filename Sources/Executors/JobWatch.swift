@@ -50,8 +50,17 @@ public enum JobWatch {
         }
         if let reason = status.reason, status.state != .succeeded { lines.append("why: \(reason)") }
         lines.append("job: \(status.id) (\(folder.path))")
-        if status.state != .succeeded { lines.append("next: blendbatch resume \(status.id)   (renders only the missing frames)") }
+        if status.state != .succeeded, resumeCanHelp(status) {
+            lines.append("next: blendbatch resume \(status.id)   (renders only the missing frames)")
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// Whether running the job again can end differently: not after bad input, a missing file or
+    /// program (those need a change first), but after crashes, interruptions, a full disk or Ctrl-C.
+    static func resumeCanHelp(_ status: JobStatus) -> Bool {
+        guard let code = status.failureCode.flatMap(ExitCode.init(rawValue:)) else { return true }
+        return code.isRetryable || code == .ioError || code == .cancelled || code == .failure
     }
 
     private static func show(_ event: JobEvent, bar: ProgressBar, state: ProgressState) {

@@ -145,7 +145,8 @@ public struct LocalExecutor: Executor {
     /// environment already names a `BLENDER_USER_CONFIG`.
     private func renderPreferences() async -> [String: String] {
         let environment = configuration.taskEnvironment, cache = StateDirectory.base
-        guard let blender = try? ToolLocator.locate(.blender, environment: environment) else { return [:] }
+        guard let blender = try? ToolLocator.locate(.blender, environment: environment),
+              BlenderExecutable(path: blender).kind == .blender else { return [:] }
         return await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(returning: RenderPreferences.environment(blender: blender, cache: cache, environment: environment))

@@ -20,7 +20,12 @@ public struct RenderRequest: Sendable, Equatable {
     public var device: String?
     /// Render even when the Blender is older than the release that saved the file.
     public var allowOlderBlender = false
-    public var format: String = "PNG"
+    /// Denoising: nil keeps the scene's (off where the Blender lacks OpenImageDenoise), true/false force it.
+    public var denoise: Bool?
+    /// Keep render data between a task's frames; nil = on for Cycles.
+    public var persistentData: Bool?
+    /// Frame file format; nil = the scene's own still format, else PNG.
+    public var format: String?
     public var workers: Int?
     /// Output folder; nil = `out/<file name>` in the current folder.
     public var out: String?
@@ -63,9 +68,10 @@ public struct RenderRequest: Sendable, Equatable {
         return nil
     }
 
-    /// Read the .blend and plan the job. With `chunkTime` set (and no `chunk`), `measure` renders a
-    /// probe of the first two frames with `executor` (they stay in the store) to size the chunks.
-    public func plan(measureWith executor: LocalExecutor? = nil) async throws(Problem) -> JobManifest {
+    /// Read the .blend, check that `renderer` (default: the executor's Blender) can render it, and plan
+    /// the job. With `chunkTime` set (and no `chunk`), `measure` renders a probe of the first two frames
+    /// with `executor` (they stay in the store) to size the chunks.
+    public func plan(measureWith executor: LocalExecutor? = nil, renderer: Renderer? = nil) async throws(Problem) -> JobManifest {
         func problem(_ code: ExitCode, _ message: String) -> Problem { Problem(code: code, message: message) }
         if let outputProblem { throw problem(.usage, outputProblem) }
         let info: BlendInfo
@@ -95,15 +101,23 @@ public struct RenderRequest: Sendable, Equatable {
         if let workers, workers < 1 { throw problem(.usage, "workers \(workers): give at least 1") }
         if let chunk, chunk < 1 { throw problem(.usage, "chunk \(chunk): give at least 1 frame per task") }
         if let chunkTime, chunkTime <= 0 { throw problem(.usage, "chunk time \(chunkTime): give a positive duration") }
-        let format = self.format.uppercased()
-        guard ["PNG", "JPEG", "OPEN_EXR"].contains(format) else { throw problem(.usage, "format \(self.format): use PNG, JPEG or OPEN_EXR") }
-        if let engine, !["CYCLES", "BLENDER_EEVEE", "BLENDER_EEVEE_NEXT", "BLENDER_WORKBENCH"].contains(engine.uppercased()) {
-            throw problem(.usage, "engine \(engine): use CYCLES, BLENDER_EEVEE or BLENDER_WORKBENCH")
+        let format = try outputFormat(scene: sceneInfo)
+        if let engine, engine.isEmpty || !engine.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+            throw problem(.usage, "engine \(engine): use cycles, eevee, workbench or a Blender engine ID such as CYCLES")
+        }
+        if let device, !Self.devices.contains(device.lowercased()) {
+            throw problem(.usage, "device \(device): use \(Self.devices.joined(separator: ", "))")
+        }
+        var renderer = renderer
+        if renderer == nil, let executor { renderer = try Renderer.local(environment: executor.configuration.taskEnvironment) }
+        for warning in try BlenderGate.check(file: file, scene: sceneInfo, camera: nil, renderer: renderer, allowOlder: allowOlderBlender) {
+            JobWatch.note("blendbatch: \(warning)")
         }
         let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         let input = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
         let overrides = RenderOverrides(resolutionPercentage: percent, samples: samples, engine: engine?.uppercased(),
-                                        threads: LocalExecutor.threadsPerTask(workers: workerCount))
+                                        threads: LocalExecutor.threadsPerTask(workers: workerCount), denoise: denoise,
+                                        device: device?.lowercased(), persistentData: persistentData)
         let output = OutputSpec(location: outputLocation, name: name, format: format)
         let stitch = video ? StitchSpec(frameRate: sceneInfo.frameRate > 0 ? sceneInfo.frameRate : 24, allowGaps: allowGaps) : nil
         var chunking = Chunking.frames(chunk ?? defaultChunk(total: frameSet.count))
@@ -118,6 +132,23 @@ public struct RenderRequest: Sendable, Equatable {
         } catch {
             throw problem(.usage, "\(error)")
         }
+    }
+
+    /// Cycles devices `device` takes.
+    public static let devices = ["cpu", "cuda", "optix", "hip", "oneapi"]
+
+    /// The frames' file format: `format`, else the scene's own when it is a still format, else PNG
+    /// (a scene that writes a movie gets frames, and the stitch makes the video).
+    func outputFormat(scene: SceneInfo) throws(Problem) -> String {
+        if let format {
+            let upper = format.uppercased()
+            guard OutputSpec.stillFormats.contains(upper) else {
+                throw Problem(code: .usage, message: "format \(format): use \(OutputSpec.stillFormats.joined(separator: ", "))")
+            }
+            return upper
+        }
+        guard let own = scene.fileFormat, OutputSpec.stillFormats.contains(own) else { return "PNG" }
+        return own
     }
 
     /// Without a chunk size: one task per worker, at most 25 frames a task (with a single worker, one

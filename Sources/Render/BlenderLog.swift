@@ -10,8 +10,25 @@ public enum BlenderEvent: Sendable, Equatable {
     case saved(frame: Int?, path: String)
     /// A frame finished (` Time: 00:01.25 (Saving: …)`), with Blender's own render time.
     case frameTime(frame: Int?, seconds: Double)
+    /// The render driver saved a frame (`blendbatch-frame: {…}`).
+    case frameWritten(DriverFrame)
+    /// The render driver changed a setting the scene asked for (`blendbatch-warning: …`).
+    case warning(String)
     /// An error line (`Error: …`, a Python traceback's last line, our own `blendbatch-error:` marker).
     case error(String)
+}
+
+/// A frame the render driver saved: where, its render seconds and the process's peak memory (bytes).
+public struct DriverFrame: Codable, Sendable, Equatable {
+    public var frame: Int
+    public var file: String
+    public var seconds: Double
+    public var peakMemory: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case frame, file, seconds
+        case peakMemory = "peak_memory"
+    }
 }
 
 /// Turns Blender's log, line by line, into `BlenderEvent`s. Understands Blender 2.8–4.x output and
@@ -24,8 +41,14 @@ public struct BlenderLogParser: Sendable {
 
     public init() {}
 
-    /// Marker our override script prints before exiting with a data error.
+    /// Markers the render driver prints: an error before it exits, a changed setting, a saved frame.
     public static let errorMarker = "blendbatch-error: "
+    static let warningMarker = "blendbatch-warning: "
+    static let frameMarker = "blendbatch-frame: "
+    /// Set when Blender said it could not open a display or GPU context (EEVEE, Workbench in background).
+    public private(set) var noDisplay = false
+    /// Set when a write failed with "No space left on device".
+    public private(set) var diskFull = false
 
     public mutating func parse(_ rawLine: String) -> [BlenderEvent] {
         let line = Self.stripPrefix(rawLine)
@@ -41,6 +64,15 @@ public struct BlenderLogParser: Sendable {
             }
             return events
         }
+        if line.hasPrefix(Self.frameMarker) {
+            guard let frame = try? JSONDecoder().decode(DriverFrame.self, from: Data(line.dropFirst(Self.frameMarker.count).utf8)) else { return [] }
+            return [.frameWritten(frame)]
+        }
+        if line.hasPrefix(Self.warningMarker) { return [.warning(String(line.dropFirst(Self.warningMarker.count)))] }
+        if line.contains("Unable to open a display") || line.contains("Failed to initialize EGL") {
+            noDisplay = true
+        }
+        if line.contains("No space left on device") { diskFull = true }
         if line.hasPrefix("Saved: '") {
             let path = line.dropFirst("Saved: '".count)
             return [.saved(frame: currentFrame, path: String(path.hasSuffix("'") ? path.dropLast() : path))]

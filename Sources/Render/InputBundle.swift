@@ -1,5 +1,6 @@
 import BlendFile
 import Foundation
+import RenderPlan
 
 /// A .blend and the external files it uses, laid out as they are on this machine below one common
 /// folder: what a machine without this disk (an AWS Batch task) downloads to render it.
@@ -31,6 +32,9 @@ public struct InputBundle: Sendable, Equatable {
     public var missing: [Reference]
     /// Linked libraries that exist but could not be read for their own references.
     public var unreadable: [Reference]
+    /// The Blender release that saved the .blend and each library read (absolute paths): a renderer
+    /// must open all of them.
+    public var savedBy: [String: BlenderVersion]
 
     /// True when the .blend is all there is to carry.
     public var isSingleFile: Bool { files.count == 1 }
@@ -44,7 +48,8 @@ public struct InputBundle: Sendable, Equatable {
         let root = commonFolder(collector.carried.map { ($0 as NSString).deletingLastPathComponent })
         func relative(_ path: String) -> String { String(path.dropFirst(root == "/" ? 1 : root.count + 1)) }
         return InputBundle(root: root, blend: relative(main), files: collector.carried.map(relative),
-                           absolute: collector.absolute, missing: collector.missing, unreadable: collector.unreadable)
+                           absolute: collector.absolute, missing: collector.missing, unreadable: collector.unreadable,
+                           savedBy: collector.savedBy)
     }
 
     /// One line per kind of reference that does not travel, saying what it means for the render and what to do.
@@ -90,12 +95,14 @@ public struct InputBundle: Sendable, Equatable {
         var absolute: [Reference] = []
         var missing: [Reference] = []
         var unreadable: [Reference] = []
+        var savedBy: [String: BlenderVersion] = [:]
 
         mutating func carry(_ path: String) {
             if seen.insert(path).inserted { carried.append(path) }
         }
 
         mutating func follow(blend holder: String, info: BlendInfo) {
+            savedBy[holder] = BlenderVersion(parsing: info.blenderVersion)
             let folder = (holder as NSString).deletingLastPathComponent
             for dependency in info.dependencies {
                 let reference = Reference(holder: holder, path: dependency.path)

@@ -58,10 +58,12 @@ public struct RenderWorker: Sendable {
         defer { try? FileManager.default.removeItem(atPath: work) }
 
         let blendFile = try await fetchInput(into: work)
-        let command = BlenderCommand(blendFile: blendFile, scene: manifest.scene, overrides: manifest.overrides,
-                                     outputPattern: work + "/f_######", format: output.format, frames: missing)
+        let driver = BlenderDriver(spec: .init(file: blendFile, scene: manifest.scene, frames: missing.frames, format: output.format,
+                                               output: work + "/f_######", overrides: manifest.overrides))
         let arguments: [String]
-        do { arguments = try command.arguments() } catch { throw WorkerError(.usage, error.description) }
+        do { arguments = try driver.prepare(in: work, for: BlenderExecutable(path: blender)) } catch {
+            throw WorkerError(.ioError, "cannot write the render driver into \(work): \(error.localizedDescription)")
+        }
 
         let rendered = try await render(arguments: arguments, missing: missing, store: store, output: output)
         emit(WorkerEvent(.chunkDone, frames: chunk.frameSet.description))
@@ -92,7 +94,7 @@ public struct RenderWorker: Sendable {
                     return .failure(Self.storeFailure(error, doing: "storing frame \(saved.frame) as \(key)"))
                 }
                 uploaded.append(saved.frame)
-                emit(WorkerEvent(.frameSaved, frame: saved.frame, seconds: saved.seconds, key: key))
+                emit(WorkerEvent(.frameSaved, frame: saved.frame, seconds: saved.seconds, key: key, peakMemory: saved.peakMemory))
             }
             return .success(uploaded)
         }
@@ -100,13 +102,11 @@ public struct RenderWorker: Sendable {
         let parser = await withCheckedContinuation { (continuation: CheckedContinuation<BlenderLogParser, Never>) in
             Thread.detachNewThread {
                 var parser = BlenderLogParser()
-                var started: [Int: Date] = [:]
                 var lastSample = Date.distantPast
                 child.readLines(block: log) { line in
                     for event in parser.parse(line) {
                         switch event {
                         case .frameStarted(let frame):
-                            started[frame] = Date()
                             emit(WorkerEvent(.frameStarted, frame: frame))
                         case .sample(let frame, let done, let total):
                             // A progress bar needs a few updates a second, not one per sample: each
@@ -115,11 +115,10 @@ public struct RenderWorker: Sendable {
                             guard done <= 1 || done == total || now.timeIntervalSince(lastSample) >= Self.sampleEventInterval else { continue }
                             lastSample = now
                             emit(WorkerEvent(.sample, frame: frame, sample: done, samples: total))
-                        case .saved(let current, let path):
-                            guard let frame = Self.frameNumber(inOutput: path) ?? current else { continue }
-                            let seconds = started[frame].map { (Date().timeIntervalSince($0) * 1000).rounded() / 1000 }
-                            saveSink.yield(SavedFrame(frame: frame, path: path, seconds: seconds))
-                        case .frameTime, .error:
+                        case .frameWritten(let written):
+                            saveSink.yield(SavedFrame(frame: written.frame, path: written.file, seconds: written.seconds,
+                                                      peakMemory: written.peakMemory))
+                        case .saved, .frameTime, .warning, .error:
                             break
                         }
                     }
@@ -141,13 +140,17 @@ public struct RenderWorker: Sendable {
                               + (notSaved.isEmpty ? "" : "; frames \(notSaved) still to render"))
         }
         let lastError = parser.lastError.map { ": \($0)" } ?? ""
-        if termination == .exited(BlenderCommand.dataErrorExit), let message = parser.lastError {
+        if termination == .exited(ExitCode.dataError.rawValue), let message = parser.lastError {
             throw WorkerError(.dataError, message)
         }
-        if let message = parser.lastError, message.contains("Failed to read blend file") || message.contains("Cannot read file") {
-            throw WorkerError(.dataError, message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)
+        if termination == .exited(ExitCode.unavailable.rawValue), let message = parser.lastError {
+            throw WorkerError(.unavailable, message)
         }
-        if let message = parser.lastError, message.contains("No space left on device") {
+        if parser.noDisplay {
+            throw WorkerError(.unavailable, "\(manifest.overrides.engine ?? "the scene's engine") cannot start: Blender found no display or GPU context "
+                              + "(EEVEE and Workbench need one in background mode); render with --engine cycles, or on a machine with a GPU or under Xvfb")
+        }
+        if parser.diskFull {
             // Not worth a retry: every attempt fails the same way until someone frees space.
             throw WorkerError(.ioError, "disk full: Blender cannot save frame \(parser.currentFrame.map(String.init) ?? "?") in \(output.location)"
                               + "; free space there, then resume the job (frames \(notSaved) not rendered)")
@@ -257,13 +260,6 @@ public struct RenderWorker: Sendable {
         if error is CocoaError || error is POSIXError { return WorkerError(.ioError, "\(what): \(error.localizedDescription)") }
         return WorkerError(.storeError, "\(what): \(error)")
     }
-
-    /// The frame number in an output file we named `f_######.ext` (negative frames keep their sign).
-    static func frameNumber(inOutput path: String) -> Int? {
-        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        guard name.hasPrefix("f_") else { return nil }
-        return Int(name.dropFirst(2))
-    }
 }
 
 /// A frame Blender has written to the work folder.
@@ -271,4 +267,5 @@ struct SavedFrame: Sendable {
     var frame: Int
     var path: String
     var seconds: Double?
+    var peakMemory: Int?
 }

@@ -12,7 +12,8 @@ public struct WorkerEvent: Codable, Sendable, Equatable {
         case frameStarted = "frame_started"
         /// Render progress of `frame`: `sample` of `samples`.
         case sample
-        /// A frame is complete in the store under `key`; `seconds` is its wall time.
+        /// A frame is complete in the store under `key`; `seconds` is its render time, `peakMemory` the
+        /// render process's peak memory then.
         case frameSaved = "frame_saved"
         /// The task finished all its frames.
         case chunkDone = "chunk_done"
@@ -32,9 +33,12 @@ public struct WorkerEvent: Codable, Sendable, Equatable {
     public var missing: String?
     public var message: String?
     public var code: Int32?
+    /// Peak memory of the render process when the frame was saved, in bytes.
+    public var peakMemory: Int?
 
     public init(_ event: Kind, frame: Int? = nil, sample: Int? = nil, samples: Int? = nil, seconds: Double? = nil,
-                key: String? = nil, frames: String? = nil, missing: String? = nil, message: String? = nil, code: Int32? = nil) {
+                key: String? = nil, frames: String? = nil, missing: String? = nil, message: String? = nil, code: Int32? = nil,
+                peakMemory: Int? = nil) {
         self.event = event
         self.frame = frame
         self.sample = sample
@@ -45,6 +49,7 @@ public struct WorkerEvent: Codable, Sendable, Equatable {
         self.missing = missing
         self.message = message
         self.code = code
+        self.peakMemory = peakMemory
     }
 
     /// The event as one JSON line (no trailing newline).

@@ -125,12 +125,16 @@ public struct OutputSpec: Codable, Sendable, Equatable {
         self.padding = padding
     }
 
+    /// The frame formats a render can write (Blender's names).
+    public static let stillFormats = ["PNG", "JPEG", "OPEN_EXR", "OPEN_EXR_MULTILAYER", "TIFF", "WEBP", "BMP", "TARGA"]
+
     /// File extension Blender writes for `format`.
     public var fileExtension: String {
         switch format.uppercased() {
         case "JPEG": return "jpg"
         case "OPEN_EXR", "OPEN_EXR_MULTILAYER": return "exr"
         case "TIFF": return "tif"
+        case "TARGA": return "tga"
         default: return format.lowercased()
         }
     }

@@ -51,8 +51,8 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Samples override.", valueName: "n"))
     var samples: Int?
 
-    @Option(help: ArgumentHelp("Frame format: PNG, JPEG or OPEN_EXR.", valueName: "format"))
-    var format: String = "PNG"
+    @Option(help: ArgumentHelp("Frame format: PNG, JPEG, OPEN_EXR, … (default: the scene's own still format, else PNG).", valueName: "format"))
+    var format: String?
 
     @Flag(help: "No stitch task (frames only).")
     var noVideo = false

@@ -40,8 +40,15 @@ struct RenderCommand: AsyncParsableCommand {
         the same images. BLENDBATCH_RENDER_PREFS=user turns this off.
 
         Ctrl-C cancels cleanly (no Blender left running); 'blendbatch resume <id>' finishes the job.
-        Exit codes: 0 done, 64 bad option, 65 bad .blend or scene, 66 file missing, 69 Blender/FFmpeg \
-        missing, 70 frames failed, 74 output disk full or not writable, 76 store refused or \
+        Before anything runs, the Blender that will render (--blender, $BLENDBATCH_BLENDER, then PATH; \
+        a Python that can `import bpy` works too) is checked against the release that saved FILE and \
+        the libraries it links: an older Blender is refused (65) unless --allow-older-blender; a scene \
+        without a camera is refused too. Inside Blender a small driver applies the options with that \
+        release's own API (engine names, denoising, output paths) and keeps render data between a \
+        task's frames (--no-persistent-data turns that off).
+
+        Exit codes: 0 done, 64 bad option, 65 bad .blend or scene, or a Blender too old for it, 66 file \
+        missing, 69 Blender/FFmpeg or the --device GPU missing, 70 frames failed, 74 output disk full or not writable, 76 store refused or \
         unreachable, 130 cancelled.
 
         Examples:
@@ -113,10 +120,22 @@ struct RenderOptions: ParsableArguments {
     @Option(help: "Render samples (Cycles/EEVEE).")
     var samples: Int?
 
-    @Option(help: "Render engine: CYCLES, BLENDER_EEVEE, BLENDER_WORKBENCH.")
+    @Option(help: "Render engine: cycles, eevee, workbench, or any Blender engine ID (any case; mapped to the running Blender's own ID).")
     var engine: String?
 
-    @Option(help: "Frame file format: PNG, JPEG or OPEN_EXR (default PNG).")
+    @Option(help: ArgumentHelp("Cycles device: cpu, cuda, optix, hip or oneapi (default: the scene's; a missing GPU is exit 69).", valueName: "device"))
+    var device: String?
+
+    @Option(help: ArgumentHelp("Denoising: on or off (default: the scene's, turned off with a warning where the Blender has no OpenImageDenoise).", valueName: "on|off"))
+    var denoise: Toggle?
+
+    @Flag(name: .customLong("no-persistent-data"), help: "Let Blender rebuild its render data for every frame (default: kept between a task's Cycles frames, much faster on static scenes).")
+    var noPersistentData = false
+
+    @Flag(name: .customLong("allow-older-blender"), help: "Render even when the Blender is older than the release that saved the file (it may crash or drop data).")
+    var allowOlderBlender = false
+
+    @Option(help: "Frame file format: PNG, JPEG, OPEN_EXR, OPEN_EXR_MULTILAYER, TIFF, WEBP, BMP or TARGA (default: the scene's own, else PNG).")
     var format: String?
 
     @Option(help: "Parallel tasks (default: max(2, cores/4), at most 8; Blender threads per task = 2 × cores/workers, at most all cores).")
@@ -134,6 +153,8 @@ struct RenderOptions: ParsableArguments {
     @Option(help: "The Blender to run (default: $BLENDBATCH_BLENDER, then 'blender' on PATH).")
     var blender: String?
 
+    enum Toggle: String, ExpressibleByArgument, CaseIterable { case on, off }
+
     var workerCount: Int { request(file: "").workerCount }
 
     func executorConfiguration() -> LocalExecutor.Configuration {
@@ -150,7 +171,11 @@ struct RenderOptions: ParsableArguments {
         request.percent = percent
         request.samples = samples
         request.engine = engine
-        request.format = format ?? request.format
+        request.device = device
+        request.denoise = denoise.map { $0 == .on }
+        request.persistentData = noPersistentData ? false : nil
+        request.allowOlderBlender = allowOlderBlender
+        request.format = format
         request.workers = workers
         request.out = explicitOut ?? out
         request.video = !noVideo

@@ -124,13 +124,8 @@ struct RenderWorkerTests {
     func crashingBlender() async throws {
         let folder = TestSupport.temporaryFolder("crash")
         let out = folder + "/out"
-        // Stand-in Blender: renders frame 1 for real (writes the file, prints Saved), then segfaults on frame 2.
-        let fake = TestSupport.script("""
-            for a in "$@"; do case "$prev" in -o) pattern="$a";; esac; prev="$a"; done
-            file="$(echo "$pattern" | sed 's/######/000001/').png"
-            echo "Fra:1 Mem:1M | Sample 1/1"; printf 'PNG' > "$file"; echo "Saved: '$file'"; echo " Time: 00:00.10"
-            echo "Fra:2 Mem:1M | Sample 0/1"; kill -SEGV $$
-            """, in: folder)
+        // The real Blender behind a wrapper that segfaults when the driver reaches frame 2.
+        let fake = TestSupport.script("CRASH_FRAME=2 exec python3 '\(TestSupport.repo)/Tests/Fixtures/crashing-blender.py' \"$@\"", in: folder)
         let manifest = try TestSupport.manifest(frames: "1-3", out: out)
         do { _ = try await worker(manifest, blender: fake, events: TestSupport.Events()).run(); Issue.record("ran") } catch {
             #expect(error.code == .renderFailure)

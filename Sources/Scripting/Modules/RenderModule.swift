@@ -14,8 +14,10 @@ extension LuaModule {
         job:cancel(), job:frames()). The bundled recipe render.lua, which `blendbatch render` runs, shows them all.
         """) { m in
         let fields = """
-            {file=, scene=, frames='1-100:5', chunk=N, chunk_time='60s', percent=P, samples=N, engine=,
-             format='PNG'|'JPEG'|'OPEN_EXR', workers=N, out=dir|'s3://bucket/prefix', video=true, allow_gaps=false}
+            {file=, scene=, frames='1-100:5', chunk=N, chunk_time='60s', percent=P, samples=N, engine='cycles'|'eevee'|ID,
+             device='cpu'|'cuda'|'optix'|'hip'|'oneapi', denoise=true|false, persistent_data=false, allow_older_blender=true,
+             format='PNG'|'JPEG'|'OPEN_EXR'|… (default: the scene's), workers=N, out=dir|'s3://bucket/prefix', video=true,
+             allow_gaps=false}
             """
         m.function("plan", doc: "render.plan\(fields) -> manifest | nil, err, code\nRead the .blend and plan the job; nothing runs.") { args in
             try RenderModuleSupport.failingAsLua {
@@ -72,12 +74,27 @@ enum RenderModuleSupport {
         request.percent = table["percent"]?.intValue
         request.samples = table["samples"]?.intValue
         request.engine = table["engine"]?.stringValue
-        request.format = table["format"]?.stringValue ?? "PNG"
+        request.format = table["format"]?.stringValue
+        request.device = table["device"]?.stringValue
+        request.denoise = try denoise(table["denoise"])
+        request.persistentData = table["persistent_data"]?.boolValue
+        request.allowOlderBlender = table["allow_older_blender"]?.boolValue ?? false
         request.workers = table["workers"]?.intValue
         request.out = table["out"]?.stringValue
         request.video = table["video"]?.boolValue ?? true
         request.allowGaps = table["allow_gaps"]?.boolValue ?? false
         return request
+    }
+
+    /// `denoise = true|false|'on'|'off'` (nil keeps the scene's).
+    static func denoise(_ value: LuaValue?) throws -> Bool? {
+        guard let value, value != .nil else { return nil }
+        if let flag = value.boolValue { return flag }
+        switch value.stringValue?.lowercased() {
+        case "on": return true
+        case "off": return false
+        default: throw RenderProblem(code: .usage, message: "denoise: use true, false, 'on' or 'off'")
+        }
     }
 
     /// `render.submit{backend='aws', queue=, job_definition=, ...}`: plan for Batch and submit there.
