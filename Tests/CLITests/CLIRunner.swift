@@ -16,8 +16,14 @@ struct CLIRunner {
     /// Run with `arguments`, optional stdin text and extra environment, in `directory`.
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
                     directory: URL? = nil) throws -> Result {
+        try runTool(binary, arguments, stdin: stdin, environment: environment, directory: directory)
+    }
+
+    /// Run another program the same way (Blender, ffprobe, a script).
+    static func runTool(_ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+                        directory: URL? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
         p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         if let directory { p.currentDirectoryURL = directory }

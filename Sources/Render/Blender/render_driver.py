@@ -207,4 +207,5 @@ def main():
     render(scene, spec)
 
 
-main()
+if __name__ == "__main__":
+    main()
