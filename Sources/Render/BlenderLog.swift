@@ -24,9 +24,11 @@ public struct DriverFrame: Codable, Sendable, Equatable {
     public var file: String
     public var seconds: Double
     public var peakMemory: Int?
+    /// A display-referred PNG of the frame, for scene-linear formats (OpenEXR).
+    public var preview: String?
 
     enum CodingKeys: String, CodingKey {
-        case frame, file, seconds
+        case frame, file, seconds, preview
         case peakMemory = "peak_memory"
     }
 }

@@ -59,7 +59,8 @@ public struct RenderWorker: Sendable {
 
         let blendFile = try await fetchInput(into: work)
         let driver = BlenderDriver(spec: .init(file: blendFile, scene: manifest.scene, frames: missing.frames, format: output.format,
-                                               output: work + "/f_######", overrides: manifest.overrides))
+                                               output: work + "/f_######", overrides: manifest.overrides,
+                                               previews: output.makesPreviews))
         let arguments: [String]
         do { arguments = try driver.prepare(in: work, for: BlenderExecutable(path: blender)) } catch {
             throw WorkerError(.ioError, "cannot write the render driver into \(work): \(error.localizedDescription)")
@@ -88,6 +89,10 @@ public struct RenderWorker: Sendable {
                 guard missing.contains(saved.frame) else { try? FileManager.default.removeItem(atPath: saved.path); continue }
                 let key = output.frameKey(saved.frame)
                 do {
+                    // The preview first: a frame in the store always has its preview there too.
+                    if let preview = saved.preview, output.makesPreviews {
+                        try await store.move(file: URL(fileURLWithPath: preview), key: output.previewKey(saved.frame))
+                    }
                     try await store.move(file: URL(fileURLWithPath: saved.path), key: key)
                 } catch {
                     control.interrupt()  // no point rendering more frames we cannot keep
@@ -117,7 +122,7 @@ public struct RenderWorker: Sendable {
                             emit(WorkerEvent(.sample, frame: frame, sample: done, samples: total))
                         case .frameWritten(let written):
                             saveSink.yield(SavedFrame(frame: written.frame, path: written.file, seconds: written.seconds,
-                                                      peakMemory: written.peakMemory))
+                                                      peakMemory: written.peakMemory, preview: written.preview))
                         case .saved, .frameTime, .warning, .error:
                             break
                         }
@@ -268,4 +273,5 @@ struct SavedFrame: Sendable {
     var path: String
     var seconds: Double?
     var peakMemory: Int?
+    var preview: String?
 }

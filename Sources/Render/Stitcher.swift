@@ -44,13 +44,15 @@ public struct Stitcher: Sendable {
             throw WorkerError(.storeError, "output \(output.location): \(error)")
         }
         let expected = FrameSet(manifest.allFrames)
+        // EXR frames are scene-linear: the video shows their display-referred previews instead.
+        let sourceKey = output.makesPreviews ? output.previewKey : output.frameKey
         let present: Set<String>
         do {
-            present = Set(try await store.listAll(prefix: "frames/").filter { $0.size > 0 }.map(\.key))
+            present = Set(try await store.listAll(prefix: output.makesPreviews ? "previews/" : "frames/").filter { $0.size > 0 }.map(\.key))
         } catch {
             throw RenderWorker.storeFailure(error, doing: "listing frames in \(output.location)")
         }
-        let available = expected.filter { present.contains(output.frameKey($0)) }
+        let available = expected.filter { present.contains(sourceKey($0)) }
         let missing = expected.subtracting(FrameSet(available))
         guard !available.isEmpty else {
             throw WorkerError(.dataError, "cannot stitch: none of the job's \(expected.count) frames (\(expected)) are in \(output.location)/frames")
@@ -62,7 +64,7 @@ public struct Stitcher: Sendable {
 
         let work = FileManager.default.temporaryDirectory.path + "/blendbatch-stitch-\(manifest.id)-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let files = try await localFiles(for: available, store: store, output: output, work: work)
+        let files = try await localFiles(for: available.map { ($0, sourceKey($0)) }, store: store, work: work)
 
         // Gaps take the previous frame (the first available one for leading gaps).
         var sequence: [String] = []
@@ -71,7 +73,7 @@ public struct Stitcher: Sendable {
             if let file = files[frame] { last = file }
             sequence.append(last)
         }
-        let ext = output.fileExtension
+        let ext = output.makesPreviews ? "png" : output.fileExtension
         let sequenceDir = try linkSequence(sequence, into: work + "/seq", ext: ext)
         let rate = Self.rateArgument(stitch.frameRate)
         let input = ["-framerate", rate, "-start_number", "0", "-i", sequenceDir + "/%06d." + ext]
@@ -105,13 +107,12 @@ public struct Stitcher: Sendable {
     }
 
     /// Paths of the available frames: the files themselves for a local store, downloads otherwise.
-    private func localFiles(for frames: [Int], store: any ObjectStore, output: OutputSpec,
+    private func localFiles(for frames: [(frame: Int, key: String)], store: any ObjectStore,
                             work: String) async throws(WorkerError) -> [Int: String] {
         var files: [Int: String] = [:]
         do {
             try FileManager.default.createDirectory(atPath: work + "/frames", withIntermediateDirectories: true)
-            for frame in frames {
-                let key = output.frameKey(frame)
+            for (frame, key) in frames {
                 if let local = store as? LocalStore {
                     files[frame] = try local.path(for: key)
                 } else {

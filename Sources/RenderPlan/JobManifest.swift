@@ -140,10 +140,20 @@ public struct OutputSpec: Codable, Sendable, Equatable {
     }
 
     /// Store key of a frame, relative to `location`: `frames/<name>_0042.png`. Negative frames keep their sign.
-    public func frameKey(_ frame: Int) -> String {
+    public func frameKey(_ frame: Int) -> String { "frames/\(numbered(frame)).\(fileExtension)" }
+
+    /// Scene-linear frames (OpenEXR) get a display-referred PNG preview each, with the scene's view
+    /// transform applied: the video, GIF and contact sheet are made from those, the EXRs stay untouched.
+    public var makesPreviews: Bool { fileExtension == "exr" }
+
+    /// Store key of a frame's preview: `previews/<name>_0042.png`.
+    public func previewKey(_ frame: Int) -> String { "previews/\(numbered(frame)).png" }
+
+    /// `<name>_0042` (padded; negative frames keep their sign).
+    private func numbered(_ frame: Int) -> String {
         let digits = String(abs(frame))
         let padded = String(repeating: "0", count: max(0, padding - digits.count)) + digits
-        return "frames/\(name)_\(frame < 0 ? "-" : "")\(padded).\(fileExtension)"
+        return "\(name)_\(frame < 0 ? "-" : "")\(padded)"
     }
 }
 

@@ -141,9 +141,31 @@ struct BlenderVersionsTests {
         #expect(refused.status == 65, "stderr: \(refused.stderr)")
         #expect(refused.stderr.contains("has no camera"))
         #expect(!FileManager.default.fileExists(atPath: folder + "/o1/.blendbatch/jobs"))
-        let rendered = try CLIRunner.run(["render", exr, "--frames", "1", "--out", folder + "/o2", "--no-video"] + Binary.tiny)
+        let rendered = try CLIRunner.run(["render", exr, "--frames", "1-2", "--out", folder + "/o2", "--workers", "1"] + Binary.tiny)
         #expect(rendered.status == 0, "stderr: \(rendered.stderr)")
-        #expect(Binary.frames(folder + "/o2") == ["exr_0001.exr"])
+        #expect(Binary.frames(folder + "/o2") == ["exr_0001.exr", "exr_0002.exr"])
+        // The video is made from display-referred previews: the colours of a PNG render of the frame (up to
+        // Blender's dither noise), where the EXR decoded as it is is far off (scene-linear, no view transform).
+        let png = try CLIRunner.run(["render", exr, "--frames", "1", "--format", "PNG", "--out", folder + "/o3", "--no-video"] + Binary.tiny)
+        #expect(png.status == 0, "stderr: \(png.stderr)")
+        let direct = try Self.pixels(folder + "/o3/frames/exr_0001.png")
+        let preview = try Self.pixels(folder + "/o2/previews/exr_0001.png"), raw = try Self.pixels(folder + "/o2/frames/exr_0001.exr")
+        #expect(direct.count == 64 * 36 * 3 && preview.count == direct.count && raw.count == direct.count)
+        #expect(Self.meanDifference(preview, direct) < 2, "preview vs PNG: \(Self.meanDifference(preview, direct))")
+        #expect(Self.meanDifference(raw, direct) > 10, "the EXR as it is: \(Self.meanDifference(raw, direct))")
+        #expect(try Self.videoFrames(folder + "/o2/exr.mp4") == 2)
+    }
+
+    /// A picture's decoded pixels, 8-bit RGB.
+    static func pixels(_ file: String) throws -> [UInt8] {
+        let decoded = try CLIRunner.runTool("/usr/bin/ffmpeg", ["-v", "error", "-i", file, "-pix_fmt", "rgb24", "-f", "rawvideo", "-"])
+        return [UInt8](decoded.stdoutData)
+    }
+
+    /// Mean absolute difference of two pictures' channel values (0-255).
+    static func meanDifference(_ a: [UInt8], _ b: [UInt8]) -> Double {
+        guard a.count == b.count, !a.isEmpty else { return .infinity }
+        return Double(zip(a, b).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }) / Double(a.count)
     }
 
     static func taskLogs(_ out: String) -> [String] {

@@ -2,7 +2,12 @@ import Foundation
 
 /// Runs the built `blendbatch` binary ($BLENDBATCH_BIN, else <repo>/.build/debug/blendbatch).
 struct CLIRunner {
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
+    struct Result {
+        var status: Int32
+        var stdoutData: Data
+        var stderr: String
+        var stdout: String { String(decoding: stdoutData, as: UTF8.self) }
+    }
 
     static var binary: String {
         if let bin = ProcessInfo.processInfo.environment["BLENDBATCH_BIN"], !bin.isEmpty { return bin }
@@ -42,8 +47,7 @@ struct CLIRunner {
         group.wait()
         p.waitUntilExit()
         let errData = errBox.data
-        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        return Result(status: p.terminationStatus, stdoutData: outData, stderr: String(decoding: errData, as: UTF8.self))
     }
 
     /// A fresh temporary folder.

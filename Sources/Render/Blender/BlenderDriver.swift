@@ -15,6 +15,8 @@ public struct BlenderDriver: Sendable {
         /// Output pattern with `#` padding, without extension, e.g. `/work/f_######`.
         public var output: String
         public var overrides: RenderOverrides
+        /// Save a display-referred PNG beside each frame (`<output>.preview.png`).
+        public var previews: Bool = false
     }
 
     public var spec: Spec

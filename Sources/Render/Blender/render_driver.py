@@ -184,6 +184,21 @@ def configure(scene, spec):
                    "persistent_data": r.use_persistent_data, "format": r.image_settings.file_format})
 
 
+def save_preview(scene, path):
+    """A display-referred PNG of the render just made (the scene's view transform applied), for the video."""
+    preview = os.path.splitext(path)[0] + ".preview.png"
+    settings = scene.render.image_settings
+    saved = (settings.file_format, settings.color_mode, settings.color_depth)
+    set_format(settings, "PNG")
+    settings.color_mode, settings.color_depth = "RGB", "8"
+    try:
+        bpy.data.images["Render Result"].save_render(filepath=preview, scene=scene)
+    finally:
+        set_format(settings, saved[0])
+        settings.color_mode, settings.color_depth = saved[1], saved[2]
+    return preview
+
+
 def render(scene, spec):
     for frame in spec["frames"]:
         # A still is written to the output path as it stands: give it this frame's name.
@@ -196,7 +211,10 @@ def render(scene, spec):
         if "FINISHED" not in result or not os.path.exists(path):
             fail("Blender did not save frame %d (render returned %s)" % (frame, ", ".join(result)), RENDER_FAILURE)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        say("frame", {"frame": frame, "file": path, "seconds": round(seconds, 3), "peak_memory": peak})
+        event = {"frame": frame, "file": path, "seconds": round(seconds, 3), "peak_memory": peak}
+        if spec.get("previews"):
+            event["preview"] = save_preview(scene, path)
+        say("frame", event)
 
 
 def main():
