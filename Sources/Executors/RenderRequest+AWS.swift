@@ -15,6 +15,7 @@ extension RenderRequest {
         request.chunk = chunk ?? Self.awsChunk
         var manifest = try await request.plan()
         manifest.overrides.threads = nil
+        manifest.overrides.device = device ?? manifest.overrides.device  // routes the job to the GPU queue (AWSWorkerChoice)
         return manifest.groupedForBatch(maxChunks: AWSBatchExecutor.maxArraySize)
     }
 }

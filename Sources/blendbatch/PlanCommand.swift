@@ -115,6 +115,11 @@ struct StoreJobPlanner {
     var request: RenderRequest
 
     func plan(client: AWSClient) async -> JobManifest {
+        await planned(client: client).manifest
+    }
+
+    /// The manifest, and the Blender release that saved the .blend (nil when the header says none).
+    func planned(client: AWSClient) async -> (manifest: JobManifest, savedBy: BlenderVersion?) {
         let source = await Self.localCopy(of: input, client: client)
         defer { if source.temporary { try? FileManager.default.removeItem(atPath: (source.path as NSString).deletingLastPathComponent) } }
 
@@ -129,7 +134,8 @@ struct StoreJobPlanner {
         manifest.id = id
         manifest.input = input.hasPrefix("s3://") ? input : URL(fileURLWithPath: source.path).standardizedFileURL.path
         manifest.output.location = output.description
-        return manifest
+        let savedBy = (try? BlendFileReader.read(path: source.path)).map { BlenderVersion(fileVersion: $0.fileVersion) }
+        return (manifest, savedBy)
     }
 
     /// INPUT as a local file: itself, or an s3:// object downloaded into a temporary folder.

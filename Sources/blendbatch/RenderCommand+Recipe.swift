@@ -25,12 +25,14 @@ extension RenderCommand {
     var recipeParameters: [String: LuaValue] {
         var values: [String: LuaValue] = ["file": .string(file)]
         let texts = ["scene": options.scene, "frames": options.frames, "chunk_time": options.chunkTime, "engine": options.engine,
-                     "format": options.format, "out": options.out, "blender": options.blender, "chaos": chaos]
+                     "format": options.format, "out": options.out, "blender": options.blender, "chaos": chaos,
+                     "device": device]
         let numbers = ["chunk": options.chunk, "percent": options.percent, "samples": options.samples, "workers": options.workers]
         for case let (name, text?) in texts { values[name] = .string(text) }
         for case let (name, number?) in numbers { values[name] = .integer(number) }
         let flags = ["video": options.noVideo ? false : nil, "allow_gaps": options.allowGaps ? true : nil,
-                     "resume": resume ? true : nil, "json": json ? true : nil]
+                     "resume": resume ? true : nil, "json": json ? true : nil,
+                     "allow_older_blender": allowOlderBlender ? true : nil]
         for case let (name, flag?) in flags { values[name] = .boolean(flag) }
         return values
     }

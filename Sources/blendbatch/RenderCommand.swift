@@ -79,6 +79,12 @@ struct RenderCommand: AsyncParsableCommand {
     @Flag(help: "With --backend aws: follow the job until it ends instead of returning after submission.")
     var wait = false
 
+    @Option(help: ArgumentHelp("Cycles device: cpu, cuda, optix, hip, oneapi (--backend aws: cuda and optix run on the GPU queue).", valueName: "device"))
+    var device: String?
+
+    @Flag(help: "Render even when the Blender (the job definition's, with --backend aws) is older than the one that saved the file.")
+    var allowOlderBlender = false
+
     enum Backend: String, ExpressibleByArgument, CaseIterable { case local, aws }
 
     func run() async throws {
