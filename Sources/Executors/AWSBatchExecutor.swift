@@ -1,6 +1,5 @@
 import AWSCore
 import AWSServices
-import BlendFile
 import Foundation
 import ObjectStore
 import Render
@@ -61,20 +60,16 @@ public struct AWSBatchExecutor: Executor {
         try await submitJob(manifest)
     }
 
-    /// Submit and return the concrete handle (ids of the Batch jobs included). `savedBy` is the release
+    /// Submit and return the concrete handle (ids of the Batch jobs included). `file` is the release
     /// that saved the .blend (read from a local input when not given): the job definition must open it.
-    public func submitJob(_ manifest: JobManifest, savedBy: BlenderVersion? = nil) async throws -> AWSBatchJobHandle {
+    public func submitJob(_ manifest: JobManifest, file: AWSWorkerChoice.File? = nil) async throws -> AWSBatchJobHandle {
         let output = try StoreLocation(parsing: manifest.output.location)
         guard case .s3 = output else {
             throw AWSBatchError.outputNotInS3(manifest.output.location)
         }
-        let name = (manifest.input as NSString).lastPathComponent
-        var savedBy = savedBy
-        if savedBy == nil, case .local(let path)? = try? StoreLocation(parsing: manifest.input) {
-            savedBy = (try? BlendFileReader.read(path: path)).map { BlenderVersion(fileVersion: $0.fileVersion) }
-        }
-        let (queue, definition) = try await preflight(device: manifest.overrides.device,
-                                                      file: savedBy.map { AWSWorkerChoice.File(name: name, savedBy: $0) })
+        var file = file
+        if file == nil, case .local(let path)? = try? StoreLocation(parsing: manifest.input) { file = .read(blend: path) }
+        let (queue, definition) = try await preflight(device: manifest.overrides.device, file: file)
         try await checkBucket(output)
         let store = try openStore(output)
         var manifest = manifest.groupedForBatch(maxChunks: Self.maxArraySize)

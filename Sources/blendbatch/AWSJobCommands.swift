@@ -26,8 +26,8 @@ enum AWSJobCommands {
     /// `render … --backend aws --queue Q [--job-definition D] [--wait]`: submit the planned job to
     /// AWS Batch (uploading a local .blend, writing the manifest beside the output), print the job id
     /// and both Batch job ids, and with `wait` follow it. Returns the exit code.
-    /// `savedBy` is the release that saved the .blend: the job definition must be able to open it.
-    static func render(_ manifest: JobManifest, savedBy: BlenderVersion?, queue: String, jobDefinition: String?,
+    /// `file` is the release that saved the .blend: the job definition must be able to open it.
+    static func render(_ manifest: JobManifest, file: AWSWorkerChoice.File?, queue: String, jobDefinition: String?,
                        allowOlderBlender: Bool, wait: Bool, json: Bool) async throws -> Int32 {
         let client = makeAWSClient()
         var executor = AWSBatchExecutor(
@@ -48,7 +48,7 @@ enum AWSJobCommands {
                 + "(pass a larger --chunk to choose yourself)")
         }
         let handle: AWSBatchJobHandle
-        do { handle = try await executor.submitJob(manifest, savedBy: savedBy) } catch {
+        do { handle = try await executor.submitJob(manifest, file: file) } catch {
             upload.finish()
             failAWS(error, doing: "submitting job \(manifest.id) to \(queue)")
         }

@@ -118,8 +118,8 @@ struct StoreJobPlanner {
         await planned(client: client).manifest
     }
 
-    /// The manifest, and the Blender release that saved the .blend (nil when the header says none).
-    func planned(client: AWSClient) async -> (manifest: JobManifest, savedBy: BlenderVersion?) {
+    /// The manifest, and the Blender release that saved the .blend or a library it links (for the job definition's).
+    func planned(client: AWSClient) async -> (manifest: JobManifest, file: AWSWorkerChoice.File?) {
         let source = await Self.localCopy(of: input, client: client)
         defer { if source.temporary { try? FileManager.default.removeItem(atPath: (source.path as NSString).deletingLastPathComponent) } }
 
@@ -134,8 +134,7 @@ struct StoreJobPlanner {
         manifest.id = id
         manifest.input = input.hasPrefix("s3://") ? input : URL(fileURLWithPath: source.path).standardizedFileURL.path
         manifest.output.location = output.description
-        let savedBy = (try? BlendFileReader.read(path: source.path)).map { BlenderVersion(fileVersion: $0.fileVersion) }
-        return (manifest, savedBy)
+        return (manifest, AWSWorkerChoice.File.read(blend: source.path))
     }
 
     /// INPUT as a local file: itself, or an s3:// object downloaded into a temporary folder.

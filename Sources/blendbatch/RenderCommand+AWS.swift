@@ -23,8 +23,8 @@ extension RenderCommand {
         request.device = device
         request.allowOlderBlender = allowOlderBlender
         let planner = StoreJobPlanner(input: file, output: output, id: JobManifest.newID(name: name), request: request)
-        let (manifest, savedBy) = await planner.planned(client: makeAWSClient())
-        let code = try await AWSJobCommands.render(manifest, savedBy: savedBy, queue: queue, jobDefinition: jobDefinition,
+        let (manifest, blend) = await planner.planned(client: makeAWSClient())
+        let code = try await AWSJobCommands.render(manifest, file: blend, queue: queue, jobDefinition: jobDefinition,
                                                    allowOlderBlender: allowOlderBlender, wait: wait, json: json)
         if code != 0 { Foundation.exit(code) }
     }

@@ -50,6 +50,28 @@ struct RenderAWSBlenderVersionTests {
         #expect(forced.stderr.contains("--allow-older-blender: shot.blend was saved by Blender 5.0"))
     }
 
+    @Test("a library the .blend links, saved by Blender 5.0, is refused like the .blend itself (65), naming the library")
+    func linkedLibraryTooNew() async throws {
+        guard motoAvailable() else { return }
+        let client = motoClient()
+        let target = try await MotoRenderTarget.create(client: client)
+        let family = uniqueName("awsimg-worker")
+        try await register(BatchClient(client: client), family, blender: "4.5.5")
+        let folder = Binary.folder(uniqueName("awsimg-linked"))
+        for name in ["linked_cube.blend", "basic_file.blend"] {  // linked_cube.blend (2.79) links //basic_file.blend
+            try FileManager.default.copyItem(atPath: InfoCommandTests.data + "/" + name, toPath: folder + "/" + name)
+        }
+        var library = try Data(contentsOf: URL(fileURLWithPath: folder + "/basic_file.blend"))
+        library.replaceSubrange(9..<12, with: Data("500".utf8))
+        try library.write(to: URL(fileURLWithPath: folder + "/basic_file.blend"))
+        let result = try runAWSCLI(["render", folder + "/linked_cube.blend", "--backend", "aws", "--queue", target.fleet.queueName,
+                                    "--job-definition", family, "--out", "s3://\(target.bucket)/jobs/linked", "--frames", "1-2"],
+                                   home: Binary.folder(uniqueName("awsimg-state")))
+        #expect(result.code == 65, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("blendbatch: basic_file.blend (linked by linked_cube.blend) was saved by Blender 5.0; "
+                                        + "job definition \(family):1 has Blender 4.5.5"), "\(result.stderr)")
+    }
+
     @Test("a 4.2 file picks the lowest Blender that opens it; --device optix renders on <queue>-gpu with the GPU definition")
     func definitionAndDevice() async throws {
         guard motoAvailable() else { return }

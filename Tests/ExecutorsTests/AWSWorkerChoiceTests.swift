@@ -80,6 +80,26 @@ struct AWSWorkerChoiceTests {
         } throws: { ($0 as? AWSBatchError)?.exitCode == .unavailable && "\($0)".contains("--device cuda needs a job definition with a GPU") }
     }
 
+    @Test("the release that saved a .blend is read from it, or from a library it links when a newer Blender saved that")
+    func fileAndLibraries() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("awsimg-linked"))
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = RenderRequestTests.shared + "/testdata/blend-bat/"
+        for name in ["linked_cube.blend", "basic_file.blend"] {  // linked_cube.blend links //basic_file.blend; both 2.79
+            try FileManager.default.copyItem(atPath: data + name, toPath: folder.appendingPathComponent(name).path)
+        }
+        let shot = folder.appendingPathComponent("linked_cube.blend").path
+        #expect(AWSWorkerChoice.File.read(blend: shot) == AWSWorkerChoice.File(name: "linked_cube.blend", savedBy: BlenderVersion(2, 79)))
+        let library = folder.appendingPathComponent("basic_file.blend")
+        var bytes = try Data(contentsOf: library)
+        bytes.replaceSubrange(9..<12, with: Data("500".utf8))  // BLENDER-v279 -> BLENDER-v500
+        try bytes.write(to: library)
+        #expect(AWSWorkerChoice.File.read(blend: shot)
+            == AWSWorkerChoice.File(name: "basic_file.blend (linked by linked_cube.blend)", savedBy: BlenderVersion(5, 0)))
+        #expect(AWSWorkerChoice.File.read(blend: folder.appendingPathComponent("none.blend").path) == nil)
+    }
+
     // MARK: on moto
 
     /// A CPU fleet named `<base>-render` and, with `gpu`, a g5 fleet named `<base>-render-gpu`.
@@ -166,7 +186,7 @@ struct AWSWorkerChoiceTests {
                                    chunks: [FrameChunk(index: 0, frames: [1])], output: OutputSpec(location: "s3://\(bucket)/x", name: "shot"),
                                    stitch: nil)
         await #expect {
-            try await executor.submitJob(manifest, savedBy: BlenderVersion(5, 0))
+            try await executor.submitJob(manifest, file: file("5.0"))
         } throws: { ($0 as? AWSBatchError)?.exitCode == .dataError }
         #expect(try await StoreFactory.open(try StoreLocation(parsing: "s3://\(bucket)"), client: client).listAll(prefix: "").isEmpty)
     }
