@@ -42,7 +42,7 @@ extension RegisterJobDefinitionRequest {
 }
 
 extension JobDefinition {
-    /// The tag that records the Blender release of a worker job definition's image (`4.5.5`):
+    /// The tag that records the Blender release of a worker job definition's image (`4.5.15`):
     /// `render --backend aws` reads it to pick a definition whose Blender can open the file.
     public static let blenderVersionTag = "blendbatch:blender-version"
 

@@ -25,8 +25,8 @@ struct AWSCommand: AsyncParsableCommand {
             can open the file (scripts/aws/build-image --register registers NAME-blender-X-Y and \
             NAME-blender-X-Y-gpu for each release).
 
-              blendbatch aws register-job-definition --image 123456789012.dkr.ecr.us-east-1.amazonaws.com/blendbatch-worker:blender-4.5.5 \
-                  --name blendbatch-worker-blender-4-5 --blender-version 4.5.5
+              blendbatch aws register-job-definition --image 123456789012.dkr.ecr.us-east-1.amazonaws.com/blendbatch-worker:blender-4.5.15 \
+                  --name blendbatch-worker-blender-4-5 --blender-version 4.5.15
             """)
 
         @Option(help: "Worker image URI (scripts/aws/build-image prints it).")
@@ -56,7 +56,7 @@ struct AWSCommand: AsyncParsableCommand {
             guard memory >= 4 else { throw ValidationError("--memory is in MiB and must be at least 4") }
             guard gpus >= 0 else { throw ValidationError("--gpus must be 0 (CPU) or more") }
             if let blenderVersion, BlenderVersion(parsing: blenderVersion)?.description != blenderVersion {
-                throw ValidationError("--blender-version \(blenderVersion): give the image's Blender release as X.Y or X.Y.Z, e.g. 4.5.5")
+                throw ValidationError("--blender-version \(blenderVersion): give the image's Blender release as X.Y or X.Y.Z, e.g. 4.5.15")
             }
             guard timeout == 0 || timeout >= 60 else { throw ValidationError("--timeout must be 0 (none) or at least 60 seconds") }
             guard !image.isEmpty, !image.contains(" ") else { throw ValidationError("--image must be an image URI such as <account>.dkr.ecr.<region>.amazonaws.com/blendbatch-worker:v1") }

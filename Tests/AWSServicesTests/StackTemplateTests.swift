@@ -112,7 +112,7 @@ struct StackTemplateTests {
     func definitionsRecordTheBlenderVersion() throws {
         guard try requireTools() else { return }
         let template = try decodedTemplate()
-        #expect(template["Parameters"]?["BlenderVersion"]?["Default"] == "4.5.5")
+        #expect(template["Parameters"]?["BlenderVersion"]?["Default"] == "4.5.15")
         for name in ["WorkerJobDefinition", "GpuWorkerJobDefinition"] {
             let properties = try #require(template["Resources"]?[name]?["Properties"])
             #expect(properties["Tags"]?[JobDefinition.blenderVersionTag] == ["Ref": "BlenderVersion"], "\(name)")
