@@ -37,6 +37,18 @@ public struct BatchClient: Sendable {
         return active.max { $0.revision < $1.revision }
     }
 
+    /// The newest ACTIVE revision of each job definition named `family` or `family-…` (the stack's
+    /// `blendbatch-worker`, `blendbatch-worker-gpu`, `blendbatch-worker-blender-5-0`), by name.
+    public func latestJobDefinitions(family: String) async throws -> [JobDefinition] {
+        let members = try await jobDefinitions(DescribeJobDefinitionsRequest(status: "ACTIVE")).filter {
+            ($0.status == nil || $0.status == "ACTIVE")
+                && ($0.jobDefinitionName == family || $0.jobDefinitionName.hasPrefix(family + "-"))
+        }
+        return Dictionary(grouping: members, by: \.jobDefinitionName).values
+            .compactMap { revisions in revisions.max { $0.revision < $1.revision } }
+            .sorted { $0.jobDefinitionName < $1.jobDefinitionName }
+    }
+
     /// Every job definition `request` selects, all pages.
     public func jobDefinitions(_ request: DescribeJobDefinitionsRequest) async throws -> [JobDefinition] {
         try await allPages(request, items: \.jobDefinitions) { try await send($0) }

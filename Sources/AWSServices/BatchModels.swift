@@ -34,6 +34,7 @@ public struct ResourceRequirement: Codable, Sendable, Equatable {
     }
     public static func vcpus(_ count: Int) -> ResourceRequirement { .init(type: "VCPU", value: String(count)) }
     public static func memory(mebibytes: Int) -> ResourceRequirement { .init(type: "MEMORY", value: String(mebibytes)) }
+    public static func gpus(_ count: Int) -> ResourceRequirement { .init(type: "GPU", value: String(count)) }
 }
 
 /// What Batch does when an attempt ends in a way an `EvaluateOnExit` entry matches.
@@ -483,6 +484,18 @@ public struct ComputeEnvironmentDetail: Codable, Sendable, Equatable {
     public var computeResources: ComputeResource?
     public var serviceRole: String?
     public var tags: [String: String]?
+}
+
+extension ComputeEnvironmentDetail {
+    /// True when it launches NVIDIA GPU instances: an instance family or type of the g or p series
+    /// (g4dn, g5, g6, g6e, gr6, p4d, p5 …).
+    public var launchesGPUs: Bool {
+        (computeResources?.instanceTypes ?? []).contains { type in
+            let family = type.prefix { $0 != "." }
+            let letters = family.prefix { $0.isLetter }
+            return ["g", "gr", "p"].contains(letters) && family.dropFirst(letters.count).first?.isNumber == true
+        }
+    }
 }
 
 public struct DescribeComputeEnvironmentsResponse: Codable, Sendable, Equatable {

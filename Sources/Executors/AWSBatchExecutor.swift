@@ -9,15 +9,20 @@ import RenderPlan
 public struct AWSBatchSettings: Sendable, Equatable {
     /// Job queue name or ARN (the stack's is `<stack>-render`).
     public var queue: String
-    /// Job definition name, `name:revision` or ARN (the stack's is `<stack>-worker`).
+    /// Job definition: a name picks among it and its `name-…` family (`AWSWorkerChoice`); `name:revision`
+    /// or an ARN names one (the stack's are `<stack>-worker` and `<stack>-worker-gpu`).
     public var jobDefinition: String
     /// Extra tags on every submitted job.
     public var tags: [String: String]
+    /// Submit even when the job definition's Blender is older than the release that saved the file.
+    public var allowOlderBlender: Bool
 
-    public init(queue: String, jobDefinition: String = AWSBatchSettings.defaultJobDefinition, tags: [String: String] = [:]) {
+    public init(queue: String, jobDefinition: String = AWSBatchSettings.defaultJobDefinition, tags: [String: String] = [:],
+                allowOlderBlender: Bool = false) {
         self.queue = queue
         self.jobDefinition = jobDefinition
         self.tags = tags
+        self.allowOlderBlender = allowOlderBlender
     }
 
     /// What scripts/aws/stack.yaml (deployed as stack `blendbatch`) and `aws register-job-definition` name it.
@@ -55,13 +60,16 @@ public struct AWSBatchExecutor: Executor {
         try await submitJob(manifest)
     }
 
-    /// Submit and return the concrete handle (ids of the Batch jobs included).
-    public func submitJob(_ manifest: JobManifest) async throws -> AWSBatchJobHandle {
+    /// Submit and return the concrete handle (ids of the Batch jobs included). `file` is the release
+    /// that saved the .blend (read from a local input when not given): the job definition must open it.
+    public func submitJob(_ manifest: JobManifest, file: AWSWorkerChoice.File? = nil) async throws -> AWSBatchJobHandle {
         let output = try StoreLocation(parsing: manifest.output.location)
         guard case .s3 = output else {
             throw AWSBatchError.outputNotInS3(manifest.output.location)
         }
-        let (queue, definition) = try await preflight()
+        var file = file
+        if file == nil, case .local(let path)? = try? StoreLocation(parsing: manifest.input) { file = .read(blend: path) }
+        let (queue, definition) = try await preflight(device: manifest.overrides.device, file: file)
         try await checkBucket(output)
         let store = try openStore(output)
         var manifest = manifest.groupedForBatch(maxChunks: Self.maxArraySize)
@@ -143,7 +151,7 @@ public struct AWSBatchExecutor: Executor {
         if missing.isEmpty && (handle.manifest.stitch == nil || current.state == .succeeded) { return nil }
         var resumed = handle.manifest
         resumed.chunks = missing.enumerated().map { FrameChunk(index: $0.offset, frames: $0.element.frames) }
-        let (queue, definition) = try await preflight()
+        let (queue, definition) = try await preflight(device: handle.manifest.overrides.device, file: nil)
         let jobFolder = AWSJobFolder(id: handle.id)
         let attempt = handle.record.submissions.count
         let output = try StoreLocation(parsing: handle.record.output)
@@ -160,25 +168,25 @@ public struct AWSBatchExecutor: Executor {
                                  pollInterval: pollInterval)
     }
 
-    /// The queue and job definition, checked before anything is uploaded.
-    func preflight() async throws -> (JobQueueDetail, JobDefinition) {
-        let queue: JobQueueDetail
-        let definition: JobDefinition
+    /// The queue and job definition for the Cycles `device` and the `file` (see `AWSWorkerChoice`),
+    /// checked before anything is uploaded. What was chosen on the way goes to `notice`.
+    func preflight(device: String?, file: AWSWorkerChoice.File?) async throws -> (JobQueueDetail, JobDefinition) {
+        let choice: AWSWorkerChoice
         do {
-            guard let found = try await batch.jobQueue(settings.queue) else { throw AWSBatchError.unknownQueue(settings.queue) }
-            queue = found
-            guard let def = try await batch.jobDefinition(settings.jobDefinition) else {
-                throw AWSBatchError.unknownJobDefinition(settings.jobDefinition)
-            }
-            definition = def
+            guard let named = try await batch.jobQueue(settings.queue) else { throw AWSBatchError.unknownQueue(settings.queue) }
+            choice = try await AWSWorkerChoice.resolve(batch: batch, queue: named, jobDefinition: settings.jobDefinition, device: device,
+                                                       file: file, allowOlderBlender: settings.allowOlderBlender)
         } catch let error as AWSError where error.statusCode == 403 || error.code.contains("AccessDenied") {
-            throw AWSBatchError.accessDenied(action: "batch:DescribeJobQueues / batch:DescribeJobDefinitions", error: error)
+            throw AWSBatchError.accessDenied(action: "batch:DescribeJobQueues / batch:DescribeJobDefinitions / batch:DescribeComputeEnvironments",
+                                             error: error)
         }
+        let queue = choice.queue
         if queue.state == "DISABLED" { throw AWSBatchError.queueUnusable(queue.jobQueueName, "it is DISABLED") }
         if queue.status == "INVALID" {
             throw AWSBatchError.queueUnusable(queue.jobQueueName, "it is INVALID: \(queue.statusReason ?? "no reason given")")
         }
-        return (queue, definition)
+        choice.notices.forEach(notice)
+        return (queue, choice.definition)
     }
 
     /// The output bucket exists and is in the queue's region (tasks in another region would pay for

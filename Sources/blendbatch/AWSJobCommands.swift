@@ -26,11 +26,14 @@ enum AWSJobCommands {
     /// `render … --backend aws --queue Q [--job-definition D] [--wait]`: submit the planned job to
     /// AWS Batch (uploading a local .blend, writing the manifest beside the output), print the job id
     /// and both Batch job ids, and with `wait` follow it. Returns the exit code.
-    static func render(_ manifest: JobManifest, queue: String, jobDefinition: String?, wait: Bool, json: Bool) async throws -> Int32 {
+    /// `file` is the release that saved the .blend: the job definition must be able to open it.
+    static func render(_ manifest: JobManifest, file: AWSWorkerChoice.File?, queue: String, jobDefinition: String?,
+                       allowOlderBlender: Bool, wait: Bool, json: Bool) async throws -> Int32 {
         let client = makeAWSClient()
         var executor = AWSBatchExecutor(
             batch: BatchClient(client: client),
-            settings: AWSBatchSettings(queue: queue, jobDefinition: jobDefinition ?? AWSBatchSettings.defaultJobDefinition),
+            settings: AWSBatchSettings(queue: queue, jobDefinition: jobDefinition ?? AWSBatchSettings.defaultJobDefinition,
+                                       allowOlderBlender: allowOlderBlender),
             openStore: { StoreFactory.open($0, client: client) })
         let upload = TransferProgress(label: "uploading the .blend and its files")
         executor.uploadProgress = { upload.report(done: $0, total: $1, bytesDone: $2, bytesTotal: $3) }
@@ -45,7 +48,7 @@ enum AWSJobCommands {
                 + "(pass a larger --chunk to choose yourself)")
         }
         let handle: AWSBatchJobHandle
-        do { handle = try await executor.submitJob(manifest) } catch {
+        do { handle = try await executor.submitJob(manifest, file: file) } catch {
             upload.finish()
             failAWS(error, doing: "submitting job \(manifest.id) to \(queue)")
         }

@@ -115,6 +115,11 @@ struct StoreJobPlanner {
     var request: RenderRequest
 
     func plan(client: AWSClient) async -> JobManifest {
+        await planned(client: client).manifest
+    }
+
+    /// The manifest, and the Blender release that saved the .blend or a library it links (for the job definition's).
+    func planned(client: AWSClient) async -> (manifest: JobManifest, file: AWSWorkerChoice.File?) {
         let source = await Self.localCopy(of: input, client: client)
         defer { if source.temporary { try? FileManager.default.removeItem(atPath: (source.path as NSString).deletingLastPathComponent) } }
 
@@ -129,7 +134,7 @@ struct StoreJobPlanner {
         manifest.id = id
         manifest.input = input.hasPrefix("s3://") ? input : URL(fileURLWithPath: source.path).standardizedFileURL.path
         manifest.output.location = output.description
-        return manifest
+        return (manifest, AWSWorkerChoice.File.read(blend: source.path))
     }
 
     /// INPUT as a local file: itself, or an s3:// object downloaded into a temporary folder.

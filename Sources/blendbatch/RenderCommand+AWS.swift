@@ -19,10 +19,11 @@ extension RenderCommand {
         if options.chunkTime != nil { fail(.usage, "--chunk-time measures on this machine; with --backend aws give --chunk") }
 
         let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-        let planner = StoreJobPlanner(input: file, output: output, id: JobManifest.newID(name: name),
-                                      request: options.request(file: file))
-        let manifest = await planner.plan(client: makeAWSClient())
-        let code = try await AWSJobCommands.render(manifest, queue: queue, jobDefinition: jobDefinition, wait: wait, json: json)
+        let request = options.request(file: file)
+        let planner = StoreJobPlanner(input: file, output: output, id: JobManifest.newID(name: name), request: request)
+        let (manifest, blend) = await planner.planned(client: makeAWSClient())
+        let code = try await AWSJobCommands.render(manifest, file: blend, queue: queue, jobDefinition: jobDefinition,
+                                                   allowOlderBlender: options.allowOlderBlender, wait: wait, json: json)
         if code != 0 { Foundation.exit(code) }
     }
 }

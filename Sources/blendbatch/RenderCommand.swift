@@ -123,7 +123,7 @@ struct RenderOptions: ParsableArguments {
     @Option(help: "Render engine: cycles, eevee, workbench, or any Blender engine ID (any case; mapped to the running Blender's own ID).")
     var engine: String?
 
-    @Option(help: ArgumentHelp("Cycles device: cpu, cuda, optix, hip or oneapi (default: the scene's; a missing GPU is exit 69).", valueName: "device"))
+    @Option(help: ArgumentHelp("Cycles device: cpu, cuda, optix, hip or oneapi (default: the scene's; a missing GPU is exit 69; with --backend aws, cuda and optix run on the GPU queue).", valueName: "device"))
     var device: String?
 
     @Option(help: ArgumentHelp("Denoising: on or off (default: the scene's, turned off with a warning where the Blender has no OpenImageDenoise).", valueName: "on|off"))
@@ -132,7 +132,7 @@ struct RenderOptions: ParsableArguments {
     @Flag(name: .customLong("no-persistent-data"), help: "Let Blender rebuild its render data for every frame (default: kept between a task's Cycles frames, much faster on static scenes).")
     var noPersistentData = false
 
-    @Flag(name: .customLong("allow-older-blender"), help: "Render even when the Blender is older than the release that saved the file (it may crash or drop data).")
+    @Flag(name: .customLong("allow-older-blender"), help: "Render even when the Blender (the job definition's, with --backend aws) is older than the release that saved the file (it may crash or drop data).")
     var allowOlderBlender = false
 
     @Option(help: "Frame file format: PNG, JPEG, OPEN_EXR, OPEN_EXR_MULTILAYER, TIFF, WEBP, BMP or TARGA (default: the scene's own, else PNG).")

@@ -48,14 +48,15 @@ struct MotoRenderTarget {
 }
 
 /// A Batch queue on moto with a Spot compute environment in front, as scripts/aws/stack.yaml builds it:
-/// IAM service role and instance profile, the default VPC's subnets and security group.
+/// IAM service role and instance profile, the default VPC's subnets and security group. `queueName`
+/// (default `<unique>-render`) and `instanceTypes` (g5.xlarge makes a GPU fleet) may be chosen.
 struct MotoBatchFleet {
     let queueName: String
     let queueArn: String
     let spotEnvironment: String
     let fleetTag: String
 
-    static func create(client: AWSClient) async throws -> MotoBatchFleet {
+    static func create(client: AWSClient, queueName: String? = nil, instanceTypes: [String] = ["c5.xlarge"]) async throws -> MotoBatchFleet {
         let base = uniqueName("bb")
         let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"batch.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
         let role = try await query(client, .iam, ["Action": "CreateRole", "Version": "2010-05-08",
@@ -79,7 +80,7 @@ struct MotoBatchFleet {
             "serviceRole": .string(roleArn),
             "computeResources": [
                 "type": "SPOT", "allocationStrategy": "SPOT_PRICE_CAPACITY_OPTIMIZED",
-                "minvCpus": 0, "maxvCpus": 64, "desiredvCpus": 0, "instanceTypes": ["c5.xlarge"],
+                "minvCpus": 0, "maxvCpus": 64, "desiredvCpus": 0, "instanceTypes": .array(instanceTypes.map(JSONValue.string)),
                 "subnets": .array(subnets.prefix(2).map(JSONValue.string)),
                 "securityGroupIds": .array(groups.prefix(1).map(JSONValue.string)),
                 "instanceRole": .string(profileArn),
@@ -88,7 +89,7 @@ struct MotoBatchFleet {
         ]
         let created: JSONValue = try await client.restJSON(.batch, path: "/v1/createcomputeenvironment", body: environment)
         let environmentArn = try #require(created["computeEnvironmentArn"]?.stringValue)
-        let queueName = "\(base)-render"
+        let queueName = queueName ?? "\(base)-render"
         let queue: JSONValue = try await client.restJSON(.batch, path: "/v1/createjobqueue", body: [
             "jobQueueName": .string(queueName), "state": "ENABLED", "priority": 10,
             "computeEnvironmentOrder": [["order": 1, "computeEnvironment": .string(environmentArn)]],

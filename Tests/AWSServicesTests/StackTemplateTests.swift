@@ -85,6 +85,41 @@ struct StackTemplateTests {
         #expect(order.last?["ComputeEnvironment"] == ["Ref": "OnDemandComputeEnvironment"])
     }
 
+    @Test("GPU Spot compute environment (g5/g6, NVIDIA AMI) behind <stack>-render-gpu; GPU job definition asks for one GPU")
+    func gpuFleet() throws {
+        guard try requireTools() else { return }
+        let template = try decodedTemplate()
+        let resources = try #require(template["Resources"])
+        let gpu = try #require(resources["GpuSpotComputeEnvironment"]?["Properties"]?["ComputeResources"])
+        #expect(gpu["Type"] == "SPOT")
+        #expect(gpu["InstanceTypes"] == ["Ref": "GpuInstanceTypes"])
+        #expect(template["Parameters"]?["GpuInstanceTypes"]?["Default"] == "g5,g6")
+        #expect(gpu["Ec2Configuration"]?.arrayValue?.first?["ImageType"]?.stringValue?.hasSuffix("_NVIDIA") == true)
+        #expect(gpu["Tags"]?["blendbatch:fleet"] == ["Ref": "AWS::StackName"])
+        let queue = try #require(resources["GpuJobQueue"]?["Properties"])
+        // render --device cuda|optix --queue <stack>-render finds <queue>-gpu (AWSWorkerChoice).
+        #expect(queue["JobQueueName"] == ["Fn::Sub": "${AWS::StackName}-render-gpu"])
+        #expect(resources["JobQueue"]?["Properties"]?["JobQueueName"] == ["Fn::Sub": "${AWS::StackName}-render"])
+        #expect(queue["ComputeEnvironmentOrder"]?.arrayValue?.map { $0["ComputeEnvironment"] } == [["Ref": "GpuSpotComputeEnvironment"]])
+        let definition = try #require(resources["GpuWorkerJobDefinition"]?["Properties"])
+        #expect(definition["JobDefinitionName"] == ["Fn::Sub": "${AWS::StackName}-worker-gpu"])
+        let requirements = try #require(definition["ContainerProperties"]?["ResourceRequirements"]?.arrayValue)
+        #expect(requirements.contains { $0["Type"] == "GPU" && $0["Value"] == "1" })
+        #expect(definition["RetryStrategy"] == resources["WorkerJobDefinition"]?["Properties"]?["RetryStrategy"])
+    }
+
+    @Test("both job definitions run the image blender-<BlenderVersion> and record it in the tag blendbatch reads")
+    func definitionsRecordTheBlenderVersion() throws {
+        guard try requireTools() else { return }
+        let template = try decodedTemplate()
+        #expect(template["Parameters"]?["BlenderVersion"]?["Default"] == "4.5.15")
+        for name in ["WorkerJobDefinition", "GpuWorkerJobDefinition"] {
+            let properties = try #require(template["Resources"]?[name]?["Properties"])
+            #expect(properties["Tags"]?[JobDefinition.blenderVersionTag] == ["Ref": "BlenderVersion"], "\(name)")
+            #expect(properties["ContainerProperties"]?["Image"] == ["Fn::Sub": "${WorkerRepository.RepositoryUri}:blender-${BlenderVersion}"], "\(name)")
+        }
+    }
+
     @Test("FIS template interrupts only the fleet's tagged Spot instances, and its role can do nothing else")
     func fisTemplateTargetsTheFleet() throws {
         guard try requireTools() else { return }

@@ -1,3 +1,4 @@
+import AWSServices
 import Foundation
 import Testing
 
@@ -46,7 +47,20 @@ struct AWSCommandTests {
         #expect(json["revision"] as? Int == 2)
     }
 
+    @Test("--blender-version and --gpus: the release recorded as the tag blendbatch:blender-version, one GPU per task")
+    func blenderVersionAndGPUs() async throws {
+        guard cliMotoAvailable() else { return }
+        let name = "cli-worker-\(UUID().uuidString.prefix(8))-blender-5-0-gpu"
+        let result = try runAWSCLI(["aws", "register-job-definition", "--image", "bb:blender-5.0.1", "--name", name,
+                                    "--blender-version", "5.0.1", "--gpus", "1"])
+        #expect(result.code == 0, "\(result.stderr)")
+        let definition = try #require(try await BatchClient(client: motoClient()).jobDefinition(name))
+        #expect(definition.tags?["blendbatch:blender-version"] == "5.0.1")
+        #expect(definition.containerProperties?.resourceRequirements?.contains(ResourceRequirement(type: "GPU", value: "1")) == true)
+    }
+
     @Test("bad options are refused with exit 64 before calling AWS", arguments: [
+        (["--image", "bb:v1", "--blender-version", "latest"], "--blender-version latest: give the image's Blender release"),
         (["--image", "bb:v1", "--attempts", "11"], "--attempts must be from 1 to 10"),
         (["--image", "bb:v1", "--timeout", "10"], "--timeout must be 0"),
         (["--image", "has space"], "--image must be an image URI"),

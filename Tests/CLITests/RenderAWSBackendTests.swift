@@ -64,6 +64,7 @@ struct RenderAWSBackendTests {
         let folder = Binary.folder("aws-untravelled")
         let blend = folder + "/abs.blend"
         try FileManager.default.copyItem(atPath: InfoCommandTests.data + "/absolute_path.blend", toPath: blend)
+        try SceneCamera.add(to: blend)
         let result = try runAWSCLI(["render", blend, "--backend", "aws", "--queue", fleet.queueName, "--job-definition", definition,
                                     "--out", "s3://\(bucket)/jobs/abs", "--frames", "1-2"], home: Binary.folder("aws-untravelled-state"))
         #expect(result.code == 0, "\(result.stderr)")
