@@ -130,7 +130,7 @@ public struct RenderWorker: Sendable {
         }
         let termination = await child.terminated()
         let uploaded: [Int]
-        switch await uploader.value {
+        switch await withTaskCancellationHandler(operation: { await uploader.value }, onCancel: { uploader.cancel() }) {
         case .success(let frames): uploaded = frames
         case .failure(let error): throw error
         }
@@ -251,9 +251,12 @@ public struct RenderWorker: Sendable {
         }
     }
 
-    /// A store failure as a worker error: local disk problems are I/O errors, the rest store errors.
+    /// A store failure as a worker error: local disk problems are I/O errors, a key that would leave
+    /// the output bad data (never retried), the rest store errors.
     static func storeFailure(_ error: Error, doing what: String) -> WorkerError {
+        if error is CancellationError { return WorkerError(.interrupted, "interrupted while \(what)") }
         if let error = error as? StoreError, case .io = error { return WorkerError(.ioError, "\(what): \(error)") }
+        if let error = error as? StoreError, case .keyEscapesRoot = error { return WorkerError(.dataError, "\(what): \(error)") }
         if error is CocoaError || error is POSIXError { return WorkerError(.ioError, "\(what): \(error.localizedDescription)") }
         return WorkerError(.storeError, "\(what): \(error)")
     }
