@@ -49,9 +49,11 @@ struct RenderAWSBackendTests {
         #expect(stitch.dependsOn?.map(\.jobId) == [renderId])
         #expect(stitch.container?.command == ["worker", "--stage", "stitch"])
 
-        // The job is remembered here: status finds it by id.
+        // The job is remembered here: status finds it by id (moto's Batch "succeeds" at once without
+        // running a task, so no frame is in the store: a failure, exit 70).
         let status = try runAWSCLI(["status", id, "--json"], home: state)
-        #expect(status.code == 0, "\(status.stderr)")
+        #expect(status.code == 70, "\(status.stderr)")
+        #expect((try? Binary.json(status.stdout))?["id"] as? String == id, "\(status.stdout)")
     }
 
     @Test("render --backend aws names the references that cannot travel with the .blend (absolute, missing) and still submits")
