@@ -38,7 +38,7 @@ public enum JobControl {
     }
 
     /// Stop the processes a dead controller left running: the process groups its journal names (only
-    /// when a member still carries the job's mark, since pids get reused), then any process carrying
+    /// when a member of that group still carries the task's mark, since pids get reused), then any process carrying
     /// `BLENDBATCH_JOB_ID=<id>` (Blender in a group of its own). Journals each task as ended.
     /// Returns how many processes were stopped.
     public static func stopOrphans(folder: JobFolder, jobID: String, journal: Journal, grace: Double) async -> Int {
@@ -48,7 +48,7 @@ public enum JobControl {
         var pids: Set<pid_t> = []
         for (key, attempt, pgid) in ledger.runningGroups {
             let marker = "BLENDBATCH_TASK=\(jobID)/\(key.stage.rawValue)/\(key.index)/\(attempt)"
-            let members = TaskProcess.processes(withEnvironment: marker)
+            let members = TaskProcess.processes(withEnvironment: marker).filter { getpgid($0) == pgid }
             if !members.isEmpty, TaskProcess.signalGroup(pgid, SIGTERM) {
                 groups.append(pgid)
                 pids.formUnion(members)
