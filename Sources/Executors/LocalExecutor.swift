@@ -107,6 +107,9 @@ public struct LocalExecutor: Executor {
     /// Start a new job: create its folder, write the manifest, run.
     /// A remote store that cannot be reached throws its `StoreError` before anything is created.
     public func start(_ manifest: JobManifest) async throws -> LocalJobHandle {
+        do { try manifest.validate() } catch {
+            throw ExecutorError.badJobFolder(JobFolder.jobsRoot(forOutput: manifest.output.location), reason: error.description)
+        }
         let folder = try folder(for: manifest)
         guard !folder.exists else { throw ExecutorError.badJobFolder(folder.path, reason: "a job with this id exists already") }
         let store = try await reachableStore(for: manifest)
