@@ -32,12 +32,20 @@ struct StoreOutageTests {
     /// Start a render of 8 one-frame tasks into `output` through the proxy; returns once a frame is in moto.
     func startRender(_ output: String, proxy: FaultProxy, store: any ObjectStore, limit: String, mark: String) async throws -> Process {
         let arguments = ["render", Binary.demo, "--frames", "1-8", "--chunk", "1", "--out", output, "--no-video"] + Binary.tiny
-        let process = try Binary.start(arguments, mark: mark, environment: environment(endpoint: proxy.url, limit: limit))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binary.binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment(endpoint: proxy.url, limit: limit)) { $1 }
+            .merging(["BB_TEST_MARK": mark]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        _ = FileManager.default.createFile(atPath: state + "/render.log", contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: state + "/render.log")
+        try process.run()
         let deadline = Date().addingTimeInterval(90)
         while Date() < deadline, process.isRunning, (try? await store.listAll(prefix: "frames/"))?.isEmpty ?? true {
             try await Task.sleep(nanoseconds: 100_000_000)
         }
-        #expect(process.isRunning, "the render ended before the outage: \(process.terminationStatus)")
+        #expect(process.isRunning, "the render ended before the outage: \(process.terminationStatus) \(log())")
         return process
     }
 
@@ -50,10 +58,15 @@ struct StoreOutageTests {
         return Date().timeIntervalSince(start)
     }
 
+    /// What the render said on stderr.
+    func log() -> String { (try? String(contentsOfFile: state + "/render.log", encoding: .utf8)) ?? "" }
+
     /// The journal of the only job in this test's state directory.
     func journal() throws -> [[String: Any]] {
         let jobs = state + "/jobs"
-        let id = try #require(try FileManager.default.contentsOfDirectory(atPath: jobs).first)
+        let id = try #require(try FileManager.default.contentsOfDirectory(atPath: jobs).first {
+            FileManager.default.fileExists(atPath: "\(jobs)/\($0)/journal.jsonl")
+        })
         let text = try String(contentsOfFile: "\(jobs)/\(id)/journal.jsonl", encoding: .utf8)
         return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }
@@ -69,7 +82,7 @@ struct StoreOutageTests {
         mode.fault = .drop
         let elapsed = try await waitForExit(process, seconds: 60)
         print("store cut: render ended \(String(format: "%.1f", elapsed)) s after the cut (limit 5 s)")
-        #expect(process.terminationStatus == 76)
+        #expect(process.terminationStatus == 76, "\(log())")
         #expect(elapsed < 15, "ended \(elapsed) s after the cut")
         #expect(Binary.marked(mark).isEmpty, "processes left: \(Binary.marked(mark))")
 
@@ -78,28 +91,57 @@ struct StoreOutageTests {
         #expect(!decisions.contains { $0["dropFrames"] != nil }, "\(decisions)")
         #expect(!decisions.contains { ($0["retry"] as? [String: Any])?["counted"] as? Bool == true }, "\(decisions)")
         #expect(!decisions.contains { $0["fail"] != nil }, "\(decisions)")
+        // Once a task met the outage, no new task started: the store never came back.
+        let firstWait = try #require(entries.firstIndex { ($0["decision"] as? [String: Any])?["waitForStore"] != nil })
+        #expect(!entries[firstWait...].contains { $0["kind"] as? String == "start" }, "a task started during the outage")
         let end = try #require(entries.last { $0["kind"] as? String == "end" })
         #expect(end["state"] as? String == "failed")
         #expect((end["reason"] as? String)?.contains("the store \(output)") == true, "\(end)")
         #expect(try await store.listAll(prefix: "frames/").count >= kept)
     }
 
-    @Test("S3 frozen mid-render (no answer at all, a frame upload hanging), then Ctrl-C: exit 130 within 10 s, nothing left running")
+    @Test("S3 cut for a moment mid-render: tasks wait for it, then the job finishes with every frame, no frame charged")
+    func briefOutage() async throws {
+        guard motoAvailable() else { return }
+        let (output, store, proxy, mode) = try await setUp()
+        defer { proxy.stop() }
+        let mark = uniqueName("outage-brief")
+        let process = try await startRender(output, proxy: proxy, store: store, limit: "60s", mark: mark)
+        mode.fault = .drop
+        let deadline = Date().addingTimeInterval(30)
+        while !((try? journal()) ?? []).contains(where: { ($0["decision"] as? [String: Any])?["waitForStore"] != nil }),
+              Date() < deadline, process.isRunning {
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        mode.fault = .forward
+        _ = try await waitForExit(process, seconds: 120)
+        #expect(process.terminationStatus == 0, "\(log())")
+        #expect(try await store.listAll(prefix: "frames/").count == 8)
+        let decisions = try journal().compactMap { $0["decision"] as? [String: Any] }
+        #expect(decisions.contains { $0["waitForStore"] != nil }, "the outage was not seen: \(decisions)")
+        #expect(!decisions.contains { ($0["retry"] as? [String: Any])?["counted"] as? Bool == true || $0["dropFrames"] != nil }, "\(decisions)")
+    }
+
+    @Test("S3 frozen mid-render (a worker's frame upload and the controller's listing hanging), then Ctrl-C: exit 130 within 10 s, nothing left running")
     func frozenEndpointThenCtrlC() async throws {
         guard motoAvailable() else { return }
         let (output, store, proxy, mode) = try await setUp()
         defer { proxy.stop() }
         let mark = uniqueName("outage-freeze")
         let process = try await startRender(output, proxy: proxy, store: store, limit: "10m", mark: mark)
-        mode.fault = .freeze
-        // Wait until a worker's upload of a frame hangs on the frozen proxy.
-        let deadline = Date().addingTimeInterval(30)
+        // Uploads freeze first, so a worker hangs in one; then everything, the controller's listings too.
+        mode.freezeUploads = true
+        var deadline = Date().addingTimeInterval(60)
         while !mode.frozeUpload && Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
         #expect(mode.frozeUpload)
+        mode.fault = .freeze
+        deadline = Date().addingTimeInterval(30)
+        while !mode.frozeListing && Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
+        #expect(mode.frozeListing)
         kill(process.processIdentifier, SIGINT)
         let elapsed = try await waitForExit(process, seconds: 30)
         print("store frozen: Ctrl-C took \(String(format: "%.1f", elapsed)) s")
-        #expect(process.terminationStatus == 130)
+        #expect(process.terminationStatus == 130, "\(log())")
         #expect(elapsed < 10, "Ctrl-C took \(elapsed) s")
         #expect(Binary.marked(mark).isEmpty, "processes left: \(Binary.marked(mark))")
     }
@@ -110,17 +152,26 @@ final class Mode: @unchecked Sendable {
     // Sendable: guarded by `lock`.
     private let lock = NSLock()
     private var value = FaultProxy.Fault.forward
-    private var froze = false
+    private var uploadsFrozen = false
+    private var froze = (upload: false, listing: false)
     var fault: FaultProxy.Fault {
         get { lock.withLock { value } }
         set { lock.withLock { value = newValue } }
     }
-    /// True once a frame upload (a PUT) was held by the frozen proxy.
-    var frozeUpload: Bool { lock.withLock { froze } }
+    /// Hold every upload (PUT) without an answer, forward the rest.
+    var freezeUploads: Bool {
+        get { lock.withLock { uploadsFrozen } }
+        set { lock.withLock { uploadsFrozen = newValue } }
+    }
+    /// True once an upload, and once a listing, was held without an answer.
+    var frozeUpload: Bool { lock.withLock { froze.upload } }
+    var frozeListing: Bool { lock.withLock { froze.listing } }
 
     func fault(for head: String) -> FaultProxy.Fault {
         lock.withLock {
-            if value == .freeze && head.hasPrefix("PUT ") { froze = true }
+            let upload = head.hasPrefix("PUT "), listing = head.hasPrefix("GET ") && head.contains("list-type=2")
+            if upload && (uploadsFrozen || value == .freeze) { froze.upload = true; return .freeze }
+            if listing && value == .freeze { froze.listing = true }
             return value
         }
     }
