@@ -76,7 +76,7 @@ public enum JobWatch {
                 note("\(task) failed: \(reason)")
             case .waitForStore(let reason):
                 bar.finish()
-                note("\(task) attempt \(attempt): the store failed it (\(reason)); waiting for the store, no frame charged")
+                note("\(task) attempt \(attempt): \(reason); waiting for the store, no frame charged")
             default: break
             }
         case .interruptionSent:

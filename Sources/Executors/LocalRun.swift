@@ -234,7 +234,7 @@ actor LocalRun: TaskControl {
             decision = .cancelled
         } else if !storeAnswered, RetryPolicy.classify(exit, noticed: task.noticed).isRetryable {
             // Which frames arrived is unknown: judge the attempt once the store answers, charging nothing.
-            decision = .waitForStore(reason: "\(exit), and the store did not answer to show which frames arrived")
+            decision = .waitForStore(reason: "\(exit), but the store did not answer to show which frames arrived")
         } else {
             decision = decide(key, exit: exit, noticed: task.noticed, cancelled: task.cancelled,
                               said: exit.isSuccess ? nil : task.tail.lastFailure())

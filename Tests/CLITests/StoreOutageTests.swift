@@ -37,7 +37,8 @@ struct StoreOutageTests {
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment(endpoint: proxy.url, limit: limit)) { $1 }
             .merging(["BB_TEST_MARK": mark]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
+        _ = FileManager.default.createFile(atPath: state + "/render.out", contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: state + "/render.out")
         _ = FileManager.default.createFile(atPath: state + "/render.log", contents: nil)
         process.standardError = FileHandle(forWritingAtPath: state + "/render.log")
         try process.run()
@@ -84,6 +85,9 @@ struct StoreOutageTests {
         print("store cut: render ended \(String(format: "%.1f", elapsed)) s after the cut (limit 5 s)")
         #expect(process.terminationStatus == 76, "\(log())")
         #expect(elapsed < 15, "ended \(elapsed) s after the cut")
+        #expect(log().contains("store outage: \(output)/ failed for 5 s; stopping the job"), "\(log())")
+        let summary = (try? String(contentsOfFile: state + "/render.out", encoding: .utf8)) ?? ""
+        #expect(summary.contains("why: the store \(output)/ failed for 5 s"), "\(summary)")
         #expect(Binary.marked(mark).isEmpty, "processes left: \(Binary.marked(mark))")
 
         let entries = try journal()
