@@ -1,4 +1,6 @@
+import AWSCore
 import Foundation
+import ObjectStore
 import Testing
 @testable import Executors
 
@@ -35,6 +37,25 @@ struct StoreOutageTests {
         #expect(refusing.isOver(now: t0.addingTimeInterval(30)))
         refusing.progressed()
         #expect(!refusing.isDown && refusing.since == nil)
+    }
+
+    @Test("a listing the endpoint never answers gives up at its timeout with one error naming the prefix (moto behind a frozen proxy)")
+    func frozenListing() async throws {
+        guard motoAvailable(), let upstream = motoURL else { return }
+        let bucket = uniqueName("frozen")
+        let client = motoClient()
+        _ = try await client.send(AWSRequest(service: .s3, method: "PUT", path: "/", bucket: bucket))
+        let proxy = try FaultProxy(upstream: upstream, plan: [], rule: { _ in .freeze })
+        defer { proxy.stop() }
+        let environment = AWSEnvironment(variables: [
+            "AWS_ENDPOINT_URL": proxy.url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_REGION": "us-east-1", "AWS_MAX_ATTEMPTS": "2",
+        ], homeDirectory: "/nonexistent")
+        let store = S3Store(bucket: bucket, prefix: "jobs/x", client: AWSClient(configuration: .resolve(environment: environment)))
+        await #expect(throws: StoreError.unreachable("s3://\(bucket)/jobs/x/frames/", reason: "no answer within 1 s")) {
+            _ = try await store.listAll(prefix: "frames/", timeout: 1)
+        }
+        #expect(proxy.stats.requests == 1, "the request was sent once, then given up on")
     }
 
     @Test("the limit comes from BLENDBATCH_STORE_OUTAGE_LIMIT as a duration; nonsense keeps 2 minutes and is named")
