@@ -62,12 +62,14 @@ public enum JobControl {
         return pids.count
     }
 
-    /// Frames of the manifest that are in the store.
+    /// Frames of the manifest that are in the store (one listing; a store that does not answer within
+    /// a listing's time, see `StoreOutage`, is a `StoreError.unreachable`).
     public static func framesDone(_ manifest: JobManifest, store: any ObjectStore) async throws -> Set<Int> {
         var frameOfKey: [String: Int] = [:]
         for frame in manifest.allFrames { frameOfKey[manifest.output.frameKey(frame)] = frame }
         var done: Set<Int> = []
-        for info in try await store.listAll(prefix: "frames/") {
+        let timeout = StoreOutage(limit: LocalExecutor.defaultStoreOutageLimit()).listingTimeout
+        for info in try await store.listAll(prefix: "frames/", timeout: timeout) {
             if let frame = frameOfKey[info.key] { done.insert(frame) }
         }
         return done

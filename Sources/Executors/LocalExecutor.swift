@@ -131,11 +131,13 @@ public struct LocalExecutor: Executor {
     }
 
     /// The job's output store; a remote one is asked for the first of its frames once, so an unknown
-    /// bucket, refused credentials or an unreachable endpoint fail here, before any task starts.
+    /// bucket, refused credentials or an unreachable endpoint (one that does not answer within a
+    /// listing's time, see `StoreOutage`) fail here, before any task starts.
     private func reachableStore(for manifest: JobManifest) async throws -> any ObjectStore {
         let store = try configuration.store ?? Self.outputStore(for: manifest)
         if !store.location.isLocal {
-            for try await _ in store.list(prefix: "frames/") { break }
+            let timeout = StoreOutage(limit: configuration.storeOutageLimit).listingTimeout
+            try await store.answer(within: timeout, about: "frames/") { for try await _ in store.list(prefix: "frames/") { break } }
         }
         return store
     }

@@ -72,18 +72,25 @@ extension ObjectStore {
     /// Every object under `prefix`, or a `StoreError.unreachable` when the listing gives no answer
     /// within `timeout` seconds (the request is cancelled: a frozen endpoint cannot hold the caller).
     func listAll(prefix: String, timeout: Double) async throws -> [ObjectInfo] {
-        try await withThrowingTaskGroup(of: [ObjectInfo]?.self) { group in
-            group.addTask { try await self.listAll(prefix: prefix) }
+        try await answer(within: timeout, about: prefix) { try await self.listAll(prefix: prefix) }
+    }
+
+    /// What `body` returns, or a `StoreError.unreachable` naming `prefix` when it gives no answer
+    /// within `timeout` seconds (it is cancelled then).
+    func answer<T: Sendable>(within timeout: Double, about prefix: String,
+                             _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
             group.addTask {
                 try await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
                 return nil
             }
             defer { group.cancelAll() }
-            guard let first = try await group.next(), let objects = first else {
+            guard let first = try await group.next(), let value = first else {
                 throw StoreError.unreachable(location.appending(prefix).description,
                                              reason: "no answer within \(String(format: "%g", timeout)) s")
             }
-            return objects
+            return value
         }
     }
 }

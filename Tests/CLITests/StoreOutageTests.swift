@@ -104,6 +104,27 @@ struct StoreOutageTests {
         #expect(try await store.listAll(prefix: "frames/").count >= kept)
     }
 
+    @Test("S3 frozen before anything starts: render and status end with 76 and one line naming the URL, within a listing's time (1 s at a 4 s limit)")
+    func frozenFromTheStart() async throws {
+        guard motoAvailable() else { return }
+        let (output, store, proxy, mode) = try await setUp()
+        defer { proxy.stop() }
+        let environment = environment(endpoint: proxy.url, limit: "4s")
+        let arguments = ["render", Binary.demo, "--frames", "1-2", "--out", output, "--no-video", "--json"] + Binary.tiny
+        let rendered = try CLIRunner.run(arguments, environment: environment)
+        #expect(rendered.status == 0, "\(rendered.stderr)")
+        let id = try #require(try Binary.json(rendered.stdout)["id"] as? String)
+        #expect(try await store.listAll(prefix: "frames/").count == 2)
+
+        mode.fault = .freeze
+        let status = try CLIRunner.run(["status", id], environment: environment)
+        #expect(status.status == 76, "\(status.stderr)")
+        #expect(status.stderr == "blendbatch: \(output)/frames/: no answer within 1 s\n", "\(status.stderr)")
+        let again = try CLIRunner.run(arguments.map { $0 == output ? output + "2" : $0 }, environment: environment)
+        #expect(again.status == 76, "\(again.stderr)")
+        #expect(again.stderr.split(separator: "\n").count == 1 && again.stderr.contains("\(output)2/frames/: no answer within 1 s"), "\(again.stderr)")
+    }
+
     @Test("S3 cut for a moment mid-render: tasks wait for it, then the job finishes with every frame, no frame charged")
     func briefOutage() async throws {
         guard motoAvailable() else { return }
