@@ -94,6 +94,9 @@ public struct SceneInfo: Codable, Sendable, Equatable {
     public var fileFormat: String?
     /// Name of the active camera object (without the `OB` prefix), nil when none.
     public var camera: String?
+    /// Folders the scene's compositor File Output nodes write to, as stored (`//` relative): files
+    /// Blender writes there, outside any render output; nil when none.
+    public var compositorOutputs: [String]?
 
     public init(name: String, frameStart: Int, frameEnd: Int, frameStep: Int, frameCurrent: Int?,
                 fps: Int, fpsBase: Double, resolutionX: Int, resolutionY: Int,
@@ -113,7 +116,7 @@ public struct SceneInfo: Codable, Sendable, Equatable {
         case frameCurrent = "frame_current", fpsBase = "fps_base", frameRate = "frame_rate"
         case resolutionX = "resolution_x", resolutionY = "resolution_y"
         case resolutionPercentage = "resolution_percentage", outputPath = "output_path"
-        case fileFormat = "file_format"
+        case fileFormat = "file_format", compositorOutputs = "compositor_outputs"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -127,6 +130,7 @@ public struct SceneInfo: Codable, Sendable, Equatable {
         try c.encode(resolutionPercentage, forKey: .resolutionPercentage)
         try c.encode(engine, forKey: .engine); try c.encode(outputPath, forKey: .outputPath)
         try c.encode(fileFormat, forKey: .fileFormat); try c.encode(camera, forKey: .camera)
+        try c.encodeIfPresent(compositorOutputs, forKey: .compositorOutputs)
     }
 }
 

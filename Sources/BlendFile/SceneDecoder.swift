@@ -21,7 +21,7 @@ struct SceneDecoder {
         guard let r = view.sub("r") else { return nil }
         let imtype = r.sub("im_format")?.integer("imtype") ?? r.integer("imtype")
         let engine = r.string("engine").flatMap { $0.isEmpty ? nil : $0 }
-        return SceneInfo(
+        var info = SceneInfo(
             name: String(fullName.dropFirst(2)),
             frameStart: r.integer("sfra") ?? 1,
             frameEnd: r.integer("efra") ?? 1,
@@ -36,6 +36,9 @@ struct SceneDecoder {
             outputPath: r.string("pic"),
             fileFormat: imtype.map(Self.fileFormatName),
             camera: view.pointer("camera").flatMap(decoder.idName(old:)))
+        let fileOutputs = CompositorDecoder(decoder: decoder, block: block, scene: view).fileOutputPaths()
+        info.compositorOutputs = fileOutputs.isEmpty ? nil : fileOutputs
+        return info
     }
 
     /// `frs_sec_base` is a float: 1.001 is stored as 1.00100004673; report the decimal the

@@ -5,7 +5,8 @@ import ObjectStore
 import RenderPlan
 
 /// A job on AWS Batch: its status comes from DescribeJobs (the array's `statusSummary`) and from the
-/// frames present in the output store.
+/// frames present in the output store (one listing). It succeeded only when Batch says so and every
+/// frame is in the store.
 public struct AWSBatchJobHandle: JobHandle {
     public let record: AWSJobRecord
     public let manifest: JobManifest
@@ -42,12 +43,16 @@ public struct AWSBatchJobHandle: JobHandle {
 
     /// The job's status, failing when Batch or the store cannot be asked.
     public func currentStatus() async throws -> JobStatus {
+        try await currentStatus(done: try await framesInStore())
+    }
+
+    /// The job's status with `done`, the frames in the store.
+    func currentStatus(done: Set<Int>) async throws -> JobStatus {
         let submission = record.latest
         let ids = [submission.renderJobId, submission.stitchJobId].compactMap { $0 }
         let details = try await batch.describeJobs(ids)
         let render = details.first { $0.jobId == submission.renderJobId }
         let stitch = details.first { $0.jobId == submission.stitchJobId }
-        let done = try await framesInStore()
 
         var status = JobStatus(id: id, state: .queued, framesTotal: manifest.allFrames.count, framesDone: done.count,
                                tasksTotal: manifest.chunks.count)
@@ -69,15 +74,23 @@ public struct AWSBatchJobHandle: JobHandle {
             status.tasksSucceeded = manifest.chunks.count
         }
         status.stitch = stitch.map { Self.taskState($0.status) }
-        if stitch?.status == .succeeded {
-            status.video = try await store.listAll(prefix: "").first { $0.key.hasSuffix(".mp4") && !$0.key.contains("/") }
-                .map { (try? StoreLocation(parsing: record.output).appending($0.key).description) ?? $0.key }
-        }
+        if stitch?.status == .succeeded { status.video = JobControl.videoPath(manifest) }
         status.state = Self.jobState(render: render, stitch: stitch, wantsStitch: submission.stitchJobId != nil)
-        if status.state == .failed {
+        let missing = Array(Set(manifest.allFrames).subtracting(done)).sorted()
+        if status.state == .succeeded && !missing.isEmpty {
+            // Batch's word is not enough: a task can "succeed" without its frames reaching the store.
+            status.state = .failed
+            status.reason = "AWS Batch reports success, but frame(s) \(LocalRun.list(missing)) are not in \(record.output)"
+            status.failedFrames = manifest.chunks.flatMap { chunk in
+                chunk.frames.filter { !done.contains($0) }.map { FailedFrame(frame: $0, task: chunk.index, reason: "not in the store", log: nil) }
+            }
+            status.failureCode = ExitCode.renderFailure.rawValue
+        } else if status.state == .failed {
             let failed = [render, stitch].compactMap { $0 }.first { $0.status == .failed }
             status.reason = failed.map(Self.reason) ?? "a Batch job failed"
             if failed?.statusReason?.contains(Self.cancelReason) == true { status.state = .cancelled }
+            status.failureCode = status.state == .cancelled ? ExitCode.cancelled.rawValue
+                : failed?.container?.exitCode.flatMap { ExitCode(rawValue: Int32($0)) }.map(\.rawValue) ?? ExitCode.renderFailure.rawValue
             status.failedFrames = manifest.chunks.flatMap { chunk in
                 chunk.frames.filter { !done.contains($0) }.map {
                     FailedFrame(frame: $0, task: chunk.index, reason: status.reason ?? "", log: nil)
@@ -96,8 +109,10 @@ public struct AWSBatchJobHandle: JobHandle {
         var failures = 0
         while true {
             let status: JobStatus
+            let done: Set<Int>
             do {
-                status = try await currentStatus()
+                done = try await framesInStore()
+                status = try await currentStatus(done: done)
                 failures = 0
             } catch {
                 failures += 1
@@ -110,11 +125,9 @@ public struct AWSBatchJobHandle: JobHandle {
                 try? await Task.sleep(for: .seconds(pollInterval))
                 continue
             }
-            if let done = try? await framesInStore() {
-                for frame in done.subtracting(seen).sorted() {
-                    seen.insert(frame)
-                    onEvent(.frameDone(frame: frame, done: seen.count, total: status.framesTotal))
-                }
+            for frame in done.subtracting(seen).sorted() {
+                seen.insert(frame)
+                onEvent(.frameDone(frame: frame, done: seen.count, total: status.framesTotal))
             }
             let line = "batch: \(status.tasksSucceeded)/\(status.tasksTotal) tasks succeeded, \(status.tasksRunning) running, "
                 + "\(status.tasksFailed) failed\(status.stitch.map { "; stitch \($0.rawValue)" } ?? "")"

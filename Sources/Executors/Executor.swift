@@ -104,5 +104,7 @@ public enum RetryDecision: Sendable, Equatable, Codable {
     case fail(reason: String)
     /// Give up on some frames (each crashed Blender `maxAttempts` times); the rest of the chunk runs on.
     case dropFrames([Int], reason: String)
+    /// The store failed the task (exit 76): run it again once the store answers, charging no frame.
+    case waitForStore(reason: String)
     case cancelled
 }

@@ -38,7 +38,7 @@ public enum JobControl {
     }
 
     /// Stop the processes a dead controller left running: the process groups its journal names (only
-    /// when a member still carries the job's mark, since pids get reused), then any process carrying
+    /// when a member of that group still carries the task's mark, since pids get reused), then any process carrying
     /// `BLENDBATCH_JOB_ID=<id>` (Blender in a group of its own). Journals each task as ended.
     /// Returns how many processes were stopped.
     public static func stopOrphans(folder: JobFolder, jobID: String, journal: Journal, grace: Double) async -> Int {
@@ -48,7 +48,7 @@ public enum JobControl {
         var pids: Set<pid_t> = []
         for (key, attempt, pgid) in ledger.runningGroups {
             let marker = "BLENDBATCH_TASK=\(jobID)/\(key.stage.rawValue)/\(key.index)/\(attempt)"
-            let members = TaskProcess.processes(withEnvironment: marker)
+            let members = TaskProcess.processes(withEnvironment: marker).filter { getpgid($0) == pgid }
             if !members.isEmpty, TaskProcess.signalGroup(pgid, SIGTERM) {
                 groups.append(pgid)
                 pids.formUnion(members)
@@ -62,12 +62,14 @@ public enum JobControl {
         return pids.count
     }
 
-    /// Frames of the manifest that are in the store.
+    /// Frames of the manifest that are in the store (one listing; a store that does not answer within
+    /// a listing's time, see `StoreOutage`, is a `StoreError.unreachable`).
     public static func framesDone(_ manifest: JobManifest, store: any ObjectStore) async throws -> Set<Int> {
         var frameOfKey: [String: Int] = [:]
         for frame in manifest.allFrames { frameOfKey[manifest.output.frameKey(frame)] = frame }
         var done: Set<Int> = []
-        for info in try await store.listAll(prefix: "frames/") {
+        let timeout = StoreOutage(limit: LocalExecutor.defaultStoreOutageLimit()).listingTimeout
+        for info in try await store.listAll(prefix: "frames/", timeout: timeout) {
             if let frame = frameOfKey[info.key] { done.insert(frame) }
         }
         return done

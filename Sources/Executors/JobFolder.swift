@@ -64,9 +64,14 @@ public struct JobFolder: Sendable, Equatable {
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        do { return try decoder.decode(JobManifest.self, from: data) } catch {
+        let manifest: JobManifest
+        do { manifest = try decoder.decode(JobManifest.self, from: data) } catch {
             throw ExecutorError.badJobFolder(path, reason: "manifest.json: \(error)")
         }
+        do { try manifest.validate(source: "manifest.json") } catch {
+            throw ExecutorError.badJobFolder(path, reason: error.description)
+        }
+        return manifest
     }
 
     /// True while some controller holds the job's lock (a lock dies with its process, even on SIGKILL).
@@ -174,6 +179,17 @@ public enum ExecutorError: Error, CustomStringConvertible, Equatable {
         case .badJobFolder(let path, let reason): return "\(path): \(reason)"
         case .jobRunning(let id): return "job \(id) is already running under another controller (see 'blendbatch status \(id)')"
         case .spawnFailed(let command, let reason): return "cannot start \(command): \(reason)"
+        }
+    }
+
+    /// The exit code a command refused for this reason ends with: 66 no such job, 65 a bad job
+    /// folder, 75 a job busy under another controller (try later), 69 a task that cannot start.
+    public var exitCode: ExitCode {
+        switch self {
+        case .noSuchJob: return .noInput
+        case .badJobFolder: return .dataError
+        case .jobRunning: return .interrupted
+        case .spawnFailed: return .unavailable
         }
     }
 }

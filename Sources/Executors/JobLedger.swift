@@ -105,6 +105,9 @@ public struct JobLedger: Sendable {
                 for frame in frames {
                     record.droppedFrames[frame] = FailedFrame(frame: frame, task: key.index, reason: why, log: record.lastLog)
                 }
+            case .waitForStore(let why)?:
+                record.state = .retrying
+                record.reason = why
             case .cancelled?, nil:
                 record.state = .cancelled
                 record.reason = entry.reason

@@ -83,6 +83,9 @@ public enum JobWatch {
             case .fail(let reason):
                 bar.finish()
                 note("\(task) failed: \(reason)")
+            case .waitForStore(let reason):
+                bar.finish()
+                note("\(task) attempt \(attempt): \(reason); waiting for the store, no frame charged")
             default: break
             }
         case .interruptionSent:

@@ -27,12 +27,16 @@ public struct LocalExecutor: Executor {
         /// The folder holding `.blendbatch/jobs/`; nil = the manifest's output folder, or
         /// `StateDirectory.jobs` itself for a store-URL output.
         public var stateFolder: String?
+        /// Seconds the output store may fail without a sign of life before the job ends with 76
+        /// (default 2 minutes, or `BLENDBATCH_STORE_OUTAGE_LIMIT`: `90`, `30s`, `5m`).
+        public var storeOutageLimit: Double
 
         public init(workers: Int = LocalExecutor.defaultWorkers(),
                     workerCommand: [String] = LocalExecutor.defaultWorkerCommand,
                     environment: [String: String] = [:], policy: RetryPolicy = RetryPolicy(),
                     hooks: [any TaskHook] = [], cancelGrace: Double = 10, pollInterval: Double = 0.25,
-                    store: (any ObjectStore)? = nil, stateFolder: String? = nil) {
+                    store: (any ObjectStore)? = nil, stateFolder: String? = nil,
+                    storeOutageLimit: Double = LocalExecutor.defaultStoreOutageLimit()) {
             self.workers = max(1, workers)
             self.workerCommand = workerCommand
             self.environment = environment
@@ -42,6 +46,7 @@ public struct LocalExecutor: Executor {
             self.pollInterval = pollInterval
             self.store = store
             self.stateFolder = stateFolder
+            self.storeOutageLimit = storeOutageLimit
         }
 
         /// What every task starts with: this process's environment with `environment` on top.
@@ -55,6 +60,9 @@ public struct LocalExecutor: Executor {
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
     }
+
+    /// 2 minutes, or `BLENDBATCH_STORE_OUTAGE_LIMIT` when it holds a duration.
+    public static func defaultStoreOutageLimit() -> Double { StoreOutage.limit() }
 
     /// Task slots for this machine: at least 2 (Blender's start-up and file saving are mostly
     /// single-threaded, a second task fills the gaps), a quarter of the cores on big machines, at most 8.
@@ -99,6 +107,9 @@ public struct LocalExecutor: Executor {
     /// Start a new job: create its folder, write the manifest, run.
     /// A remote store that cannot be reached throws its `StoreError` before anything is created.
     public func start(_ manifest: JobManifest) async throws -> LocalJobHandle {
+        do { try manifest.validate() } catch {
+            throw ExecutorError.badJobFolder(JobFolder.jobsRoot(forOutput: manifest.output.location), reason: error.description)
+        }
         let folder = try folder(for: manifest)
         guard !folder.exists else { throw ExecutorError.badJobFolder(folder.path, reason: "a job with this id exists already") }
         let store = try await reachableStore(for: manifest)
@@ -120,11 +131,13 @@ public struct LocalExecutor: Executor {
     }
 
     /// The job's output store; a remote one is asked for the first of its frames once, so an unknown
-    /// bucket, refused credentials or an unreachable endpoint fail here, before any task starts.
+    /// bucket, refused credentials or an unreachable endpoint (one that does not answer within a
+    /// listing's time, see `StoreOutage`) fail here, before any task starts.
     private func reachableStore(for manifest: JobManifest) async throws -> any ObjectStore {
         let store = try configuration.store ?? Self.outputStore(for: manifest)
         if !store.location.isLocal {
-            for try await _ in store.list(prefix: "frames/") { break }
+            let timeout = StoreOutage(limit: configuration.storeOutageLimit).listingTimeout
+            try await store.answer(within: timeout, about: "frames/") { for try await _ in store.list(prefix: "frames/") { break } }
         }
         return store
     }
@@ -137,6 +150,7 @@ public struct LocalExecutor: Executor {
         let run = try LocalRun(manifest: manifest, folder: folder, configuration: configuration, store: store,
                                lock: lock, previous: previous)
         if orphansStopped > 0 { await run.note("stopped \(orphansStopped) orphaned process(es) of the previous run") }
+        if let warning = StoreOutage.ignoredSetting() { await run.note(warning) }
         return LocalJobHandle(folder: folder, run: run)
     }
 

@@ -28,7 +28,12 @@ actor LocalRun: TaskControl {
     private var frameFailures: [Int: Int] = [:]
     private var stitchFailures = 0
     private var interruptionsByTask: [TaskKey: Int] = [:]
-    private var lastRemoteRefresh = Date.distantPast
+    /// When the latest listing of the store's frames began.
+    private var lastListing = Date.distantPast
+    private var outage: StoreOutage
+    /// Listings in flight, cancelled when the job is cancelled (a frozen endpoint must not hold it).
+    private var listings: [Int: Task<[ObjectInfo], Error>] = [:]
+    private var listingCount = 0
 
     // Scheduling.
     private struct Running {
@@ -70,6 +75,7 @@ actor LocalRun: TaskControl {
         frameOfKey = keys
         allFrames = Set(manifest.allFrames)
         chunkFrames = Dictionary(uniqueKeysWithValues: manifest.chunks.map { ($0.index, $0.frames) })
+        outage = StoreOutage(limit: configuration.storeOutageLimit)
     }
 
     // MARK: Events
@@ -99,9 +105,7 @@ actor LocalRun: TaskControl {
 
     func run() async -> JobStatus {
         record(JournalEntry(.run, run: runNumber, log: nil, reason: "controller pid \(getpid())"))
-        if let existing = try? await store.listAll(prefix: "frames/") {
-            for info in existing { if let frame = frameOfKey[info.key] { done.insert(frame) } }
-        }
+        done = await framesInStore() ?? []
         foundAtStart = done.count
         if foundAtStart > 0 { emit(.message("\(foundAtStart) of \(allFrames.count) frames already in the store; rendering only the missing ones")) }
         for (count, frame) in done.sorted().enumerated() { emit(.frameDone(frame: frame, done: count + 1, total: allFrames.count)) }
@@ -165,7 +169,7 @@ actor LocalRun: TaskControl {
     /// Start queued tasks that are due while slots are free.
     private func launchReady(into group: inout TaskGroup<Wake>) {
         let now = Date()
-        while running.count < configuration.workers, let key = queue.popReady(now: now) {
+        while !outage.isDown, running.count < configuration.workers, let key = queue.popReady(now: now) {
             guard let (attempt, pid) = launch(key) else { return }
             group.addTask { .exited(key, attempt: attempt, await TaskProcess.waitForExit(pid)) }
         }
@@ -218,9 +222,23 @@ actor LocalRun: TaskControl {
         if !cleanExit {
             await TaskProcess.stopProcesses(withEnvironment: "BLENDBATCH_TASK=\(task.marker)", grace: 1)
         }
-        if key.stage == .render { await refreshFrames(of: key.index) }
-        let decision = decide(key, exit: exit, noticed: task.noticed, cancelled: task.cancelled,
+        // A stopped task's decision, or a store failure's, needs no look at the store (which may be
+        // the thing not answering).
+        let storeFailed = exit == .exited(ExitCode.storeError.rawValue)
+        var storeAnswered = true
+        if key.stage == .render && !task.cancelled && !cancelRequested && !storeFailed {
+            storeAnswered = await refreshFrames(of: [key.index])
+        }
+        let decision: RetryDecision
+        if !storeAnswered && cancelRequested {
+            decision = .cancelled
+        } else if !storeAnswered, RetryPolicy.classify(exit, noticed: task.noticed).isRetryable {
+            // Which frames arrived is unknown: judge the attempt once the store answers, charging nothing.
+            decision = .waitForStore(reason: "\(exit), but the store did not answer to show which frames arrived")
+        } else {
+            decision = decide(key, exit: exit, noticed: task.noticed, cancelled: task.cancelled,
                               said: exit.isSuccess ? nil : task.tail.lastFailure())
+        }
         record(JournalEntry(.exit, stage: key.stage, task: key.index, attempt: attempt, exit: exit,
                             decision: decision, duration: duration))
         emit(.taskFinished(stage: key.stage, index: key.index, attempt: attempt, exit: exit, decision: decision))
@@ -237,7 +255,12 @@ actor LocalRun: TaskControl {
             fatalReason = "\(key): \(reason)"
             if case .exited(let code) = exit { fatalCode = code } else { fatalCode = ExitCode.renderFailure.rawValue }
             stopAll(reason: "another task failed with bad input")
-        case .succeeded, .cancelled:
+        case .waitForStore:
+            queue.append(key)
+            if outage.isOver(now: Date()) { endForOutage() }
+        case .succeeded:
+            if exit.isSuccess { outage.progressed() }
+        case .cancelled:
             break
         }
     }
@@ -246,6 +269,12 @@ actor LocalRun: TaskControl {
     /// `said` is the worker's own failure message, added to the reason of a failure that is final.
     private func decide(_ key: TaskKey, exit: TaskExit, noticed: Bool, cancelled: Bool, said: String?) -> RetryDecision {
         if cancelled || (cancelRequested && !exit.isSuccess) { return .cancelled }
+        if exit == .exited(ExitCode.storeError.rawValue) && !noticed {
+            // The store failed the task: an outage to wait out, not the frame's fault.
+            let why = said ?? RetryPolicy.describe(exit)
+            outage.failed(at: Date(), why, byTask: true)
+            return .waitForStore(reason: why)
+        }
         let policy = configuration.policy
         var outcome = RetryPolicy.classify(exit, noticed: noticed)
         if key.stage == .render {
@@ -300,13 +329,59 @@ actor LocalRun: TaskControl {
         (chunkFrames[index] ?? []).filter { !done.contains($0) }
     }
 
-    /// Look in the store for frames of chunk `index` not yet seen there.
-    private func refreshFrames(of index: Int) async {
-        for frame in missingFrames(of: index) {
-            guard (try? await store.head(key: manifest.output.frameKey(frame))) != nil, !done.contains(frame) else { continue }
+    /// Look in the store for frames not yet seen there: a remote store (or one that is down) gets one
+    /// listing, bounded in time; a folder one `stat` per missing frame of the chunks `indexes` (cheaper
+    /// than listing a big folder, and a local disk cannot stall). A new frame ends any store outage.
+    /// Returns false when the store did not answer.
+    @discardableResult
+    private func refreshFrames(of indexes: [Int]) async -> Bool {
+        var found: Set<Int> = []
+        if store.location.isLocal && !outage.isDown {
+            for frame in indexes.flatMap(missingFrames(of:)) where (try? await store.head(key: manifest.output.frameKey(frame))) != nil {
+                found.insert(frame)
+            }
+        } else {
+            guard let listed = await framesInStore() else { return false }
+            found = listed
+        }
+        let arrived = found.subtracting(done).sorted()
+        for frame in arrived {
             done.insert(frame)
             emit(.frameDone(frame: frame, done: done.count, total: allFrames.count))
         }
+        if !arrived.isEmpty { outage.progressed() }
+        return true
+    }
+
+    /// The manifest's frames in the store, from one listing; nil when the store failed or gave no
+    /// answer in time (noted as a sign of an outage).
+    private func framesInStore() async -> Set<Int>? {
+        let started = Date()
+        lastListing = started
+        listingCount += 1
+        let number = listingCount
+        let listing = Task { [store, timeout = outage.listingTimeout] in try await store.listAll(prefix: "frames/", timeout: timeout) }
+        listings[number] = listing
+        defer { listings[number] = nil }
+        do {
+            let objects = try await listing.value
+            outage.answered()
+            return Set(objects.compactMap { frameOfKey[$0.key] })
+        } catch {
+            if !cancelRequested { outage.failed(at: started, "\(error)") }
+            return nil
+        }
+    }
+
+    /// The store failed for the whole outage limit: stop every task and end the job with 76.
+    private func endForOutage() {
+        guard fatalReason == nil, !cancelRequested else { return }
+        let limit = String(format: "%g s", outage.limit)
+        fatalReason = "the store \(store.location) failed for \(limit) (\(outage.lastError ?? "no answer")); frames already "
+            + "stored are kept: 'blendbatch resume \(manifest.id)' once it answers (limit: BLENDBATCH_STORE_OUTAGE_LIMIT)"
+        fatalCode = ExitCode.storeError.rawValue
+        emit(.message("store outage: \(store.location) failed for \(limit); stopping the job"))
+        stopAll(reason: "store outage")
     }
 
     /// Queue the stitch once every render task ended, when it can make something worth having.
@@ -325,11 +400,14 @@ actor LocalRun: TaskControl {
             emit(.message("cancel requested by another process"))
             cancel()
         }
-        // A remote store is asked at most once a second (one HEAD per missing frame of each running task).
-        let refresh = store.location.isLocal || Date().timeIntervalSince(lastRemoteRefresh) >= 1
-        if refresh && !store.location.isLocal { lastRemoteRefresh = Date() }
+        // A remote store is listed at most once a second while tasks render; any store while it is down.
+        let rendering = running.keys.contains { $0.stage == .render }
+        if (outage.isDown || (rendering && !store.location.isLocal)) && Date().timeIntervalSince(lastListing) >= 1 {
+            await refreshFrames(of: [])
+        }
+        if outage.isOver(now: Date()) { endForOutage() }
         for key in running.keys.sorted() where key.stage == .render {
-            if refresh { await refreshFrames(of: key.index) }
+            if store.location.isLocal { await refreshFrames(of: [key.index]) }
             guard !subscribers.isEmpty, var tail = running[key]?.tail else { continue }
             let progress = tail.latestSample()
             running[key]?.tail = tail
@@ -349,6 +427,7 @@ actor LocalRun: TaskControl {
 
     private func stopAll(reason: String) {
         queue.removeAll()
+        for listing in listings.values { listing.cancel() }
         for key in running.keys {
             running[key]?.cancelled = true
             if let pid = running[key]?.pid { TaskProcess.signalGroup(pid, SIGTERM) }

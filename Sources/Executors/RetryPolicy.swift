@@ -31,6 +31,12 @@ public struct RetryPolicy: Sendable, Equatable {
         case interrupted
         case retryableFailure(String)
         case fatal(String)
+
+        /// Whether the attempt is worth running again (all but a fatal failure).
+        public var isRetryable: Bool {
+            if case .fatal = self { return false }
+            return true
+        }
     }
 
     /// Classify an exit; `noticed` is true when we sent the task an interruption notice.

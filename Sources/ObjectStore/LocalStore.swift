@@ -32,12 +32,7 @@ public struct LocalStore: ObjectStore {
 
     public func move(file: URL, key: String) async throws {
         let target = try path(for: key)
-        do {
-            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
-        } catch {
-            throw StoreError.io(target, reason: error.localizedDescription)
-        }
+        try makeFolders((target as NSString).deletingLastPathComponent)
         // A rename is atomic and the file is complete: readers see the whole object or nothing.
         if rename(file.path, target) == 0 { return }
         guard errno == EXDEV else { throw StoreError.io(target, reason: String(cString: strerror(errno))) }
@@ -113,7 +108,7 @@ public struct LocalStore: ObjectStore {
     public func delete(key: String) async throws {
         let target = try path(for: key)
         if FileManager.default.fileExists(atPath: target) {
-            try FileManager.default.removeItem(atPath: target)
+            do { try FileManager.default.removeItem(atPath: target) } catch { throw StoreError.ioFailure(target, error) }
         }
     }
 }
@@ -122,7 +117,7 @@ public struct LocalStore: ObjectStore {
 /// On any failure the temp file is removed and `target` is left as it was.
 func atomicWrite(to target: String, _ body: (String) throws -> Void) throws {
     let directory = (target as NSString).deletingLastPathComponent
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try makeFolders(directory)
     let temp = directory + "/.bb-tmp-\(UUID().uuidString)-" + (target as NSString).lastPathComponent
     do {
         try body(temp)
@@ -131,6 +126,22 @@ func atomicWrite(to target: String, _ body: (String) throws -> Void) throws {
         }
     } catch {
         try? FileManager.default.removeItem(atPath: temp)
-        throw error
+        throw StoreError.ioFailure(target, error)
+    }
+}
+
+/// `mkdir -p`, failing with the system's reason for the first folder it cannot make ("Not a
+/// directory", "No space left on device"): Foundation's error says only "could not be completed".
+func makeFolders(_ path: String) throws {
+    var made = path.hasPrefix("/") ? "" : "."
+    for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+        made += "/" + part
+        if mkdir(made, 0o755) != 0 && errno != EEXIST {
+            throw StoreError.io(made, reason: String(cString: strerror(errno)))
+        }
+    }
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+        throw StoreError.io(path, reason: String(cString: strerror(ENOTDIR)))
     }
 }

@@ -102,7 +102,7 @@ public struct S3Store: ObjectStore {
     static func receive(_ response: AWSStreamingResponse, into target: String, url: String, checkETag: Bool,
                         progress: (@Sendable (Int64) -> Void)? = nil) async throws {
         let directory = (target as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try makeFolders(directory)
         let temp = directory + "/.bb-tmp-\(UUID().uuidString)-" + (target as NSString).lastPathComponent
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StoreError.io(target, reason: String(cString: strerror(errno))) }

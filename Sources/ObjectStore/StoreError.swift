@@ -42,6 +42,29 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         }
     }
 
+    /// A local file-system failure as one line naming `path` and the system's reason ("No space left
+    /// on device"), never a Foundation error's dump; a `StoreError` stays as it is.
+    public static func ioFailure(_ path: String, _ error: any Error) -> StoreError {
+        if let error = error as? StoreError { return error }
+        return .io(path, reason: systemReason(error))
+    }
+
+    /// The reason of a Foundation or POSIX error in words: its POSIX error's text when it has one.
+    public static func systemReason(_ error: any Error) -> String {
+        let error = error as NSError
+        let posix = error.domain == NSPOSIXErrorDomain ? error : error.userInfo[NSUnderlyingErrorKey] as? NSError
+        if let posix, posix.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(posix.code))) }
+        guard error.domain == NSCocoaErrorDomain else { return error.localizedDescription }
+        switch CocoaError.Code(rawValue: error.code) {
+        case .fileWriteOutOfSpace: return "No space left on device"
+        case .fileWriteNoPermission, .fileReadNoPermission: return "Permission denied"
+        case .fileNoSuchFile, .fileReadNoSuchFile: return "No such file or directory"
+        case .fileWriteFileExists: return "File exists"
+        case .fileWriteVolumeReadOnly: return "Read-only file system"
+        default: return error.localizedDescription
+        }
+    }
+
     /// The AWS error code, when the store answered with one.
     public var code: String? {
         if case .refused(_, let code, _) = self { return code }

@@ -27,12 +27,14 @@ public struct StoreTransfer: Sendable {
     }
 
     /// Copy every object under `prefix` in `source` to `destination`, keeping the part of the key
-    /// after `prefix`. Keys that would leave a local destination folder (`../x`) are refused.
+    /// after `prefix`. Keys that would leave a local destination folder (`../x`) are refused; empty
+    /// "folder" markers (`p/sub/`, what the S3 console makes; the root's own marker has an empty key
+    /// in a store rooted at `p/`) are not objects and are skipped.
     /// Returns the number of objects and bytes copied.
     @discardableResult
     public func copyAll(from source: any ObjectStore, prefix: String, to destination: any ObjectStore,
                         progress: Progress? = nil) async throws -> (objects: Int, bytes: Int64) {
-        let objects = try await source.listAll(prefix: prefix)
+        let objects = try await source.listAll(prefix: prefix).filter { !($0.size == 0 && ($0.key.isEmpty || $0.key.hasSuffix("/"))) }
         let targets = try objects.map { info -> String in
             var relative = String(info.key.dropFirst(prefix.count))
             while relative.hasPrefix("/") { relative.removeFirst() }

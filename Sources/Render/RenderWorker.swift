@@ -54,8 +54,9 @@ public struct RenderWorker: Sendable {
         }
         if control.isInterrupted { throw WorkerError(.interrupted, "interrupted before rendering; nothing lost") }
 
-        let work = try makeWorkFolder(for: store)
-        defer { try? FileManager.default.removeItem(atPath: work) }
+        let workFolder = try makeWorkFolder(for: store)
+        defer { workFolder.remove() }
+        let work = workFolder.path
 
         let blendFile = try await fetchInput(into: work)
         let driver = BlenderDriver(spec: .init(file: blendFile, scene: manifest.scene, frames: missing.frames, format: output.format,
@@ -134,7 +135,7 @@ public struct RenderWorker: Sendable {
         }
         let termination = await child.terminated()
         let uploaded: [Int]
-        switch await uploader.value {
+        switch await withTaskCancellationHandler(operation: { await uploader.value }, onCancel: { uploader.cancel() }) {
         case .success(let frames): uploaded = frames
         case .failure(let error): throw error
         }
@@ -171,17 +172,16 @@ public struct RenderWorker: Sendable {
     }
 
     /// Where Blender writes: inside a folder store (so each frame is renamed into place, not copied,
-    /// and a full output disk shows at the first frame), otherwise in the temp folder.
-    private func makeWorkFolder(for store: any ObjectStore) throws(WorkerError) -> String {
+    /// and a full output disk shows at the first frame), otherwise in the temp folder. Folders there
+    /// of workers that were killed are removed first (see `WorkFolder`).
+    private func makeWorkFolder(for store: any ObjectStore) throws(WorkerError) -> WorkFolder {
         let parent: String
         if case .local(let root) = store.location { parent = root + "/.blendbatch/work" } else {
             parent = FileManager.default.temporaryDirectory.path
         }
-        let work = parent + "/blendbatch-\(manifest.id)-\(index)-\(UUID().uuidString.prefix(8))"
-        do { try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true) } catch {
-            throw WorkerError(.ioError, "cannot create work folder \(work): \(error.localizedDescription)")
+        do { return try WorkFolder(parent: parent, job: manifest.id, index: index) } catch {
+            throw WorkerError(.ioError, "cannot create a work folder in \(parent): \(StoreError.systemReason(error))")
         }
-        return work
     }
 
     /// The keys of complete frames already in the store (empty files are placeholders, not frames).
@@ -259,9 +259,12 @@ public struct RenderWorker: Sendable {
         }
     }
 
-    /// A store failure as a worker error: local disk problems are I/O errors, the rest store errors.
+    /// A store failure as a worker error: local disk problems are I/O errors, a key that would leave
+    /// the output bad data (never retried), the rest store errors.
     static func storeFailure(_ error: Error, doing what: String) -> WorkerError {
+        if error is CancellationError { return WorkerError(.interrupted, "interrupted while \(what)") }
         if let error = error as? StoreError, case .io = error { return WorkerError(.ioError, "\(what): \(error)") }
+        if let error = error as? StoreError, case .keyEscapesRoot = error { return WorkerError(.dataError, "\(what): \(error)") }
         if error is CocoaError || error is POSIXError { return WorkerError(.ioError, "\(what): \(error.localizedDescription)") }
         return WorkerError(.storeError, "\(what): \(error)")
     }

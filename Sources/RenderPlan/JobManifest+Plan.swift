@@ -6,6 +6,8 @@ public enum ManifestError: Error, Equatable, CustomStringConvertible {
     case newerVersion(Int)
     case noChunk(index: Int, count: Int)
     case emptyFrames
+    /// A field holds what no planner makes and what would reach outside the job's folders.
+    case invalid(String, reason: String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,7 @@ public enum ManifestError: Error, Equatable, CustomStringConvertible {
         case .noChunk(let index, let count):
             return "array index \(index) is out of range: the job has \(count) task\(count == 1 ? "" : "s") (0-\(count - 1))"
         case .emptyFrames: return "the job has no frames to render"
+        case .invalid(let source, let reason): return "\(source): \(reason)"
         }
     }
 }
@@ -61,12 +64,39 @@ extension JobManifest {
         if let version = (try? decoder.decode(Version.self, from: data))?.version, version > currentVersion {
             throw .newerVersion(version)
         }
+        let manifest: JobManifest
         do {
-            return try decoder.decode(JobManifest.self, from: data)
+            manifest = try decoder.decode(JobManifest.self, from: data)
         } catch let error as DecodingError {
             throw .unreadable(source, reason: Self.describe(error))
         } catch {
             throw .unreadable(source, reason: "\(error)")
+        }
+        try manifest.validate(source: source)
+        return manifest
+    }
+
+    /// Longest job id accepted (`newID` makes at most 61 characters).
+    public static let maxIDLength = 128
+    /// Frame-number digits accepted in frame names.
+    public static let paddingRange = 1...12
+
+    /// Refuse what would make paths or keys leave the job's folders, or exhaust memory: an id outside
+    /// `newID`'s alphabet (letters, digits, `-`, `_`), an output name with `/` or a leading `.`, a
+    /// format that is not a word, a padding outside 1-12.
+    public func validate(source: String = "manifest") throws(ManifestError) {
+        let idAlphabet = id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+        guard !id.isEmpty, id.count <= Self.maxIDLength, idAlphabet else {
+            throw .invalid(source, reason: "job id '\(id.prefix(80))' is not a job id (letters, digits, '-' and '_', at most \(Self.maxIDLength))")
+        }
+        guard !output.name.isEmpty, !output.name.contains("/"), !output.name.hasPrefix("."), !output.name.contains("\0") else {
+            throw .invalid(source, reason: "output name '\(output.name.prefix(80))' would leave the frames folder (no '/', no leading '.')")
+        }
+        guard !output.format.isEmpty, output.format.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            throw .invalid(source, reason: "output format '\(output.format.prefix(80))' is not a Blender file format (PNG, JPEG, OPEN_EXR)")
+        }
+        guard Self.paddingRange.contains(output.padding) else {
+            throw .invalid(source, reason: "output padding \(output.padding) is outside \(Self.paddingRange.lowerBound)-\(Self.paddingRange.upperBound) digits")
         }
     }
 

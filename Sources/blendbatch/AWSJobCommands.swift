@@ -73,15 +73,17 @@ enum AWSJobCommands {
         }
         bar.finish()
         if json { try printJSON(report) } else { print(report.summaryLines.joined(separator: "\n")) }
-        return report.state == .succeeded ? 0 : ExitCode.failure.rawValue
+        return JobWatch.exitCode(report)
     }
 
-    /// Print an AWS job's status; false when `job` is not an AWS job.
+    /// Print an AWS job's status; false when `job` is not an AWS job. A job that failed (also one
+    /// Batch calls succeeded with frames missing from the store) exits with its failure code.
     static func status(_ job: String, json: Bool) async throws -> Bool {
         guard let (handle, _) = await handle(job) else { return false }
         let status: JobStatus
         do { status = try await handle.currentStatus() } catch { failAWS(error, doing: "asking Batch about job \(handle.id)") }
         if json { try printJSON(status) } else { print((status.summaryLines + awsLines(handle)).joined(separator: "\n")) }
+        if status.state == .failed { Foundation.exit(JobWatch.exitCode(status)) }
         return true
     }
 

@@ -57,6 +57,9 @@ struct InfoCommand: AsyncParsableCommand {
                 print(Self.summary(info), terminator: "")
             }
         }
+        for case .success(let info) in results {
+            for line in Self.compositorWarnings(info) { printError("blendbatch: warning: " + line) }
+        }
         let failures = results.compactMap { r -> InfoFailure? in if case .failure(let f) = r { return f }; return nil }
         for f in failures { printError("blendbatch: \(f.message)") }
         if let worst = failures.first { throw ArgumentParser.ExitCode(worst.code.rawValue) }
@@ -103,6 +106,17 @@ struct InfoCommand: AsyncParsableCommand {
             info.scenes = [chosen]
         }
         return info
+    }
+
+    /// One line per compositor File Output node: Blender writes those files itself, beside the
+    /// render's output, so blendbatch neither collects nor uploads them.
+    static func compositorWarnings(_ info: BlendInfo) -> [String] {
+        info.scenes.flatMap { scene in
+            (scene.compositorOutputs ?? []).map {
+                "\(info.file): scene '\(scene.name)': a compositor File Output node writes to \($0), outside --out: "
+                    + "blendbatch neither collects nor uploads those files (on AWS they are lost with the task)"
+            }
+        }
     }
 
     /// The readable summary of one file.

@@ -60,7 +60,9 @@ struct CancelCommand: AsyncParsableCommand {
         if out == nil, try await AWSJobCommands.cancel(job, json: json) { return }
         let folder = try JobLookup.folder(job, out: out)
         let status: JobStatus
-        do { status = try await JobControl.cancel(folder: folder) } catch { fail(.failure, "\(folder.path): \(error)") }
+        do { status = try await JobControl.cancel(folder: folder) } catch let error as ExecutorError {
+            fail(error.exitCode, error.description)
+        } catch { fail(.failure, "\(folder.path): \(error)") }
         if json { try printJSON(status) } else { print(status.summaryLines.joined(separator: "\n")) }
         if status.controllerAlive { fail(.failure, "the controller did not stop within 30 s; try again, or kill pid in \(folder.lockPath)") }
     }
@@ -100,7 +102,7 @@ struct ResumeCommand: AsyncParsableCommand {
         if let blender { configuration.environment["BLENDBATCH_BLENDER"] = blender }
         let handle: LocalJobHandle
         do { handle = try await LocalExecutor(configuration: configuration).resume(folder) } catch let error as ExecutorError {
-            fail(.failure, error.description)
+            fail(error.exitCode, error.description)
         } catch let error as StoreError {
             fail(.storeError, error.description)
         }

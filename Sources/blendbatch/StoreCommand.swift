@@ -209,6 +209,7 @@ private func isDirectory(_ path: String) -> Bool {
 
 /// Exit with the code that matches a store failure, printing its one-line description.
 func failForStore(_ error: any Error) -> Never {
+    if error is CocoaError || error is POSIXError { fail(.ioError, StoreError.systemReason(error)) }
     guard let error = error as? StoreError else { fail(.storeError, "\(error)") }
     switch error {
     case .notFound: fail(.noInput, error.description)

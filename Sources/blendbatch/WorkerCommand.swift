@@ -44,11 +44,22 @@ struct WorkerCommand: AsyncParsableCommand {
     @Flag(help: "Do not copy Blender's log to stderr.")
     var quiet = false
 
+    /// Seconds a stopped worker has to finish what it was storing before its store calls are cancelled
+    /// (a store that does not answer must not keep it: the controller kills it 10 s after SIGTERM).
+    static let storeGrace = 4.0
+
     func run() async throws {
         let control = WorkerControl()
-        let signals = Self.trap([SIGTERM, SIGINT, SIGHUP]) { _ in control.interrupt() }
+        let work = Task { [self] in try await perform(control: control) }
+        let signals = Self.trap([SIGTERM, SIGINT, SIGHUP]) { _ in
+            control.interrupt()
+            DispatchQueue.global().asyncAfter(deadline: .now() + Self.storeGrace) { work.cancel() }
+        }
         defer { signals.forEach { $0.cancel() } }
+        try await work.value
+    }
 
+    private func perform(control: WorkerControl) async throws {
         let emit: @Sendable (WorkerEvent) -> Void = { event in
             StandardStream.output.write(event.jsonLine + "\n")
         }
@@ -76,6 +87,8 @@ struct WorkerCommand: AsyncParsableCommand {
         } catch let error as WorkerError {
             emit(WorkerEvent(.failed, message: error.message, code: error.code.rawValue))
             fail(error.code, error.message)
+        } catch is CancellationError {
+            fail(.interrupted, "interrupted while waiting for the store")
         }
     }
 

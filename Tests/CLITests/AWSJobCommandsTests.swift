@@ -28,14 +28,16 @@ struct AWSJobCommandsTests {
         return (manifest, handle)
     }
 
-    @Test("status by job id and by Batch id shows frames in the store and the Batch jobs; resume resubmits the missing chunk")
+    @Test("status by job id and by Batch id counts frames in the store (Batch's success with frames missing is a failure, exit 70); resume resubmits the missing chunk")
     func statusAndResume() async throws {
         guard cliMotoAvailable() else { return }
         let state = Binary.folder("aws-state")
         let (manifest, handle) = try await submitted(state: state)
         let status = try runAWSCLI(["status", manifest.id], home: state)
-        #expect(status.code == 0, "\(status.stderr)")
+        // moto's Batch calls every job a success at once; frames 5 and 6 are not in the store: a failure.
+        #expect(status.code == 70, "\(status.stderr)")
         #expect(status.stdout.contains("frames: 4/6 in the store"))
+        #expect(status.stdout.contains("failed frames: 5,6"), "\(status.stdout)")
         #expect(status.stdout.contains("batch: render \(handle.record.latest.renderJobId ?? "?") (array of 3)"))
         let byBatchId = try runAWSCLI(["status", handle.record.latest.renderJobId ?? "", "--json"], home: state)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(byBatchId.stdout.utf8)) as? [String: Any])

@@ -31,6 +31,34 @@ struct InfoCommandTests {
 
     func file(_ name: String) -> String { "\(Self.data)/\(name)" }
 
+    @Test("a compositor File Output node (made by a real Blender) is named in a warning and in the JSON; a muted one is not")
+    func compositorFileOutput() throws {
+        let folder = Binary.folder("compositor")
+        let blend = folder + "/comp.blend"
+        try TexturedScene.tool(["blender", "-b", "--factory-startup", "--python-expr", """
+            import bpy
+            scene = bpy.context.scene
+            scene.use_nodes = True
+            tree = scene.node_tree
+            passes = tree.nodes.new('CompositorNodeOutputFile')
+            passes.base_path = '/tmp/elsewhere/passes_'
+            tree.links.new(tree.nodes['Render Layers'].outputs['Image'], passes.inputs[0])
+            muted = tree.nodes.new('CompositorNodeOutputFile')
+            muted.base_path = '//muted/'
+            muted.mute = True
+            bpy.ops.wm.save_as_mainfile(filepath='\(blend)')
+            """])
+        let r = try info([blend])
+        #expect(r.status == 0)
+        let warnings = r.stderr.split(separator: "\n")
+        #expect(warnings.count == 1 && warnings[0].contains("compositor File Output node writes to /tmp/elsewhere/passes_, outside --out"),
+                "\(r.stderr)")
+        let json = try info([blend, "--json"])
+        let scene = try #require((try Binary.json(json.stdout)["scenes"] as? [[String: Any]])?.first)
+        #expect(scene["compositor_outputs"] as? [String] == ["/tmp/elsewhere/passes_"])
+        #expect(try info([file("udim_v01_UDIM_BAT_debugging.blend")]).stderr.isEmpty, "no warning without File Output nodes")
+    }
+
     @Test("readable summary by default")
     func summary() throws {
         let r = try info([file("udim_v01_UDIM_BAT_debugging.blend")])

@@ -49,9 +49,11 @@ struct RenderAWSBackendTests {
         #expect(stitch.dependsOn?.map(\.jobId) == [renderId])
         #expect(stitch.container?.command == ["worker", "--stage", "stitch"])
 
-        // The job is remembered here: status finds it by id.
+        // The job is remembered here: status finds it by id (moto's Batch "succeeds" at once without
+        // running a task, so no frame is in the store: a failure, exit 70).
         let status = try runAWSCLI(["status", id, "--json"], home: state)
-        #expect(status.code == 0, "\(status.stderr)")
+        #expect(status.code == 70, "\(status.stderr)")
+        #expect((try? Binary.json(status.stdout))?["id"] as? String == id, "\(status.stdout)")
     }
 
     @Test("render --backend aws names the references that cannot travel with the .blend (absolute, missing) and still submits")
@@ -74,7 +76,7 @@ struct RenderAWSBackendTests {
                                + "Blender renders missing images magenta"), "\(result.stderr)")
     }
 
-    @Test("render --backend aws --wait follows the job to its end (moto's Batch ends jobs at once) and reports it as JSON")
+    @Test("render --backend aws --wait follows the job to its end (moto's Batch ends jobs at once) and counts frames in the store: none there, so failed with the frames named, exit 70")
     func waits() async throws {
         guard motoAvailable() else { return }
         let client = motoClient()
@@ -84,9 +86,12 @@ struct RenderAWSBackendTests {
         let result = try runAWSCLI(["render", Binary.demo, "--backend", "aws", "--queue", fleet.queueName, "--job-definition", definition,
                                     "--out", "s3://\(bucket)/jobs/wait", "--frames", "1-2", "--wait", "--json"], home: Binary.folder("aws-wait"))
         #expect(Date().timeIntervalSince(started) < 60)
+        // moto "runs" Batch jobs without containers: Batch says succeeded, but no frame reached the store.
         let report = try Binary.json(result.stdout)
-        #expect(report["state"] != nil, "\(result.stdout) \(result.stderr)")
-        #expect([0, 1].contains(result.code))
+        #expect(report["state"] as? String == "failed", "\(result.stdout) \(result.stderr)")
+        #expect((report["failedFrames"] as? [[String: Any]])?.compactMap { $0["frame"] as? Int } == [1, 2])
+        #expect((report["reason"] as? String)?.contains("frame(s) 1,2 are not in s3://\(bucket)/jobs/wait") == true, "\(report)")
+        #expect(result.code == 70)
     }
 
     @Test("render --backend aws needs --queue and an s3:// --out; an unknown queue is named")

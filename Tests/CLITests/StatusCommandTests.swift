@@ -51,6 +51,29 @@ struct StatusCommandTests {
         #expect(stdout.contains("bad input"))
     }
 
+    @Test("resume of a job another controller runs is refused with one line and exit 75 (try later), not the Lua-failure 1; a crafted manifest id is refused with 65")
+    func resumeRefused() async throws {
+        let (_, _, folder) = try Self.job(frames: [1, 2])
+        let env = ["BLENDBATCH_WORKER": Self.standIn, "STANDIN_FRAME_SECONDS": "30"]
+        let running = try Binary.start(["resume", folder], mark: UUID().uuidString, environment: env)
+        defer { running.terminate(); running.waitUntilExit() }
+        #expect(try await Binary.waitFor(seconds: 30) {
+            (try? String(contentsOfFile: folder + "/journal.jsonl", encoding: .utf8))?.contains(#""kind":"start""#) == true
+        })
+        let second = try CLIRunner.run(["resume", folder], environment: env)
+        #expect(second.status == 75, "\(second.stderr)")
+        #expect(second.stderr.split(separator: "\n").count == 1 && second.stderr.contains("already running"), "\(second.stderr)")
+        _ = try CLIRunner.run(["cancel", folder])
+
+        let (_, _, crafted) = try Self.job(frames: [1])
+        let manifest = crafted + "/manifest.json"
+        let text = try String(contentsOfFile: manifest, encoding: .utf8)
+        try text.replacingOccurrences(of: #""id":"cli-"#, with: #""id":"..\/..\/cli-"#).write(toFile: manifest, atomically: true, encoding: .utf8)
+        let refused = try CLIRunner.run(["resume", crafted], environment: env)
+        #expect(refused.status == 65, "\(refused.stderr)")
+        #expect(refused.stderr.contains("is not a job id"), "\(refused.stderr)")
+    }
+
     @Test("an unknown job is one clear line and exit 66")
     func unknownJob() throws {
         let (code, stdout) = try Binary.run(["cancel", "no-such-job-\(UUID().uuidString)"])

@@ -129,6 +129,49 @@ struct StoreCommandTests {
         #expect(try String(contentsOfFile: folder + "/b.txt", encoding: .utf8) == "local")
     }
 
+    @Test("cp -r skips the empty folder markers the S3 console makes (p/sub/) and copies the rest", .enabled(if: motoAvailable))
+    func folderMarkers() throws {
+        let bucket = try makeBucket()
+        let folder = try tempFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "one".write(toFile: folder + "/a.txt", atomically: true, encoding: .utf8)
+        #expect(try run(["store", "cp", folder + "/a.txt", "s3://\(bucket)/p/sub/a.txt"]).status == 0)
+        for marker in ["p/", "p/sub/", "p/empty/"] {   // zero-byte keys ending in '/', unsigned PUTs to moto
+            var request = URLRequest(url: URL(string: "\(try #require(Self.moto))/\(bucket)/\(marker)")!)
+            request.httpMethod = "PUT"
+            request.httpBody = Data()
+            let done = DispatchSemaphore(value: 0)
+            URLSession.shared.dataTask(with: request) { _, _, _ in done.signal() }.resume()
+            done.wait()
+        }
+        #expect(try run(["store", "ls", "s3://\(bucket)/p/"]).stdout.contains("p/empty/"), "the markers are there")
+        let down = try run(["store", "cp", "-r", "s3://\(bucket)/p", folder + "/dst"])
+        #expect(down.status == 0, "\(down.stderr)")
+        #expect(down.stdout.hasPrefix("copied 1 object "), "\(down.stdout)")
+        #expect(try String(contentsOfFile: folder + "/dst/sub/a.txt", encoding: .utf8) == "one")
+    }
+
+    @Test("a local write that fails (a file where a folder should be; a full disk) exits 74 with one line, no Foundation error dump")
+    func localWriteFails() throws {
+        let folder = try tempFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "one".write(toFile: folder + "/a.txt", atomically: true, encoding: .utf8)
+        let blocked = try run(["store", "cp", folder + "/a.txt", folder + "/a.txt/sub/b.txt"])
+        #expect(blocked.status == 74, "\(blocked.stderr)")
+        #expect(blocked.stderr.split(separator: "\n").count == 1, "\(blocked.stderr)")
+        #expect(blocked.stderr.hasPrefix("blendbatch: \(folder)/a.txt/sub: "), "\(blocked.stderr)")
+        #expect(!blocked.stderr.contains("Error Domain") && !blocked.stderr.contains("NSCocoa"), "\(blocked.stderr)")
+
+        guard TinyDisk.canMount else { return }
+        let disk = try TinyDisk.mount(kilobytes: 16)
+        defer { TinyDisk.unmount(disk) }
+        _ = FileManager.default.createFile(atPath: folder + "/big.bin", contents: Data(count: 256 << 10))
+        let full = try run(["store", "cp", folder + "/big.bin", disk + "/big.bin"])
+        #expect(full.status == 74, "\(full.stderr)")
+        #expect(full.stderr == "blendbatch: \(disk)/big.bin: No space left on device\n", "\(full.stderr)")
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: disk)) == [], "a partial file was left")
+    }
+
     @Test("ls leaves out keys with a part starting with '.' (the job records under .blendbatch/) unless --all")
     func listHidesDotParts() throws {
         let folder = try tempFolder()

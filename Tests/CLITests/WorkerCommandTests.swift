@@ -113,6 +113,52 @@ struct WorkerCommandTests {
         #expect(missing.stderr.contains("BLENDBATCH_BLENDER"))
     }
 
+    @Test("a crafted manifest is refused with exit 65 and one line before anything is written: an id with '/', an output name or format leaving frames/, padding 2e9", arguments: [
+        ("id", "../../../../tmp/escape", "job id"),
+        ("name", "../evil", "output name"),
+        ("format", "PNG/../../x", "output format"),
+        ("padding", "2e9", "output padding"),
+    ])
+    func craftedManifest(field: String, text: String, named: String) throws {
+        let value: Any = field == "padding" ? Double(text)! : text
+        let dir = Binary.folder("crafted")
+        let path = try Self.manifest(in: dir, frames: [1])
+        var json = try #require(try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        if field == "id" { json["id"] = value } else {
+            var output = try #require(json["output"] as? [String: Any])
+            output[field] = value
+            json["output"] = output
+        }
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+        let result = try Self.run(["--quiet"], manifest: path)
+        #expect(result.code == 65, "stderr: \(result.stderr)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains(named), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out"), "the worker wrote into the output")
+    }
+
+    @Test("a work folder left by a killed worker (its lock gone, older than a minute) is removed by the next worker; a live one stays")
+    func staleWorkFolders() throws {
+        let dir = Binary.folder("stale")
+        let manifest = try Self.manifest(in: dir, frames: [1])
+        let work = dir + "/out/.blendbatch/work"
+        let stale = work + "/blendbatch-old-0-dead0000", live = work + "/blendbatch-old-1-live0000"
+        for folder in [stale, live] {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            _ = FileManager.default.createFile(atPath: folder + "/.owner", contents: nil)
+            _ = FileManager.default.createFile(atPath: folder + "/f_000001.png", contents: Data("half".utf8))
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-600)], ofItemAtPath: folder + "/.owner")
+        }
+        // The live folder's owner (this test) holds its lock, as a running worker does.
+        let fd = open(live + "/.owner", O_RDONLY | O_CLOEXEC)
+        defer { close(fd) }
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        let result = try Self.run(["--quiet"], manifest: manifest)
+        #expect(result.code == 0, "stderr: \(result.stderr)")
+        #expect(Self.frames(in: dir) == ["demo_0001.png"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: work) == ["blendbatch-old-1-live0000"])
+    }
+
     @Test("--stage stitch makes the video from the rendered frames")
     func stitch() throws {
         let dir = Binary.folder("stitch")

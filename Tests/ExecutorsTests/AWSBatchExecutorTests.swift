@@ -113,7 +113,11 @@ struct AWSBatchExecutorTests {
         #expect(status.tasksSucceeded == 4)       // moto's simple Batch marks every child SUCCEEDED
         #expect(status.framesTotal == 8)
         #expect(status.framesDone == 5)
-        #expect(status.state == .succeeded)
+        // Batch calls every child a success, yet frames 4, 7 and 8 never reached the store: failed, named.
+        #expect(status.state == .failed)
+        #expect(status.failedFrames.map(\.frame) == [4, 7, 8])
+        #expect(status.reason?.contains("frame(s) 4,7,8 are not in s3://\(bucket)/resume") == true, "\(status.reason ?? "")")
+        #expect(status.failureCode == 70)
 
         let resumed = try #require(try await executor.resume(handle))
         let submission = resumed.record.latest

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 import RenderPlan
 import Testing
 @testable import Executors
@@ -59,6 +60,19 @@ struct JobControlTests {
         let status = try await JobControl.cancel(folder: folder)
         #expect(status.state == .cancelled)
         #expect(await TaskProcess.waitForExit(orphan) == .signaled(SIGTERM))
+    }
+
+    @Test("cancel of a dead job whose recorded process group now belongs to an unrelated process leaves that process alone")
+    func cancelDeadWithReusedGroup() async throws {
+        let (manifest, folder, orphan) = try deadControllerJob(frames: Array(1...4), rendered: [])
+        // The pid (and group) the journal names for task 1 now belongs to a process of someone else.
+        let stranger = try TaskProcess.spawn(["sleep", "1000"], environment: ["PATH": "/usr/bin:/bin"], logPath: "/dev/null")
+        defer { kill(stranger, SIGKILL); _ = WaitStatus.wait(for: stranger) }
+        let journal = try Journal(path: folder.journalPath)
+        journal.append(JournalEntry(.start, stage: .render, task: 1, attempt: 1, pid: stranger, pgid: stranger, log: "logs/task-1.1.log"))
+        #expect(try await JobControl.cancel(folder: folder).state == .cancelled)
+        #expect(await TaskProcess.waitForExit(orphan) == .signaled(SIGTERM), "the job's own process is stopped by its mark")
+        #expect(TaskProcess.isAlive(stranger), "job \(manifest.id) signalled an unrelated process group")
     }
 
     @Test("cancel from another controller's view: the live run sees the request and stops WithStandInWorker")

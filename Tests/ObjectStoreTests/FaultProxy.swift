@@ -6,11 +6,13 @@ import Glibc
 /// A loopback HTTP proxy in front of moto that misbehaves on purpose: for the first requests it
 /// drops the connection, answers 500 or 503, or cuts a response short; after that it forwards
 /// faithfully. One request per connection (it answers with `Connection: close`).
-final class FaultProxy: @unchecked Sendable {  // `plan` and `counts` are guarded by `lock`
+/// Shared with CLITests (a symbolic link there), which cut or freeze it in the middle of a render.
+final class FaultProxy: @unchecked Sendable {  // `plan`, `counts` and `stopped` are guarded by `lock`
     enum Fault: Sendable, Equatable {
         case drop          // read the request, close without answering
         case status(Int)   // answer with this status and an S3-style error body
         case truncate      // forward, but relay only half of the answer
+        case freeze        // read the request, then hold the connection without a word until `stop()`
         case forward
     }
 
@@ -22,6 +24,7 @@ final class FaultProxy: @unchecked Sendable {  // `plan` and `counts` are guarde
     private let rule: (@Sendable (String) -> Fault)?
     private var handled = 0
     private var faults = 0
+    private var stopped = false
 
     /// - Parameters:
     ///   - upstream: the moto URL (`http://127.0.0.1:PORT`).
@@ -55,6 +58,7 @@ final class FaultProxy: @unchecked Sendable {  // `plan` and `counts` are guarde
     var stats: (requests: Int, faults: Int) { lock.withLock { (handled, faults) } }
 
     func stop() {
+        lock.withLock { stopped = true }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }
@@ -82,6 +86,8 @@ final class FaultProxy: @unchecked Sendable {  // `plan` and `counts` are guarde
         switch nextFault(head) {
         case .drop:
             return
+        case .freeze:
+            while !lock.withLock({ stopped }) { usleep(20_000) }
         case .status(let code):
             let text = "<Error><Code>\(code == 503 ? "SlowDown" : "InternalError")</Code><Message>injected</Message></Error>"
             Self.writeAll(client, Data("HTTP/1.1 \(code) Injected\r\nContent-Length: \(text.utf8.count)\r\nConnection: close\r\n\r\n\(text)".utf8))

@@ -13,6 +13,14 @@ struct RenderWorkerTests {
                      emit: { events.add($0) })
     }
 
+    @Test("store failures map to exit codes: an escaping key is bad data (65, never retried), local I/O 74, a cancelled call 75, the rest 76")
+    func storeFailureCodes() {
+        #expect(RenderWorker.storeFailure(StoreError.keyEscapesRoot("../x.png"), doing: "storing").code == .dataError)
+        #expect(RenderWorker.storeFailure(StoreError.io("/o", reason: "No space left on device"), doing: "storing").code == .ioError)
+        #expect(RenderWorker.storeFailure(CancellationError(), doing: "storing").code == .interrupted)
+        #expect(RenderWorker.storeFailure(StoreError.unreachable("s3://b/", reason: "timed out"), doing: "storing").code == .storeError)
+    }
+
     @Test("odd ranges and steps put exactly the right frame numbers in the store")
     func rightFrames() async throws {
         let out = TestSupport.temporaryFolder("frames")

@@ -173,6 +173,7 @@ public struct AWSClient: Sendable {
             } catch let error as any AWSRetryableError {
                 failure = error
             } catch let error where Self.isTransportError(error) {
+                if Task.isCancelled { throw CancellationError() }
                 logger.debug("aws transport error", metadata: ["aws.url": "\(prepared.url)", "aws.error": "\(error)"])
                 failure = AWSClientError.endpointUnreachable(prepared.endpointDescription, reason: Self.describe(error))
             }

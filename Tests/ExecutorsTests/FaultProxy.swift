@@ -1,0 +1,1 @@
+../ObjectStoreTests/FaultProxy.swift
