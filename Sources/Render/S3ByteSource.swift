@@ -3,9 +3,10 @@ import Foundation
 import ObjectStore
 
 /// An S3 object as the .blend reader's byte source: ranged GETs, one window cached. A read
-/// after a jump fetches a small window (the next block header is usually all the reader needs
-/// there); a read that continues where the last fetch ended doubles it, up to `maxWindow`, so a
-/// run of small blocks or a gzip stream costs few requests. Counts what it transferred.
+/// after a long jump fetches a small window (the next block header is usually all the reader
+/// needs there); a read that continues where the last fetch ended, or skips less than a window,
+/// doubles it, up to `maxWindow`, so a run of small blocks or a gzip stream costs few requests.
+/// Counts what it transferred.
 ///
 /// `read` blocks its thread until the GET answers: call it off the Swift concurrency pool
 /// (`BlendSource` runs the reader on a thread of its own).
@@ -43,7 +44,8 @@ public final class S3ByteSource: RandomAccessInput, @unchecked Sendable {
                 at += n
                 continue
             }
-            window = at == cacheOffset + cache.count ? min(window * 2, Self.maxWindow) : Self.minWindow
+            let gap = at - (cacheOffset + cache.count)
+            window = (0...window).contains(gap) ? min(window * 2, Self.maxWindow) : Self.minWindow
             let length = min(max(window, end - at), size - at)
             cache = try fetch(at..<at + length)
             cacheOffset = at
