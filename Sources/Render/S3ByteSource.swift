@@ -4,9 +4,9 @@ import ObjectStore
 
 /// An S3 object as the .blend reader's byte source: ranged GETs, one window cached. A read
 /// after a long jump fetches a small window (the next block header is usually all the reader
-/// needs there); a read that continues where the last fetch ended, or skips less than a window,
-/// doubles it, up to `maxWindow`, so a run of small blocks or a gzip stream costs few requests.
-/// Counts what it transferred.
+/// needs there); a read starting at most `smallGap` after the last one ended doubles it, up to
+/// `maxWindow`, so a run of small blocks or a gzip stream costs few requests while blocks larger
+/// than `smallGap` are never fetched. Counts what it transferred.
 ///
 /// `read` blocks its thread until the GET answers: call it off the Swift concurrency pool
 /// (`BlendSource` runs the reader on a thread of its own).
@@ -19,11 +19,17 @@ public final class S3ByteSource: RandomAccessInput, @unchecked Sendable {
     /// Bytes fetched after a jump, and the most fetched at once.
     public static let minWindow = 4 << 10
     public static let maxWindow = 4 << 20
+    /// A skip (from the end of the last read) up to this long still counts as reading on; a
+    /// longer one, or a step back, is a jump. Not relative to the window, nor to the cached bytes:
+    /// either would let the window grow past blocks of any size and end up fetching everything.
+    public static let smallGap = 64 << 10
     /// Body bytes received and GETs sent so far.
     public private(set) var bytesRead = 0
     public private(set) var requests = 0
 
     private var window = minWindow
+    /// Where the last read ended: how far the reader skipped is measured from there.
+    private var lastEnd = 0
     private var cacheOffset = 0
     private var cache: [UInt8] = []
 
@@ -34,6 +40,8 @@ public final class S3ByteSource: RandomAccessInput, @unchecked Sendable {
     public func read(at offset: Int, count: Int) throws -> [UInt8] {
         let end = min(size, offset + max(0, count))
         guard offset >= 0, offset < end else { return [] }
+        let jump = offset < lastEnd || offset - lastEnd > Self.smallGap
+        lastEnd = end
         var out: [UInt8] = []
         out.reserveCapacity(end - offset)
         var at = offset
@@ -44,8 +52,7 @@ public final class S3ByteSource: RandomAccessInput, @unchecked Sendable {
                 at += n
                 continue
             }
-            let gap = at - (cacheOffset + cache.count)
-            window = (0...window).contains(gap) ? min(window * 2, Self.maxWindow) : Self.minWindow
+            window = jump && at == offset ? Self.minWindow : min(window * 2, Self.maxWindow)
             let length = min(max(window, end - at), size - at)
             cache = try fetch(at..<at + length)
             cacheOffset = at

@@ -16,8 +16,9 @@ struct PlanCommand: AsyncParsableCommand {
         abstract: "Plan a render job: read the .blend and write its manifest to OUT/.blendbatch/jobs/ID/manifest.json.",
         discussion: """
         INPUT is a .blend path or an s3:// URL (read where it is, with ranged GETs of only what is \
-        decoded; the manifest keeps the URL, so the workers download it themselves). OUT is where the frames and videos go \
-        (a folder or s3:// prefix); the manifest is written below it and its URL printed on stdout.
+        decoded; the manifest keeps the URL, so the workers download it themselves). OUT is where \
+        the frames and videos go (a folder or s3:// prefix); the manifest is written below it and \
+        its URL printed on stdout.
 
         Exit codes: 0 written, 64 bad options, 65 not a .blend or no such scene, 66 INPUT does not \
         exist, 76 the store refused (bucket, credentials).
