@@ -59,6 +59,7 @@ struct S3ByteSourceTests {
         let base = [UInt8](try Data(contentsOf: URL(fileURLWithPath: TestSupport.blendBat("basic_file.blend"))))
         let (plain, plainSource) = try await Self.read(base, key: "plain.blend", in: store)
         let (big, bigSource) = try await Self.read(Self.withDataBlocks(base, count: 64, size: 256 << 10), key: "big.blend", in: store)
+        try await store.delete(keys: ["plain.blend", "big.blend"])
         #expect(big == plain)
         // Beyond the plain file: one small window per DATA block, and a few windows where reading
         // turns into jumping and back (the grown window ending inside the first DATA block; DNA1,
