@@ -10,7 +10,7 @@ public enum BlendFileReader {
     public static func read(path: String, name: String? = nil) throws(BlendError) -> BlendInfo {
         let display = name ?? path
         do {
-            return try read(FileInput(path: path), name: display)
+            return try decode(FileInput(path: path), name: display)
         } catch let failure as StreamFailure {
             throw BlendError(file: display, failure.kind)
         } catch let error as BlendError {
@@ -23,7 +23,7 @@ public enum BlendFileReader {
     /// Read a .blend held in memory (tests, fuzzing, downloads). Throws `BlendError`.
     public static func read(bytes: [UInt8], name: String) throws(BlendError) -> BlendInfo {
         do {
-            return try read(MemoryInput(bytes), name: name)
+            return try decode(MemoryInput(bytes), name: name)
         } catch let failure as StreamFailure {
             throw BlendError(file: name, failure.kind)
         } catch let error as BlendError {
@@ -33,10 +33,39 @@ public enum BlendFileReader {
         }
     }
 
-    private static func read(_ input: RandomAccessInput, name: String) throws -> BlendInfo {
+    /// Read a .blend from any byte source (an object in a store). Throws `BlendError` for a bad
+    /// file, and the source's own errors (a store failure) as they are.
+    public static func read(_ source: RandomAccessInput, name: String) throws -> BlendInfo {
+        let input = SourceInput(source)
+        do {
+            return try decode(input, name: name)
+        } catch {
+            if let failure = input.failure { throw failure }
+            if let failure = error as? StreamFailure { throw BlendError(file: name, failure.kind) }
+            if error is BlendError { throw error }
+            throw BlendError(file: name, .corrupt("\(error)"))
+        }
+    }
+
+    private static func decode(_ input: RandomAccessInput, name: String) throws -> BlendInfo {
         let (stream, compression) = try open(input)
         let scanned = try BlockScanner.scan(stream)
         return try BlendDecoder(scanned).info(file: name, compression: compression)
+    }
+
+    /// A source whose first error is kept, so that it reaches the caller unchanged (the scanner
+    /// turns what it catches into `StreamFailure`s).
+    private final class SourceInput: RandomAccessInput {
+        let source: RandomAccessInput
+        var failure: Error?
+        init(_ source: RandomAccessInput) { self.source = source }
+        var size: Int { source.size }
+        func read(at offset: Int, count: Int) throws -> [UInt8] {
+            do { return try source.read(at: offset, count: count) } catch {
+                failure = failure ?? error
+                throw error
+            }
+        }
     }
 
     /// Sniff the compression wrapper (§2) and return the stream of decoded .blend bytes.

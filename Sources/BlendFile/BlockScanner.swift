@@ -24,8 +24,12 @@ enum BlockScanner {
     /// ID codes needed only for their name (a scene's camera): a prefix covering `ID.name`.
     static let namedIDs: [UInt32] = [BlockCode.OB, BlockCode.ID]
     static let namePrefix = 1024
-    /// Largest payload kept; anything bigger is not something this reader decodes.
-    static let maxKeptPayload = 256 << 20
+    /// Most payload bytes kept in all, across every block: a small compressed file whose kept
+    /// blocks inflate to gigabytes is refused instead of exhausting memory.
+    static let maxRetained = 48 << 20
+    /// Largest DNA1 catalogue accepted (Blender 3.0 writes 0.1 MiB); parsing one costs a few
+    /// times its size.
+    static let maxCatalogue = 1 << 20
     /// Largest DATA block kept under a scene (sequencer strips, …); larger ones are skipped.
     static let maxKeptSceneData = 16 << 20
 
@@ -54,6 +58,7 @@ enum BlockScanner {
         var currentID: Int?          // index in file.blocks of the last kept ID block
         var currentIDCode: UInt32?   // code of the last ID block seen (kept or not)
         var raw: [UInt8] = []        // one buffer for every block header
+        var retained = 0             // payload bytes kept so far
         while true {
             let offset = stream.position
             try stream.read(headSize, into: &raw)
@@ -86,8 +91,12 @@ enum BlockScanner {
             } else if namedIDs.contains(code) {
                 keep = min(length, namePrefix)
             }
-            if keep > maxKeptPayload {
-                throw StreamFailure(kind: .corrupt("block \(h.code) at offset \(offset) is \(length) bytes, more than this reader decodes"))
+            if code == BlockCode.DNA1 && keep > maxCatalogue {
+                throw StreamFailure(kind: .corrupt("DNA1 at offset \(offset) is \(length) bytes, more than the \(maxCatalogue >> 20) MiB catalogue this reader accepts"))
+            }
+            retained += keep
+            if retained > maxRetained {
+                throw StreamFailure(kind: .corrupt("the blocks this reader decodes exceed \(maxRetained >> 20) MiB at block \(h.code) (offset \(offset)): a hostile or damaged file"))
             }
             var payload: [UInt8] = []
             if keep > 0 {

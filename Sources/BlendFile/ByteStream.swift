@@ -3,8 +3,11 @@ import Foundation
 /// A failure inside a stream, turned into a `BlendError` (with the file name) by the reader.
 struct StreamFailure: Error { let kind: BlendError.Kind }
 
-/// Random access to the raw (possibly compressed) bytes of a file or buffer.
-protocol RandomAccessInput: AnyObject {
+/// Random access to the raw (possibly compressed) bytes of a .blend: a file, a buffer, or an
+/// object in a store (implemented where the store is known, e.g. with ranged GETs). The reader
+/// asks only for the header, the blocks it decodes and, for gzip, the stream in order.
+public protocol RandomAccessInput: AnyObject {
+    /// Total size in bytes.
     var size: Int { get }
     /// Up to `count` bytes at `offset`; fewer only at the end.
     func read(at offset: Int, count: Int) throws -> [UInt8]
@@ -132,22 +135,28 @@ class ByteStream {
     }
 }
 
-/// An uncompressed file: read in small chunks, seek past what is not needed.
+/// An uncompressed file: read in small chunks, seek past what is not needed. After a seek the
+/// chunk starts small (the next block header is often all that is read there) and doubles up to
+/// `chunk` while reading goes on, so a remote source fetches little around skipped blocks.
 final class RawStream: ByteStream {
     let input: RandomAccessInput
     private let chunk: Int
+    private static let afterSeek = 512
+    private var next = afterSeek
 
     init(_ input: RandomAccessInput, chunk: Int = 16 << 10) { self.input = input; self.chunk = chunk }
 
     override var knownLength: Int? { input.size }
 
     override func refill() throws -> Bool {
-        buffer = try input.read(at: position, count: chunk)
+        buffer = try input.read(at: position, count: next)
         bufferIndex = 0
+        next = min(next * 2, chunk)
         return !buffer.isEmpty
     }
 
     override func skipWithoutDecoding(_ count: Int) throws -> Int? {
-        max(0, min(count, input.size - position))
+        next = Self.afterSeek
+        return max(0, min(count, input.size - position))
     }
 }

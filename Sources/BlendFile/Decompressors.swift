@@ -70,6 +70,7 @@ final class ZstdStream: ByteStream {
         guard let d = ZSTD_createDStream() else { throw StreamFailure(kind: .decompression("zstd init failed")) }
         dctx = d
         super.init()
+        limitWindow(dctx)
     }
 
     deinit { ZSTD_freeDStream(dctx) }
@@ -97,9 +98,7 @@ final class ZstdStream: ByteStream {
                     return r
                 }
             }
-            if ZSTD_isError(result) != 0 {
-                throw StreamFailure(kind: .decompression("zstd: \(String(cString: ZSTD_getErrorName(result)))"))
-            }
+            if ZSTD_isError(result) != 0 { throw zstdFailure(result) }
             lastResult = result
         }
         out.removeSubrange(produced...)
@@ -109,17 +108,31 @@ final class ZstdStream: ByteStream {
 }
 
 /// Blender's seekable zstd (independent frames + a seek table in a trailing skippable frame):
-/// frames are decoded one at a time, and frames lying wholly inside skipped blocks never are.
+/// frames are decoded one at a time, in pieces (never a whole frame in memory), and frames lying
+/// wholly inside skipped blocks never are.
 final class ZstdSeekableStream: ByteStream {
     struct Frame { let compressedOffset: Int; let compressedSize: Int; let offset: Int; let size: Int }
+    /// Largest decoded frame accepted: Blender writes frames of 1–2 MiB.
+    static let maxFrameSize = 64 << 20
+    /// Most frames accepted (256 GiB of Blender's frames): the table is held in memory.
+    static let maxFrames = 1 << 18
     private let input: RandomAccessInput
     private let frames: [Frame]
     private let total: Int
     private let dctx: OpaquePointer
     private var frameIndex = 0
+    /// The frame being decoded (nil: none), where its next compressed byte is, the decoded
+    /// offset of its next output byte, and whether it has ended.
+    private var current: Int?
+    private var compressedAt = 0
+    private var decodedAt = 0
+    private var frameEnded = false
+    private var inputChunk: [UInt8] = []
+    private var inputPos = 0
 
     /// The seek table of `input`, or nil when it has none or it is inconsistent (then the
-    /// caller falls back to `ZstdStream`, as Blender does).
+    /// caller falls back to `ZstdStream`, as Blender does). Throws when it claims frames or a
+    /// frame count beyond this reader's limits.
     static func seekTable(of input: RandomAccessInput) throws -> [Frame]? {
         let size = input.size
         guard size >= 17 else { return nil }
@@ -131,6 +144,9 @@ final class ZstdSeekableStream: ByteStream {
         let count = Int(le32(footer, 0))
         let frameSize = count * entry + 9
         guard count > 0, count <= size / 8, frameSize + 8 <= size else { return nil }
+        guard count <= maxFrames else {
+            throw StreamFailure(kind: .decompression("zstd seek table lists \(count) frames, more than the \(maxFrames) this reader accepts"))
+        }
         let start = size - 8 - frameSize
         let table = try input.read(at: start, count: frameSize + 8)
         guard table.count == frameSize + 8, le32(table, 0) == 0x184D_2A5E,
@@ -143,7 +159,11 @@ final class ZstdSeekableStream: ByteStream {
             frames.append(Frame(compressedOffset: c, compressedSize: cs, offset: d, size: ds))
             c += cs; d += ds
         }
-        return c == start ? frames : nil
+        guard c == start else { return nil }
+        if let i = frames.firstIndex(where: { $0.size > maxFrameSize }) {
+            throw StreamFailure(kind: .decompression("zstd frame \(i) claims \(frames[i].size) bytes; Blender writes frames of 1–2 MiB (limit \(maxFrameSize >> 20) MiB)"))
+        }
+        return frames
     }
 
     init(_ input: RandomAccessInput, frames: [Frame]) throws {
@@ -153,6 +173,7 @@ final class ZstdSeekableStream: ByteStream {
         guard let d = ZSTD_createDCtx() else { throw StreamFailure(kind: .decompression("zstd init failed")) }
         dctx = d
         super.init()
+        limitWindow(dctx)
     }
 
     deinit { ZSTD_freeDCtx(dctx) }
@@ -164,30 +185,86 @@ final class ZstdSeekableStream: ByteStream {
             frameIndex += 1
         }
         guard frameIndex < frames.count else { return false }
-        let f = frames[frameIndex]
-        guard f.size <= 1 << 30 else { throw StreamFailure(kind: .decompression("zstd frame \(frameIndex) claims \(f.size) bytes")) }
-        let src = try input.read(at: f.compressedOffset, count: f.compressedSize)
-        guard src.count == f.compressedSize else {
-            throw StreamFailure(kind: .decompression("zstd frame \(frameIndex) is truncated"))
+        if current != frameIndex || decodedAt > position { start(frameIndex) }
+        while true {
+            let pieceStart = decodedAt
+            let piece = try decodePiece()
+            if decodedAt > position {
+                buffer = piece
+                bufferIndex = position - pieceStart
+                return true
+            }
         }
-        var out = uninitializedBytes(f.size)
-        let r = out.withUnsafeMutableBytes { o in
-            src.withUnsafeBytes { s in ZSTD_decompressDCtx(dctx, o.baseAddress, o.count, s.baseAddress, s.count) }
-        }
-        if ZSTD_isError(r) != 0 {
-            throw StreamFailure(kind: .decompression("zstd frame \(frameIndex): \(String(cString: ZSTD_getErrorName(r)))"))
-        }
-        guard r == f.size else {
-            throw StreamFailure(kind: .decompression("zstd frame \(frameIndex) holds \(r) bytes, seek table says \(f.size)"))
-        }
-        buffer = out
-        bufferIndex = position - f.offset
-        return true
     }
 
     override func skipWithoutDecoding(_ count: Int) throws -> Int? {
         max(0, min(count, total - position))
     }
+
+    private func start(_ index: Int) {
+        ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only)
+        current = index
+        compressedAt = frames[index].compressedOffset
+        decodedAt = frames[index].offset
+        frameEnded = false
+        inputChunk = []; inputPos = 0
+    }
+
+    /// The next decoded piece (at most `ZSTD_DStreamOutSize()` bytes) of the current frame,
+    /// checked against the seek table's sizes.
+    private func decodePiece() throws -> [UInt8] {
+        let index = current ?? 0, f = frames[index]
+        var out = uninitializedBytes(Int(ZSTD_DStreamOutSize()))
+        var produced = 0
+        while produced == 0 {
+            if frameEnded {
+                throw StreamFailure(kind: .decompression("zstd frame \(index) holds \(decodedAt - f.offset) bytes, seek table says \(f.size)"))
+            }
+            if inputPos >= inputChunk.count {
+                let left = f.compressedOffset + f.compressedSize - compressedAt
+                inputChunk = left > 0 ? try input.read(at: compressedAt, count: min(left, Int(ZSTD_DStreamInSize()))) : []
+                guard !inputChunk.isEmpty else {
+                    throw StreamFailure(kind: .decompression("zstd frame \(index) is truncated"))
+                }
+                compressedAt += inputChunk.count; inputPos = 0
+            }
+            let result: Int = inputChunk.withUnsafeBytes { inBuf in
+                out.withUnsafeMutableBytes { outBuf in
+                    var i = ZSTD_inBuffer(src: inBuf.baseAddress, size: inBuf.count, pos: inputPos)
+                    var o = ZSTD_outBuffer(dst: outBuf.baseAddress, size: outBuf.count, pos: 0)
+                    let r = ZSTD_decompressStream(dctx, &o, &i)
+                    inputPos = i.pos; produced = o.pos
+                    return r
+                }
+            }
+            if ZSTD_isError(result) != 0 { throw zstdFailure(result, frame: index) }
+            if result == 0 { frameEnded = true }
+            decodedAt += produced
+            if decodedAt - f.offset > f.size {
+                throw StreamFailure(kind: .decompression("zstd frame \(index) holds more than the \(f.size) bytes its seek table says"))
+            }
+        }
+        out.removeSubrange(produced...)
+        return out
+    }
+}
+
+/// Largest zstd window accepted (`--long` and `--ultra` files need more): a decoder holds its
+/// window in memory. Blender's frames and `zstd -19` stay within 8 MiB.
+let zstdMaxWindowLog: Int32 = 24
+
+/// Refuse frames whose window exceeds `zstdMaxWindowLog`.
+func limitWindow(_ dctx: OpaquePointer) {
+    ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, zstdMaxWindowLog)
+}
+
+/// The failure for zstd error `code` (in `frame`, when known), in words a user can act on.
+func zstdFailure(_ code: Int, frame: Int? = nil) -> StreamFailure {
+    let place = frame.map { "zstd frame \($0)" } ?? "zstd"
+    if ZSTD_getErrorCode(code) == ZSTD_error_frameParameter_windowTooLarge {
+        return StreamFailure(kind: .decompression("\(place) needs a window over \(1 << (zstdMaxWindowLog - 20)) MiB (written with zstd --long or --ultra?): recompress it with plain zstd, or save it from Blender"))
+    }
+    return StreamFailure(kind: .decompression("\(place): \(String(cString: ZSTD_getErrorName(code)))"))
 }
 
 /// A buffer for a decoder to fill (not zeroed first: every byte kept is written by the decoder,

@@ -68,15 +68,19 @@ public struct RenderRequest: Sendable, Equatable {
         return nil
     }
 
-    /// Read the .blend, check that `renderer` (default: the executor's Blender) can render it, and plan
-    /// the job. With `chunkTime` set (and no `chunk`), `measure` renders a probe of the first two frames
-    /// with `executor` (they stay in the store) to size the chunks.
-    public func plan(measureWith executor: LocalExecutor? = nil, renderer: Renderer? = nil) async throws(Problem) -> JobManifest {
+    /// Read the .blend (unless `known` is its info, read elsewhere), check that `renderer` (default: the
+    /// executor's Blender) can render it, and plan the job. With `chunkTime` set (and no `chunk`),
+    /// `measure` renders a probe of the first two frames with `executor` (they stay in the store) to
+    /// size the chunks.
+    public func plan(measureWith executor: LocalExecutor? = nil, renderer: Renderer? = nil,
+                     info known: BlendInfo? = nil) async throws(Problem) -> JobManifest {
         func problem(_ code: ExitCode, _ message: String) -> Problem { Problem(code: code, message: message) }
         if let outputProblem { throw problem(.usage, outputProblem) }
         let info: BlendInfo
-        do { info = try BlendFileReader.read(path: file) } catch {
-            throw problem(error.isMissingFile ? .noInput : .dataError, error.description)
+        if let known { info = known } else {
+            do { info = try BlendFileReader.read(path: file) } catch {
+                throw problem(error.isMissingFile ? .noInput : .dataError, error.description)
+            }
         }
         let sceneInfo: SceneInfo
         if let scene {

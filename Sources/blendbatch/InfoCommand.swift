@@ -11,9 +11,9 @@ struct InfoCommand: AsyncParsableCommand {
         commandName: "info", _superCommandName: "blendbatch",
         abstract: "Show scenes, frame range, fps, resolution, engine, output and dependencies of .blend files.",
         discussion: """
-        Reads the files natively (no Blender needed; s3:// objects are downloaded to a temporary \
-        file first): every Blender version's header, gzip and \
-        zstd compression. Several files are read in one process; with --json they print as a \
+        Reads the files natively (no Blender needed; s3:// objects are read where they are, with \
+        ranged GETs of only the header and the blocks decoded, --log-level debug showing the bytes \
+        read): every Blender version's header, gzip and zstd compression. Several files are read in one process; with --json they print as a \
         JSON array, and a file that cannot be read becomes {"file": …, "error": …, "exit_code": …}.
 
         Exit codes: 0 all read, 65 a file is not a valid .blend (or has no such --scene), \

@@ -4,6 +4,7 @@ import BlendFile
 import Executors
 import Foundation
 import ObjectStore
+import Render
 import RenderPlan
 
 /// `blendbatch plan`: read a .blend, cut its frames into chunks and write the job manifest where the
@@ -14,9 +15,10 @@ struct PlanCommand: AsyncParsableCommand {
         commandName: "plan", _superCommandName: "blendbatch",
         abstract: "Plan a render job: read the .blend and write its manifest to OUT/.blendbatch/jobs/ID/manifest.json.",
         discussion: """
-        INPUT is a .blend path or an s3:// URL (downloaded to a temporary file to be read; the manifest \
-        keeps the URL, so the workers download it themselves). OUT is where the frames and videos go \
-        (a folder or s3:// prefix); the manifest is written below it and its URL printed on stdout.
+        INPUT is a .blend path or an s3:// URL (read where it is, with ranged GETs of only what is \
+        decoded; the manifest keeps the URL, so the workers download it themselves). OUT is where \
+        the frames and videos go (a folder or s3:// prefix); the manifest is written below it and \
+        its URL printed on stdout.
 
         Exit codes: 0 written, 64 bad options, 65 not a .blend or no such scene, 66 INPUT does not \
         exist, 76 the store refused (bucket, credentials).
@@ -104,7 +106,7 @@ struct PlanCommand: AsyncParsableCommand {
 }
 
 /// Plans a job whose .blend and output may be in a store (what `plan` and `render --backend aws` do):
-/// the .blend is read where it is (an s3:// one from a temporary download) and planned by
+/// the .blend is read where it is (an s3:// one with ranged GETs, nothing downloaded) and planned by
 /// `RenderRequest` like a local render; the manifest then names the .blend and output as given and
 /// leaves Blender's thread count to the task's vCPUs. Exits with one clear line on bad input.
 struct StoreJobPlanner {
@@ -118,45 +120,45 @@ struct StoreJobPlanner {
         await planned(client: client).manifest
     }
 
-    /// The manifest, and the Blender release that saved the .blend or a library it links (for the job definition's).
+    /// The manifest, and the Blender release that saved the .blend or a library it links (for the job
+    /// definition's; an s3:// .blend's libraries are not read).
     func planned(client: AWSClient) async -> (manifest: JobManifest, file: AWSWorkerChoice.File?) {
-        let source = await Self.localCopy(of: input, client: client)
-        defer { if source.temporary { try? FileManager.default.removeItem(atPath: (source.path as NSString).deletingLastPathComponent) } }
-
+        let location: StoreLocation
+        do { location = try StoreLocation(parsing: input) } catch { fail(.usage, "\(input): \(error)") }
         var request = self.request
-        request.file = source.path
+        var info: BlendInfo?
+        switch location {
+        case .s3:
+            info = await Self.remoteInfo(input, client: client)
+            request.file = input
+        case .local(let path):
+            request.file = path
+        }
         request.out = FileManager.default.temporaryDirectory.path + "/blendbatch-plan-out"  // replaced below; never written
         if let frames = request.frames, frames.trimmingCharacters(in: .whitespaces).isEmpty { request.frames = nil }
         var manifest: JobManifest
-        do { manifest = try await request.planForAWS() } catch {
-            fail(error.code, source.temporary ? error.message.replacingOccurrences(of: source.path, with: input) : error.message)
+        do { manifest = try await request.planForAWS(info: info) } catch {
+            fail(error.code, error.message)
         }
         manifest.id = id
-        manifest.input = input.hasPrefix("s3://") ? input : URL(fileURLWithPath: source.path).standardizedFileURL.path
+        manifest.input = info != nil ? input : URL(fileURLWithPath: request.file).standardizedFileURL.path
         manifest.output.location = output.description
-        return (manifest, AWSWorkerChoice.File.read(blend: source.path))
+        let file = info.map { AWSWorkerChoice.File(name: (input as NSString).lastPathComponent, savedBy: BlenderVersion(fileVersion: $0.fileVersion)) }
+            ?? AWSWorkerChoice.File.read(blend: request.file)
+        return (manifest, file)
     }
 
-    /// INPUT as a local file: itself, or an s3:// object downloaded into a temporary folder.
-    static func localCopy(of input: String, client: AWSClient) async -> (path: String, temporary: Bool) {
-        let location: StoreLocation
-        do { location = try StoreLocation(parsing: input) } catch { fail(.usage, "\(input): \(error)") }
-        guard case .s3 = location else {
-            if case .local(let path) = location { return (path, false) }
-            return (input, false)
-        }
-        let folder = FileManager.default.temporaryDirectory.path + "/blendbatch-plan-\(UUID().uuidString.prefix(8))"
-        let path = folder + "/" + location.lastComponent
+    /// The info of an s3:// .blend, read where it is; exits with one clear line when it cannot be.
+    static func remoteInfo(_ input: String, client: AWSClient) async -> BlendInfo {
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let (store, key) = StoreFactory.object(location, client: client)
-            try await store.get(key: key, to: URL(fileURLWithPath: path))
+            return try await BlendSource.read(input, client: client)
+        } catch let error as BlendError {
+            fail(error.isMissingFile ? .noInput : .dataError, error.description)
+        } catch StoreError.notFound {
+            fail(.noInput, "\(input): no such object")
         } catch {
-            try? FileManager.default.removeItem(atPath: folder)
-            if let error = error as? StoreError, case .notFound = error { fail(.noInput, "\(input): no such object") }
-            fail(Self.code(error), "downloading \(input): \(error)")
+            fail(Self.code(error), "reading \(input): \(error)")
         }
-        return (path, true)
     }
 
     /// Local disk problems are I/O errors; the rest are the store's.

@@ -295,7 +295,7 @@ struct BadInputTests {
     @Test("a lying length inside a gzip stream fails without allocating it")
     func lyingLengthCompressed() throws {
         var f = SyntheticBlend()
-        f.block("SC", old: 1, sdna: 5, payload: [1, 2, 3], length: 200 << 20)
+        f.block("SC", old: 1, sdna: 5, payload: [1, 2, 3], length: 40 << 20)
         let dir = try TestFiles.tempDir("lie")
         defer { try? FileManager.default.removeItem(at: dir) }
         let raw = dir.appendingPathComponent("raw.blend"), gz = dir.appendingPathComponent("gz.blend")
@@ -303,6 +303,52 @@ struct BadInputTests {
         #expect(try TestFiles.run("/usr/bin/gzip", ["-c", raw.path], stdout: gz) == 0)
         do { _ = try BlendFileReader.read(path: gz.path, name: "shot.blend"); Issue.record("no error") } catch {
             #expect(error.kind == .truncated(code: "SC", offset: 12))
+        }
+    }
+
+    @Test("kept blocks are capped in total (48 MiB), not per block")
+    func retainedTotal() {
+        var f = SyntheticBlend()
+        let image = [UInt8](repeating: 0, count: 8 << 20)
+        for i in 0..<5 { f.block("IM", old: UInt64(0x1000 + i), sdna: f.structIndex("Image"), payload: image) }
+        #expect(error(f.file()) == nil)  // 40 MiB in 8 MiB blocks: within the limit
+        for i in 5..<7 { f.block("IM", old: UInt64(0x1000 + i), sdna: f.structIndex("Image"), payload: image) }
+        #expect(error(f.file())?.description == "shot.blend: corrupt: the blocks this reader decodes exceed 48 MiB at block IM (offset \(12 + 6 * (24 + (8 << 20)))): a hostile or damaged file")
+    }
+
+    @Test("a DNA1 catalogue over 1 MiB is refused")
+    func hugeCatalogue() {
+        var f = SyntheticBlend()
+        f.block("DNA1", payload: [UInt8](repeating: 0, count: (1 << 20) + 1))
+        #expect(error(f.file(withDNA: false))?.description == "shot.blend: corrupt: DNA1 at offset 12 is 1048577 bytes, more than the 1 MiB catalogue this reader accepts")
+    }
+
+    /// `basic_file_zstandard.blend` with frame 0's decoded size in the seek table replaced.
+    func zstdClaiming(_ size: (Int) -> Int) throws -> [UInt8] {
+        var b = try TestFiles.bytes("basic_file_zstandard.blend")
+        let count = b[(b.count - 9)...].withUnsafeBytes { Int($0.loadUnaligned(as: UInt32.self)) }
+        let entry0 = b.count - 9 - count * 8
+        let claimed = b[(entry0 + 4)...].withUnsafeBytes { Int($0.loadUnaligned(as: UInt32.self)) }
+        b.replaceSubrange(entry0 + 4..<entry0 + 8, with: withUnsafeBytes(of: UInt32(size(claimed)).littleEndian, Array.init))
+        return b
+    }
+
+    @Test("seekable zstd: a frame the seek table claims over 64 MiB is refused, a frame holding more than claimed stops")
+    func zstdFrameClaims() throws {
+        #expect(error(try zstdClaiming { _ in 1 << 30 })?.description == "shot.blend: decompression failed: zstd frame 0 claims 1073741824 bytes; Blender writes frames of 1–2 MiB (limit 64 MiB)")
+        var claimed = 0
+        let short = try zstdClaiming { claimed = $0 - 1; return $0 - 1 }
+        #expect(error(short)?.description == "shot.blend: decompression failed: zstd frame 0 holds more than the \(claimed) bytes its seek table says")
+    }
+
+    @Test("zstd needing a window over 16 MiB (zstd --long) is refused with what to do")
+    func zstdWindow() throws {
+        let dir = try TestFiles.tempDir("window")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let long = dir.appendingPathComponent("long.blend")
+        #expect(try TestFiles.run("/bin/sh", ["-c", "zstd -q --long=27 -c < '\(TestFiles.blendBat("basic_file.blend"))'"], stdout: long) == 0)
+        do { _ = try BlendFileReader.read(path: long.path, name: "shot.blend"); Issue.record("no error") } catch {
+            #expect(error.description == "shot.blend: decompression failed: zstd needs a window over 16 MiB (written with zstd --long or --ultra?): recompress it with plain zstd, or save it from Blender")
         }
     }
 

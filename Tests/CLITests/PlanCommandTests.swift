@@ -93,8 +93,10 @@ struct PlanCommandTests {
         }
         #expect(arguments.first == "plan")
 
-        let result = try CLIRunner.run(arguments, environment: Self.motoEnvironment)
+        let result = try CLIRunner.run(arguments, environment: Self.motoEnvironment.merging(["BLENDBATCH_LOG_LEVEL": "debug"]) { $1 })
         #expect(result.status == 0, "\(result.stderr)")
+        // Read where it is: ranged GETs, nothing downloaded.
+        #expect(result.stderr.contains("\(input): read ") && result.stderr.contains(" ranged GETs and 1 HEAD"), "\(result.stderr)")
 
         // Read plan fetches `manifestKey` (Prepare: '{}/.blendbatch/jobs/{}/manifest.json' of prefix and execution name).
         let format = try #require(states[RenderPipelineDefinition.State.prepare]?["Parameters"]?["manifestKey.$"]?.stringValue)

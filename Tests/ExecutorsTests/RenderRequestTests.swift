@@ -1,3 +1,4 @@
+import BlendFile
 import Foundation
 import RenderPlan
 import Testing
@@ -31,6 +32,20 @@ struct RenderRequestTests {
         #expect(stepped.allFrames == [1, 4, 7, 10] && stepped.chunks.count == 2 && stepped.stitch == nil)
         #expect(RenderRequest.sameWork(stepped, try await request.plan()))
         #expect(!RenderRequest.sameWork(stepped, manifest))
+    }
+
+    @Test("info read elsewhere (an s3:// .blend read in place) is planned as is; without it the file is read")
+    func planWithInfo() async throws {
+        let info = try BlendFileReader.read(path: Self.basic)
+        var request = RenderRequest(file: "s3://bucket/shots/basic_file.blend")
+        request.out = "s3://bucket/jobs/basic"
+        request.frames = "1-4"
+        let manifest = try await request.planForAWS(info: info)
+        #expect(manifest.scene == info.scene?.name && manifest.allFrames == [1, 2, 3, 4])
+        #expect(manifest.output.name == "basic_file")
+        do { _ = try await request.planForAWS(); Issue.record("planned without a file") } catch {
+            #expect(error.code == .noInput)
+        }
     }
 
     @Test("default chunks: one task per worker, at most 25 frames; with one worker, one task for the whole job",

@@ -44,6 +44,21 @@ struct S3StoreTests {
         #expect(try String(contentsOfFile: folder + "/part", encoding: .utf8) == "2345")
     }
 
+    @Test("getRange: bytes in memory, clipped at the end; another version's ETag is refused")
+    func getRange() async throws {
+        let client = testClient(try requireMoto())
+        let store = S3Store(bucket: try await makeBucket(client), client: client)
+        try await store.put(data: Data("0123456789".utf8), key: "digits")
+        #expect(try await store.getRange(key: "digits", range: 2..<6) == Data("2345".utf8))
+        #expect(try await store.getRange(key: "digits", range: 8..<20) == Data("89".utf8))
+        #expect(try await store.getRange(key: "digits", range: 3..<3).isEmpty)
+        let etag = try #require(try await store.head(key: "digits")?.etag)
+        #expect(try await store.getRange(key: "digits", range: 0..<1, etag: etag) == Data("0".utf8))
+        await #expect(throws: StoreError.self) {
+            try await store.getRange(key: "digits", range: 0..<1, etag: "\"0000\"")
+        }
+    }
+
     @Test("2,500 keys list across three pages, in order, prefix stripped")
     func listing() async throws {
         let client = testClient(try requireMoto())
