@@ -12,6 +12,7 @@ extension LuaState {
         guard status != LUA_OK else { return }
         let full = stack.string(at: -1) ?? stack.describe(at: -1)
         stack.pop()
+        if bb_interrupt_pending(L) != 0 { throw LuaError.interrupted }
         throw Self.runtimeError(full)
     }
 
@@ -85,8 +86,13 @@ extension LuaState {
         return try body()
     }
 
-    /// Ask the running chunk to stop at its next instruction (callable from any thread).
+    /// Ask the running chunk to stop (callable from any thread); it keeps stopping until it has
+    /// unwound, `pcall` or not.
     public func interrupt() { bb_interrupt(L) }
+
+    /// Interrupt the innermost chunk running under `withInterruptHandling` on any state (a recipe
+    /// that `recipes.run` started inside another): what SIGTERM does to a recipe run.
+    public static func interruptRunningChunk() { bb_interrupt_current() }
 }
 
 /// A `Sendable` handle that interrupts a state's running chunk from any thread (a watchdog, a

@@ -23,9 +23,13 @@ extension LuaModule {
         m.function("encode", doc: """
             json.encode(value [, {pretty=true}]) -> text
             Write a Lua value as JSON; keys are sorted so the same table always gives the same text.
-            Functions and userdata cannot be encoded (bad argument).
+            Functions, userdata, a table that contains itself, nesting deeper than 100 levels and more
+            than a million values cannot be encoded (bad argument).
             """) { args in
-            let value = args.value(1)
+            let value: LuaValue
+            do { value = try args.stack.copy(at: args.index(1)) } catch let error as LuaCopyError {
+                throw args.error(1, "cannot encode as JSON: \(error)")
+            }
             if case .opaque(let type) = value { throw args.error(1, "cannot encode a \(type) as JSON") }
             let pretty = try args.optionalTable(2)?.tableValue?["pretty"]?.boolValue ?? false
             let encoder = JSONEncoder()
