@@ -20,10 +20,10 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
     case interrupted = 75
     /// The store refused or could not be reached (unknown bucket, access denied, bad credentials).
     case storeError = 76
-    /// A sandboxed recipe reached for something it was not handed (a file, a URL, a program).
-    case notPermitted = 77
     /// Cancelled by the user (Ctrl-C).
     case cancelled = 130
+    /// A sandboxed recipe reached for something it was not handed (a file, a URL, a program).
+    case notPermitted = 77
 
     /// The name Lua sees as a failure's code (`nil, message, "no_input"`): snake case of the case name.
     public var name: String {
@@ -38,8 +38,8 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
         case .ioError: "io_error"
         case .interrupted: "interrupted"
         case .storeError: "store_error"
-        case .notPermitted: "not_permitted"
         case .cancelled: "cancelled"
+        case .notPermitted: "not_permitted"
         }
     }
 

@@ -30,7 +30,8 @@ public final class Capabilities: @unchecked Sendable {
     /// The sandbox of a recipe run with `values` (its parameters, defaults filled in) and positional
     /// `arguments`. A `path` parameter's value is handed over (read, write, run) when the user gave
     /// it; a default the recipe declared only when it names a new place in the current folder (no
-    /// `..`, no hidden names), and never as a program. Positional arguments are handed over.
+    /// `..`, no hidden names), and never as a program. Positional arguments are handed over. Any
+    /// value the user gave also names a job the recipe may follow, cancel or inject faults into.
     public static func sandbox(values: [String: LuaValue], declaration: RecipeDeclaration?, arguments: [String],
                                config: StudioConfig) -> Capabilities {
         let capabilities = Capabilities(trusted: false)
@@ -41,6 +42,7 @@ public final class Capabilities: @unchecked Sendable {
             let isDefault = declared.map { $0 == value || LocationScope($0) == LocationScope(value) } ?? false
             if !isDefault {
                 capabilities.programs.insert(value)
+                capabilities.jobs.insert(value)
                 if parameter.kind == .path { capabilities.grant(value) }
             } else if parameter.kind == .path, let declared, isPlainRelative(declared) {
                 capabilities.grant(value)
@@ -48,9 +50,15 @@ public final class Capabilities: @unchecked Sendable {
         }
         for argument in arguments {
             capabilities.programs.insert(argument)
+            capabilities.jobs.insert(argument)
             capabilities.grant(argument)
         }
         return capabilities
+    }
+
+    /// The sandbox of a recipe whose user handed it `things` as arguments (places, programs, jobs).
+    public static func sandbox(handing things: [String], config: StudioConfig = StudioConfig()) -> Capabilities {
+        sandbox(values: [:], declaration: nil, arguments: things, config: config)
     }
 
     /// A relative path into the current folder: no `..`, no hidden component, not `.` itself.
@@ -104,7 +112,8 @@ public final class Capabilities: @unchecked Sendable {
 
     /// Throw the refusal unless the recipe may `access` `location` (argument of `args.function`).
     func require(_ access: Access, _ location: String, _ args: LuaArgs) throws {
-        guard !allows(access, location) else { return }
+        // What is no location at all fails in the call itself ('bad_location'), touching nothing.
+        guard (try? StoreLocation(parsing: location)) != nil, !allows(access, location) else { return }
         let verb = access == .write ? "write" : "read"
         throw refusal(args, "may not \(verb) \(location): a sandboxed recipe touches only what it was handed "
                       + "(its path parameters and arguments, the outputs of its jobs, store.temp()); "
