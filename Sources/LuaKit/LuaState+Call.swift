@@ -6,13 +6,18 @@ import Foundation
 extension LuaState {
     /// Call the function below `nargs` arguments on the stack, protected, with a traceback handler.
     /// Leaves `nresults` results (or all, with `LUA_MULTRET`). Throws `LuaError.runtime` with the
-    /// message and the traceback, or `.interrupted`.
+    /// message and the traceback, or `.interrupted` (an interrupt ends with the outermost call).
     public func call(nargs: Int32, nresults: Int32) throws {
+        callDepth += 1
+        defer { callDepth -= 1 }
         let status = bb_pcall_traceback(L, nargs, nresults)
         guard status != LUA_OK else { return }
         let full = stack.string(at: -1) ?? stack.describe(at: -1)
         stack.pop()
-        if bb_interrupt_pending(L) != 0 { throw LuaError.interrupted }
+        if bb_interrupt_pending(L) != 0 {
+            if callDepth == 1 { bb_interrupt_clear(L) }  // the chunk has unwound: the state runs again
+            throw LuaError.interrupted
+        }
         throw Self.runtimeError(full)
     }
 

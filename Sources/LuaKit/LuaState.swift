@@ -33,6 +33,8 @@ public final class LuaState {
     /// Module and function docs for `help`, by qualified name.
     var moduleDocs: [(name: String, doc: String, functions: [String])] = []
     var functionDocs: [String: String] = [:]
+    /// Protected calls in progress (a callback from Swift runs inside the chunk's call).
+    var callDepth = 0
     private let owned: Bool
 
     /// The memory limit of new states unless one is given: 1 GiB.
