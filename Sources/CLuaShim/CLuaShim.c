@@ -15,6 +15,7 @@ typedef struct bb_state_info {
   int host_depth;       /* > 0 while Swift code runs (the limit is then checked on return) */
   volatile sig_atomic_t interrupted;  /* set by bb_interrupt; cleared by bb_interrupt_clear */
   long budget;          /* instructions left; < 0: no budget */
+  int always_watch;     /* the watch hook stays installed (coroutines inherit it) */
 } bb_state_info;
 
 /* Refuses growth past the limit (Lua then collects and retries, else raises "not enough memory"),
@@ -43,9 +44,11 @@ static bb_state_info *state_info(lua_State *L) {
 
 #define BB_WATCH_EVERY 1000
 
-/* The count hook every thread of our states carries (coroutines inherit it): every BB_WATCH_EVERY
-** instructions it enforces the instruction budget; while an interrupt is pending it runs at every
-** instruction and raises, so the chunk unwinds even through pcall (the pcall's caller raises next). */
+/* The count hook of our states: every BB_WATCH_EVERY instructions it enforces the instruction budget;
+** while an interrupt is pending it runs at every instruction and raises, so the chunk unwinds even
+** through pcall (the pcall's caller raises next). Sandboxed states carry it always, so coroutines
+** inherit it; other states get it on the main thread when interrupted (as lua.c does), which keeps
+** their Lua at full speed. */
 static void watch(lua_State *L, lua_Debug *ar) {
   (void)ar;
   bb_state_info *info = state_info(L);
@@ -54,6 +57,7 @@ static void watch(lua_State *L, lua_Debug *ar) {
     if (lua_gethookcount(L) != 1) lua_sethook(L, watch, LUA_MASKCOUNT, 1);
     luaL_error(L, "interrupted!");
   }
+  if (!info->always_watch && info->budget < 0) { lua_sethook(L, NULL, 0, 0); return; }
   if (lua_gethookcount(L) != BB_WATCH_EVERY) lua_sethook(L, watch, LUA_MASKCOUNT, BB_WATCH_EVERY);
   if (info->budget >= 0) {
     info->budget -= BB_WATCH_EVERY;
@@ -69,16 +73,17 @@ static int panic(lua_State *L) {
 
 static void warn_off(void *ud, const char *msg, int tocont) { (void)ud; (void)msg; (void)tocont; }
 
-lua_State *bb_newstate(size_t limit) {
+lua_State *bb_newstate(size_t limit, int always_watch) {
   bb_state_info *info = (bb_state_info *)calloc(1, sizeof *info);
   if (info == NULL) return NULL;
   info->limit = limit;
   info->budget = -1;
+  info->always_watch = always_watch;
   lua_State *L = lua_newstate(limited_alloc, info);
   if (L == NULL) { free(info); return NULL; }
   lua_atpanic(L, panic);
   lua_setwarnf(L, warn_off, NULL);
-  lua_sethook(L, watch, LUA_MASKCOUNT, BB_WATCH_EVERY);
+  if (always_watch) lua_sethook(L, watch, LUA_MASKCOUNT, BB_WATCH_EVERY);
   return L;
 }
 
@@ -475,7 +480,8 @@ void bb_interrupt_clear(lua_State *L) {
   bb_state_info *info = state_info(L);
   if (info != NULL) {
     info->interrupted = 0;
-    lua_sethook(L, watch, LUA_MASKCOUNT, BB_WATCH_EVERY);
+    if (info->always_watch || info->budget >= 0) lua_sethook(L, watch, LUA_MASKCOUNT, BB_WATCH_EVERY);
+    else lua_sethook(L, NULL, 0, 0);
     return;
   }
   if (L != NULL && lua_gethook(L) == lstop) lua_sethook(L, NULL, 0, 0);
@@ -487,5 +493,7 @@ void bb_interrupt_clear(lua_State *L) {
 
 void bb_set_instruction_budget(lua_State *L, int count) {
   bb_state_info *info = state_info(L);
-  if (info) info->budget = count > 0 ? count : -1;
+  if (info == NULL) return;
+  info->budget = count > 0 ? count : -1;
+  if (info->budget >= 0) lua_sethook(L, watch, LUA_MASKCOUNT, BB_WATCH_EVERY);
 }

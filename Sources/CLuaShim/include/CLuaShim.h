@@ -18,9 +18,10 @@
 
 /* ---- States. */
 /* A new state whose allocator refuses to grow past `limit` bytes (0: no limit) while Lua code runs
-** (Swift code may exceed it; the trampoline raises "not enough memory" on return if it did), with
-** the watch hook that makes interrupts stick and enforces instruction budgets. Close with bb_close. */
-lua_State *bb_newstate(size_t limit);
+** (Swift code may exceed it; the trampoline raises "not enough memory" on return if it did). With
+** `always_watch`, every thread carries the hook that makes interrupts stick (coroutines included);
+** otherwise the main thread gets it when interrupted. Close with bb_close. */
+lua_State *bb_newstate(size_t limit, int always_watch);
 void bb_close(lua_State *L);
 /* Bytes the state holds now. */
 size_t bb_memory_used(lua_State *L);
