@@ -27,8 +27,8 @@ public enum ScriptEngine {
 
     /// The REPL's state: full Lua, modules as globals, plus `recipes()` (list) and
     /// `run(name, params)`.
-    public static func makeREPLState() throws -> LuaState {
-        let lua = try makeState(trusted: true, modulesAsGlobals: true)
+    public static func makeREPLState(config: StudioConfig = StudioConfig()) throws -> LuaState {
+        let lua = try makeState(trusted: true, modulesAsGlobals: true, config: config)
         try lua.run("""
             local recipes = require 'recipes'
             function run(name, params, options) return recipes.run(name, params, options) end
