@@ -49,6 +49,8 @@ struct JSONLimitTests {
         #expect(deep[0] == false && deep[1].stringValue?.contains("nested deeper than 100 levels") == true)
         let graph = try run("local g = {1} for i = 1, 40 do g = {g, g} end return pcall(json.encode, g)")
         #expect(graph[0] == false && graph[1].stringValue?.contains("more than 1000000 values") == true)
+        let huge = try run("return json.decode('[' .. string.rep('0,', 40 << 20) .. '0]')")
+        #expect(huge[0] == .nil && huge[1].stringValue?.contains("it reads at most 64 MiB") == true && huge[2] == "data_error")
         // Shared, but no cycle and small: encoded in full.
         #expect(try run("local s = {1} return json.encode{s, s}") == ["[[1],[1]]"])
     }

@@ -10,10 +10,13 @@ extension LuaModule {
         """) { m in
         m.function("decode", doc: """
             json.decode(text) -> value | nil, message, 'data_error'
-            Parse JSON text (an object, array, string, number, boolean). Integers stay integers.
+            Parse JSON text (an object, array, string, number, boolean) of at most 64 MiB. Integers stay integers.
             Example: local m = json.decode(store.read(job.folder .. '/manifest.json')); print(m.input)
             """) { args in
             let text = try args.string(1)
+            guard text.utf8.count <= Self.decodeLimit else {
+                return .failure("json.decode: \(text.utf8.count >> 20) MiB of text; it reads at most \(Self.decodeLimit >> 20) MiB", code: "data_error")
+            }
             do {
                 return .value(try JSONDecoder().decode(LuaValue.self, from: Data(text.utf8)))
             } catch {
@@ -37,6 +40,10 @@ extension LuaModule {
             return .value(.string(String(decoding: try encoder.encode(value), as: UTF8.self)))
         }
     }
+
+    /// The most text `json.decode` reads: its values take several times that in Swift, outside the
+    /// Lua state's memory limit.
+    static let decodeLimit = 64 << 20
 
     /// The decoder's complaint in a few words (no Swift type names).
     private static func reason(_ error: any Error) -> String {
