@@ -5,13 +5,15 @@ import RenderPlan
 /// What submitting a job asks of the sandbox, and what it hands back: the job's output and folder.
 extension Capabilities {
     /// `render.submit{...}`: the .blend read, `out` written (none: the command's own `out/<name>` in
-    /// the current folder), `blender=` run. The .blend may also be the input a job recorded in an
-    /// output the recipe was handed (re-rendering frames of that job).
+    /// the current folder), `blender=` run, and with `backend='aws'` a `job_definition=` other than
+    /// the stack's (it names the image that runs). The .blend may also be the input a job recorded in
+    /// an output the recipe was handed (re-rendering frames of that job).
     func requireRender(_ options: [String: LuaValue], _ args: LuaArgs) throws {
         guard !isTrusted else { return }
         if let file = options["file"]?.stringValue, !recordedInput(file) { try require(.read, file, args) }
         if let out = options["out"]?.stringValue { try require(.write, out, args) }
         try requireProgram(options["blender"]?.stringValue, option: "blender", args)
+        try requireProgram(options["job_definition"]?.stringValue, option: "job_definition", args)
     }
 
     /// `batch.submit(manifest, options)`: a plain job id (its folder stays inside the output), the
