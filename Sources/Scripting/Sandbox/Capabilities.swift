@@ -167,9 +167,9 @@ public final class Capabilities: @unchecked Sendable {
         }
     }
 
-    /// The refusal: raised in Lua; ends the recipe with `blendbatch: <fn>: <message>` and exit 77.
+    /// The refusal: raised in Lua; ends the recipe with `blendbatch: <file:line>: <fn>: <message>` and exit 77.
     private func refusal(_ args: LuaArgs, _ message: String) -> LuaError {
-        let exit = RecipeExit(message: "\(args.function): \(message)", code: ExitCode.notPermitted.rawValue)
+        let exit = RecipeExit(message: "\(args.callerPosition)\(args.function): \(message)", code: ExitCode.notPermitted.rawValue)
         args.owner?.userInfo[RecipeExit.key] = exit
         return .runtime(message: exit.line, traceback: "")
     }
