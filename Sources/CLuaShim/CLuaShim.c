@@ -1,6 +1,108 @@
 #include "CLuaShim.h"
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* ======================================================================
+** Our states: a memory limit, an interrupt flag and an instruction budget
+** ====================================================================== */
+
+/* The allocator's userdata of a state made by bb_newstate. */
+typedef struct bb_state_info {
+  size_t used;          /* bytes allocated now */
+  size_t limit;         /* 0: no limit */
+  int host_depth;       /* > 0 while Swift code runs (the limit is then checked on return) */
+  volatile sig_atomic_t interrupted;  /* set by bb_interrupt; cleared by bb_interrupt_clear */
+  long budget;          /* instructions left; < 0: no budget */
+  int always_watch;     /* the watch hook stays installed (coroutines inherit it) */
+} bb_state_info;
+
+/* Refuses growth past the limit (Lua then collects and retries, else raises "not enough memory"),
+** except while Swift code runs: a failing allocation there would longjmp across Swift frames. */
+static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  bb_state_info *info = (bb_state_info *)ud;
+  size_t old = ptr != NULL ? osize : 0;
+  if (nsize == 0) {
+    free(ptr);
+    info->used -= old;
+    return NULL;
+  }
+  if (nsize > old && info->limit != 0 && info->host_depth == 0 && info->used - old + nsize > info->limit)
+    return NULL;
+  void *p = realloc(ptr, nsize);
+  if (p != NULL) info->used = info->used - old + nsize;
+  return p;
+}
+
+/* Our state's info, or NULL for a state someone else made (the lua5.4 interpreter). */
+static bb_state_info *state_info(lua_State *L) {
+  void *ud = NULL;
+  if (L == NULL || lua_getallocf(L, &ud) != limited_alloc) return NULL;
+  return (bb_state_info *)ud;
+}
+
+#define BB_WATCH_EVERY 1000
+
+/* The count hook of our states: every BB_WATCH_EVERY instructions it enforces the instruction budget;
+** while an interrupt is pending it runs at every instruction and raises, so the chunk unwinds even
+** through pcall (the pcall's caller raises next). Sandboxed states carry it always, so coroutines
+** inherit it; other states get it on the main thread when interrupted (as lua.c does), which keeps
+** their Lua at full speed. */
+static void watch(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  bb_state_info *info = state_info(L);
+  if (info == NULL) return;
+  if (info->interrupted) {
+    if (lua_gethookcount(L) != 1) lua_sethook(L, watch, LUA_MASKCOUNT, 1);
+    luaL_error(L, "interrupted!");
+  }
+  if (!info->always_watch && info->budget < 0) { lua_sethook(L, NULL, 0, 0); return; }
+  if (lua_gethookcount(L) != BB_WATCH_EVERY) lua_sethook(L, watch, LUA_MASKCOUNT, BB_WATCH_EVERY);
+  if (info->budget >= 0) {
+    info->budget -= BB_WATCH_EVERY;
+    if (info->budget < 0) luaL_error(L, "instruction budget exceeded");
+  }
+}
+
+static int panic(lua_State *L) {
+  const char *msg = lua_tostring(L, -1);
+  fprintf(stderr, "PANIC: unprotected error in call to Lua API (%s)\n", msg ? msg : "error object is not a string");
+  return 0;
+}
+
+static void warn_off(void *ud, const char *msg, int tocont) { (void)ud; (void)msg; (void)tocont; }
+
+lua_State *bb_newstate(size_t limit, int always_watch) {
+  bb_state_info *info = (bb_state_info *)calloc(1, sizeof *info);
+  if (info == NULL) return NULL;
+  info->limit = limit;
+  info->budget = -1;
+  info->always_watch = always_watch;
+  lua_State *L = lua_newstate(limited_alloc, info);
+  if (L == NULL) { free(info); return NULL; }
+  lua_atpanic(L, panic);
+  lua_setwarnf(L, warn_off, NULL);
+  if (always_watch) lua_sethook(L, watch, LUA_MASKCOUNT, BB_WATCH_EVERY);
+  return L;
+}
+
+void bb_close(lua_State *L) {
+  void *ud = NULL;
+  lua_Alloc f = lua_getallocf(L, &ud);
+  lua_close(L);
+  if (f == limited_alloc) free(ud);
+}
+
+size_t bb_memory_used(lua_State *L) {
+  bb_state_info *info = state_info(L);
+  return info ? info->used : (size_t)lua_gc(L, LUA_GCCOUNT, 0) * 1024;
+}
+
+void bb_set_memory_limit(lua_State *L, size_t limit) {
+  bb_state_info *info = state_info(L);
+  if (info) info->limit = limit;
+}
 
 /* ======================================================================
 ** Trampoline
@@ -33,7 +135,16 @@ static int trampoline(lua_State *L) {
   void **slot = (void **)lua_touserdata(L, lua_upvalueindex(1));
   if (slot == NULL || *slot == NULL)
     return luaL_error(L, "blendbatch: call to a released host function");
+  bb_state_info *info = state_info(L);
+  if (info) info->host_depth++;
   int status = swift_dispatch(*slot, L);
+  if (info) {
+    info->host_depth--;
+    if (status >= 0 && info->limit != 0 && info->host_depth == 0 && info->used > info->limit) {
+      lua_gc(L, LUA_GCCOLLECT);
+      if (info->used > info->limit) return luaL_error(L, "not enough memory");
+    }
+  }
   switch (status) {
     case BB_STATUS_RAISE:
       return lua_error(L);
@@ -91,7 +202,11 @@ int bb_pcall_traceback(lua_State *L, int nargs, int nresults) {
   int base = lua_gettop(L) - nargs;  /* function index */
   lua_pushcfunction(L, msghandler);
   lua_insert(L, base);
+  bb_state_info *info = state_info(L);
+  int host_depth = info ? info->host_depth : 0;
+  if (info) info->host_depth = 0;  /* Lua called back from Swift runs under the limit */
   int status = lua_pcall(L, nargs, nresults, base);
+  if (info) info->host_depth = host_depth;
   lua_remove(L, base);
   return status;
 }
@@ -292,6 +407,7 @@ static volatile sig_atomic_t sigint_seen = 0;
 static struct sigaction previous_sigint;
 static int sigint_installed = 0;
 
+/* States we did not make (the lua5.4 interpreter's): lua.c's one-shot hook. */
 static void lstop(lua_State *L, lua_Debug *ar) {
   (void)ar;
   lua_sethook(L, NULL, 0, 0);
@@ -299,8 +415,19 @@ static void lstop(lua_State *L, lua_Debug *ar) {
 }
 
 void bb_interrupt(lua_State *L) {
+  bb_state_info *info = state_info(L);
+  if (info != NULL) {
+    info->interrupted = 1;
+    lua_sethook(L, watch, LUA_MASKCOUNT, 1);  /* stop at the next instruction */
+    return;
+  }
   int flag = LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT;
   if (L != NULL) lua_sethook(L, lstop, flag, 1);
+}
+
+void bb_interrupt_current(void) {
+  lua_State *L = interrupt_target;
+  if (L != NULL) bb_interrupt(L);
 }
 
 static void laction(int sig) {
@@ -343,9 +470,20 @@ void bb_sigint_end(void) {
   }
 }
 
-int bb_interrupt_pending(lua_State *L) { return L != NULL && lua_gethook(L) == lstop; }
+int bb_interrupt_pending(lua_State *L) {
+  bb_state_info *info = state_info(L);
+  if (info != NULL) return info->interrupted != 0;
+  return L != NULL && lua_gethook(L) == lstop;
+}
 
 void bb_interrupt_clear(lua_State *L) {
+  bb_state_info *info = state_info(L);
+  if (info != NULL) {
+    info->interrupted = 0;
+    if (info->always_watch || info->budget >= 0) lua_sethook(L, watch, LUA_MASKCOUNT, BB_WATCH_EVERY);
+    else lua_sethook(L, NULL, 0, 0);
+    return;
+  }
   if (L != NULL && lua_gethook(L) == lstop) lua_sethook(L, NULL, 0, 0);
 }
 
@@ -353,13 +491,9 @@ void bb_interrupt_clear(lua_State *L) {
 ** Instruction budget (for evaluating untrusted declarations)
 ** ====================================================================== */
 
-static void budget_exceeded(lua_State *L, lua_Debug *ar) {
-  (void)ar;
-  lua_sethook(L, NULL, 0, 0);
-  luaL_error(L, "instruction budget exceeded");
-}
-
 void bb_set_instruction_budget(lua_State *L, int count) {
-  if (count > 0) lua_sethook(L, budget_exceeded, LUA_MASKCOUNT, count);
-  else lua_sethook(L, NULL, 0, 0);
+  bb_state_info *info = state_info(L);
+  if (info == NULL) return;
+  info->budget = count > 0 ? count : -1;
+  if (info->budget >= 0) lua_sethook(L, watch, LUA_MASKCOUNT, BB_WATCH_EVERY);
 }

@@ -34,6 +34,13 @@ public struct LuaArgs {
     /// A misuse error for argument `n`: `bad argument #n to 'fn' (problem)`.
     public func error(_ n: Int, _ problem: String) -> LuaError { .argument(index: n, problem: problem) }
 
+    /// Where the Lua code that called sits, as `file.lua:3: ` (empty when unknown), like `luaL_where`.
+    public var callerPosition: String {
+        luaL_where(L, 1)
+        defer { bb_pop(L, 1) }
+        return stack.string(at: -1) ?? ""
+    }
+
     /// A misuse error raised at the caller's position with `'fn': message` prefix.
     public func error(_ message: String) -> LuaError { .raise("\(function): \(message)") }
 

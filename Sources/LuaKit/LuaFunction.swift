@@ -99,15 +99,13 @@ private let dispatchHostFunction: bb_dispatch_fn = { box, L in
     let base = lua_gettop(L)
     do {
         let result = try function.body(args)
-        if let owner, owner.interruptedDuringWait {
-            owner.interruptedDuringWait = false
-            return BB_STATUS_INTERRUPT
-        }
+        // An interrupt that came while the body ran (a primitive may have swallowed it) stops the chunk.
+        if let owner, bb_interrupt_pending(owner.L) != 0 { return BB_STATUS_INTERRUPT }
         return try result.push(stack)  // Lua takes the top `n` values as results
     } catch let error as LuaError {
-        owner?.interruptedDuringWait = false
         switch error {
         case .interrupted:
+            if let owner { bb_interrupt(owner.L) }  // sticks until the chunk has unwound, pcall or not
             return BB_STATUS_INTERRUPT
         case .argument(let index, let problem):
             stack.push("bad argument #\(index) to '\(function.qualifiedName)' (\(problem))")
@@ -120,7 +118,6 @@ private let dispatchHostFunction: bb_dispatch_fn = { box, L in
             return BB_STATUS_RAISE
         }
     } catch {
-        owner?.interruptedDuringWait = false
         lua_settop(L, base)
         let code = (error as? any LuaRepresentableError)?.luaCode ?? "error"
         return (try? LuaResult.failure(String(describing: error), code: code).push(stack)) ?? 0

@@ -88,48 +88,47 @@ public struct LuaStack {
     // MARK: Read
 
     /// Copy the value at `index` into Swift. Tables are copied deeply (cycles become
-    /// `.opaque("table")`, depth is capped at 100).
+    /// `.opaque("table")`, depth is capped at 100, and past a million values the rest is
+    /// `.opaque("table")` too, so a graph of shared subtables cannot make it work for ever).
     public func value(at index: Int32) -> LuaValue {
-        var visiting: Set<UnsafeRawPointer> = []
-        return value(at: lua_absindex(L, index), visiting: &visiting, depth: 0)
+        var copy = TableCopy(strict: false, limits: .standard)
+        return (try? copy.value(self, at: lua_absindex(L, index), depth: 0)) ?? .opaque("table")
     }
 
-    private func value(at idx: Int32, visiting: inout Set<UnsafeRawPointer>, depth: Int) -> LuaValue {
-        switch lua_type(L, idx) {
-        case LUA_TNIL, LUA_TNONE: return .nil
-        case LUA_TBOOLEAN: return .boolean(lua_toboolean(L, idx) != 0)
-        case LUA_TNUMBER:
-            if lua_isinteger(L, idx) != 0 { return .integer(Int(lua_tointegerx(L, idx, nil))) }
-            return .number(lua_tonumberx(L, idx, nil))
-        case LUA_TSTRING: return .string(string(at: idx) ?? "")
-        case LUA_TTABLE:
-            guard let ptr = lua_topointer(L, idx), depth < 100, !visiting.contains(ptr) else { return .opaque("table") }
-            visiting.insert(ptr)
-            defer { visiting.remove(ptr) }
-            reserve(4)
-            var byIndex: [Int: LuaValue] = [:]
-            var byName: [String: LuaValue] = [:]
-            lua_pushnil(L)
-            while lua_next(L, idx) != 0 {
-                let item = value(at: lua_absindex(L, -1), visiting: &visiting, depth: depth + 1)
-                switch lua_type(L, -2) {
-                case LUA_TNUMBER where lua_isinteger(L, -2) != 0:
-                    byIndex[Int(lua_tointegerx(L, -2, nil))] = item
-                case LUA_TSTRING:
-                    byName[string(at: -2) ?? ""] = item
-                default:
-                    byName[keyText(at: -2)] = item
-                }
-                bb_pop(L, 1)
+    /// Copy the value at `index` into Swift, refusing what cannot be copied faithfully: a table that
+    /// contains itself, nesting deeper than `limits.depth`, more than `limits.values` values. Stops
+    /// with `LuaError.interrupted` when the chunk is interrupted meanwhile.
+    public func copy(at index: Int32, limits: LuaCopyLimits = .standard) throws -> LuaValue {
+        var copy = TableCopy(strict: true, limits: limits)
+        return try copy.value(self, at: lua_absindex(L, index), depth: 0)
+    }
+
+    fileprivate func table(at idx: Int32, _ copy: inout TableCopy, depth: Int) throws -> LuaValue {
+        reserve(4)
+        var byIndex: [Int: LuaValue] = [:]
+        var byName: [String: LuaValue] = [:]
+        lua_pushnil(L)
+        while lua_next(L, idx) != 0 {
+            let item: LuaValue
+            do { item = try copy.value(self, at: lua_absindex(L, -1), depth: depth + 1) } catch {
+                bb_pop(L, 2)
+                throw error
             }
-            if byName.isEmpty, byIndex.keys.allSatisfy({ $0 >= 1 && $0 <= byIndex.count }) {
-                return .array((0..<byIndex.count).map { byIndex[$0 + 1] ?? .nil })
+            switch lua_type(L, -2) {
+            case LUA_TNUMBER where lua_isinteger(L, -2) != 0:
+                byIndex[Int(lua_tointegerx(L, -2, nil))] = item
+            case LUA_TSTRING:
+                byName[string(at: -2) ?? ""] = item
+            default:
+                byName[keyText(at: -2)] = item
             }
-            for (i, item) in byIndex { byName[String(i)] = item }
-            return .table(byName)
-        default:
-            return .opaque(typeName(at: idx))
+            bb_pop(L, 1)
         }
+        if byName.isEmpty, byIndex.keys.allSatisfy({ $0 >= 1 && $0 <= byIndex.count }) {
+            return .array((0..<byIndex.count).map { byIndex[$0 + 1] ?? .nil })
+        }
+        for (i, item) in byIndex { byName[String(i)] = item }
+        return .table(byName)
     }
 
     /// A non-string key's text without converting it in place (that would confuse `lua_next`).
@@ -196,5 +195,82 @@ public struct LuaStack {
         let t = lua_absindex(L, table)
         push(key)
         return lua_rawget(L, t)
+    }
+}
+
+/// How much `LuaStack.copy(at:limits:)` copies at most.
+public struct LuaCopyLimits: Sendable {
+    /// Tables inside tables.
+    public var depth: Int
+    /// Values in all (a graph that shares subtables counts each path to them).
+    public var values: Int
+
+    public init(depth: Int, values: Int) {
+        self.depth = depth
+        self.values = values
+    }
+
+    /// 100 levels, a million values.
+    public static let standard = LuaCopyLimits(depth: 100, values: 1_000_000)
+}
+
+/// Why a Lua value could not be copied into Swift.
+public enum LuaCopyError: Error, Equatable, CustomStringConvertible {
+    case cycle
+    case tooDeep(Int)
+    case tooLarge(Int)
+
+    public var description: String {
+        switch self {
+        case .cycle: "a table contains itself"
+        case .tooDeep(let depth): "tables nested deeper than \(depth) levels"
+        case .tooLarge(let values): "more than \(values) values"
+        }
+    }
+}
+
+/// One deep copy's bookkeeping: the tables on the current path, the values copied so far.
+private struct TableCopy {
+    let strict: Bool
+    let limits: LuaCopyLimits
+    var visiting: Set<UnsafeRawPointer> = []
+    var count = 0
+
+    init(strict: Bool, limits: LuaCopyLimits) {
+        self.strict = strict
+        self.limits = limits
+    }
+
+    mutating func value(_ stack: LuaStack, at idx: Int32, depth: Int) throws -> LuaValue {
+        let L = stack.L
+        count += 1
+        if count > limits.values {
+            if strict { throw LuaCopyError.tooLarge(limits.values) }
+            return .opaque("table")
+        }
+        if count % 4096 == 0, bb_interrupt_pending(L) != 0 { throw LuaError.interrupted }
+        switch lua_type(L, idx) {
+        case LUA_TNIL, LUA_TNONE: return .nil
+        case LUA_TBOOLEAN: return .boolean(lua_toboolean(L, idx) != 0)
+        case LUA_TNUMBER:
+            if lua_isinteger(L, idx) != 0 { return .integer(Int(lua_tointegerx(L, idx, nil))) }
+            return .number(lua_tonumberx(L, idx, nil))
+        case LUA_TSTRING: return .string(stack.string(at: idx) ?? "")
+        case LUA_TTABLE:
+            guard let ptr = lua_topointer(L, idx) else { return .opaque("table") }
+            if visiting.contains(ptr) {
+                if strict { throw LuaCopyError.cycle }
+                return .opaque("table")
+            }
+            if depth >= limits.depth {
+                if strict { throw LuaCopyError.tooDeep(limits.depth) }
+                return .opaque("table")
+            }
+            visiting.insert(ptr)
+            defer { visiting.remove(ptr) }
+            return try stack.table(at: idx, &self, depth: depth)
+        default:
+            return .opaque(stack.typeName(at: idx))
+        }
     }
 }

@@ -6,12 +6,18 @@ import Foundation
 extension LuaState {
     /// Call the function below `nargs` arguments on the stack, protected, with a traceback handler.
     /// Leaves `nresults` results (or all, with `LUA_MULTRET`). Throws `LuaError.runtime` with the
-    /// message and the traceback, or `.interrupted`.
+    /// message and the traceback, or `.interrupted` (an interrupt ends with the outermost call).
     public func call(nargs: Int32, nresults: Int32) throws {
+        callDepth += 1
+        defer { callDepth -= 1 }
         let status = bb_pcall_traceback(L, nargs, nresults)
         guard status != LUA_OK else { return }
         let full = stack.string(at: -1) ?? stack.describe(at: -1)
         stack.pop()
+        if bb_interrupt_pending(L) != 0 {
+            if callDepth == 1 { bb_interrupt_clear(L) }  // the chunk has unwound: the state runs again
+            throw LuaError.interrupted
+        }
         throw Self.runtimeError(full)
     }
 
@@ -85,8 +91,13 @@ extension LuaState {
         return try body()
     }
 
-    /// Ask the running chunk to stop at its next instruction (callable from any thread).
+    /// Ask the running chunk to stop (callable from any thread); it keeps stopping until it has
+    /// unwound, `pcall` or not.
     public func interrupt() { bb_interrupt(L) }
+
+    /// Interrupt the innermost chunk running under `withInterruptHandling` on any state (a recipe
+    /// that `recipes.run` started inside another): what SIGTERM does to a recipe run.
+    public static func interruptRunningChunk() { bb_interrupt_current() }
 }
 
 /// A `Sendable` handle that interrupts a state's running chunk from any thread (a watchdog, a

@@ -3,17 +3,13 @@ import Dispatch
 
 extension LuaState {
     /// Run async Swift work and block this Lua thread until it finishes. Polls for Ctrl-C: an
-    /// interrupt cancels the task and throws `LuaError.interrupted`.
+    /// interrupt cancels the task and throws `LuaError.interrupted` (the interrupt stays pending,
+    /// so the chunk unwinds even through a `pcall`).
     ///
     /// Call this on the state's own thread (see `LuaThread`). The work runs on `WaitExecutor`'s
     /// threads, so even a state driven from a cooperative thread cannot starve it.
     public func wait<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
-        do {
-            return try Self.blockingWait(L: L, self, work)
-        } catch LuaError.interrupted {
-            interruptedDuringWait = true
-            throw LuaError.interrupted
-        }
+        try Self.blockingWait(L: L, self, work)
     }
 
     /// Run async work that must be stopped cleanly rather than abandoned (a render job): Ctrl-C
@@ -57,7 +53,6 @@ extension LuaState {
             let main = owner?.L ?? L
             if bb_interrupt_pending(main) != 0 {
                 task.cancel()
-                bb_interrupt_clear(main)
                 throw LuaError.interrupted
             }
         }

@@ -33,14 +33,19 @@ public final class LuaState {
     /// Module and function docs for `help`, by qualified name.
     var moduleDocs: [(name: String, doc: String, functions: [String])] = []
     var functionDocs: [String: String] = [:]
-    /// Set when a blocking wait saw Ctrl-C, so the trampoline raises even if a primitive swallowed it.
-    var interruptedDuringWait = false
+    /// Protected calls in progress (a callback from Swift runs inside the chunk's call).
+    var callDepth = 0
     private let owned: Bool
 
-    /// A new state with the given libraries.
-    public init(libraries: Libraries = .all) throws {
+    /// The memory limit of new states unless one is given: 1 GiB.
+    public static let defaultMemoryLimit = 1 << 30
+
+    /// A new state with the given libraries, whose Lua code cannot hold more than `memoryLimit`
+    /// bytes (nil: no limit): past it an allocation fails with Lua's "not enough memory" error.
+    public init(libraries: Libraries = .all, memoryLimit: Int? = LuaState.defaultMemoryLimit) throws {
         Self.installTrampoline
-        guard let L = luaL_newstate() else { throw LuaError.raise("cannot create a Lua state: out of memory") }
+        // Untrusted code gets the hook in every coroutine (a few times slower in tight Lua loops).
+        guard let L = bb_newstate(memoryLimit.map { max(1, $0) } ?? 0, libraries == .all ? 0 : 1) else { throw LuaError.raise("cannot create a Lua state: out of memory") }
         self.L = L
         self.owned = true
         self.isSandboxed = libraries != .all
@@ -52,7 +57,7 @@ public final class LuaState {
         }
         if status != LUA_OK {
             let message = stack.string(at: -1) ?? "unknown error"
-            lua_close(L)
+            bb_close(L)
             throw LuaError.raise("cannot open the Lua libraries: \(message)")
         }
     }
@@ -69,7 +74,7 @@ public final class LuaState {
 
     deinit {
         if owned {
-            lua_close(L)  // runs every __gc, which releases the Swift objects held by userdata
+            bb_close(L)  // runs every __gc, which releases the Swift objects held by userdata
         } else {
             bb_setextra(L, nil)
         }
@@ -97,7 +102,10 @@ public final class LuaState {
         stack.setGlobal(name)
     }
 
-    /// Stop any chunk after `count` more VM instructions with "instruction budget exceeded"
+    /// Bytes the state's Lua values hold now.
+    public var memoryUsed: Int { Int(bb_memory_used(L)) }
+
+    /// Stop any chunk after about `count` more VM instructions with "instruction budget exceeded"
     /// (nil removes the limit). For evaluating untrusted data.
     public func setInstructionBudget(_ count: Int?) {
         bb_set_instruction_budget(L, Int32(clamping: count ?? 0))

@@ -22,6 +22,8 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
     case storeError = 76
     /// Cancelled by the user (Ctrl-C).
     case cancelled = 130
+    /// A sandboxed recipe reached for something it was not handed (a file, a URL, a program).
+    case notPermitted = 77
 
     /// The name Lua sees as a failure's code (`nil, message, "no_input"`): snake case of the case name.
     public var name: String {
@@ -37,6 +39,7 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
         case .interrupted: "interrupted"
         case .storeError: "store_error"
         case .cancelled: "cancelled"
+        case .notPermitted: "not_permitted"
         }
     }
 

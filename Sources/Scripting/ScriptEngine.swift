@@ -12,8 +12,14 @@ public enum ScriptEngine {
     /// - Parameters:
     ///   - trusted: full Lua (REPL, `--trust`); otherwise the sandbox for shared recipes.
     ///   - modulesAsGlobals: also expose each module as a global (the REPL does).
-    public static func makeState(trusted: Bool, modulesAsGlobals: Bool = false) throws -> LuaState {
-        let lua = try LuaState(libraries: trusted ? .all : .sandboxed)
+    ///   - capabilities: what the modules let its code touch (default: everything when trusted,
+    ///     nothing when sandboxed).
+    ///   - config: the studio configuration (memory limit, allowed programs, recipe depth).
+    public static func makeState(trusted: Bool, modulesAsGlobals: Bool = false, capabilities: Capabilities? = nil,
+                                 config: StudioConfig = StudioConfig()) throws -> LuaState {
+        let lua = try LuaState(libraries: trusted ? .all : .sandboxed, memoryLimit: config.luaMemoryLimit)
+        (capabilities ?? (trusted ? .trusted() : .sandbox(values: [:], declaration: nil, arguments: [], config: config))).install(in: lua)
+        lua.userInfo[StudioConfig.key] = config
         lua.register(ModuleRegistry.modules, asGlobals: modulesAsGlobals)
         RecipeRunner.installRecipeFunction(in: lua)
         return lua
@@ -21,8 +27,8 @@ public enum ScriptEngine {
 
     /// The REPL's state: full Lua, modules as globals, plus `recipes()` (list) and
     /// `run(name, params)`.
-    public static func makeREPLState() throws -> LuaState {
-        let lua = try makeState(trusted: true, modulesAsGlobals: true)
+    public static func makeREPLState(config: StudioConfig = StudioConfig()) throws -> LuaState {
+        let lua = try makeState(trusted: true, modulesAsGlobals: true, config: config)
         try lua.run("""
             local recipes = require 'recipes'
             function run(name, params, options) return recipes.run(name, params, options) end

@@ -81,6 +81,7 @@ struct RecipesCommand: AsyncParsableCommand {
                 }
             } catch let error as RecipeError {
                 if case .notFound = error { fail(.noInput, error.description) }
+                if case .unavailable = error { fail(.storeError, error.description) }
                 fail(.dataError, error.description)
             }
         }

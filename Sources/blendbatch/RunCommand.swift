@@ -13,7 +13,8 @@ struct RunCommand: AsyncParsableCommand {
             A recipe's declared parameters become options: `blendbatch run preview --file shot.blend \
             --percent 50`; `blendbatch run preview --help` lists them. Other words reach the recipe as \
             `...` and in the global `arg` table (arg[0] is the recipe), as with lua5.4. Recipes run sandboxed: no io, os.execute or binary chunks; \
-            everything goes through blendbatch's modules. --trust gives the recipe all of Lua. \
+            everything goes through blendbatch's modules, which reach only the paths and URLs given as the recipe's \
+            parameters and arguments, its jobs' outputs and store.temp() (else exit 77). --trust gives the recipe all of Lua. \
             A Lua error prints `error: <message>` and the traceback on stderr and exits 1. A recipe \
             chooses its exit code by ending its chunk with `return <0-255>`, or by \
             `fail(message, code)`: one line `blendbatch: <message>` on stderr, no traceback, exit code \
@@ -22,8 +23,11 @@ struct RunCommand: AsyncParsableCommand {
             Put recipe arguments after `--` to pass words that look like options.
             """)
 
-    @Flag(help: "Give the recipe all of Lua (io, os, package.loadlib).")
+    @Flag(help: "Give the recipe all of Lua (io, os, package.loadlib) and everything on this machine.")
     var trust = false
+
+    @Flag(help: "Run the cached copy of a remote recipe when its store cannot be reached (with a warning naming its age).")
+    var offline = false
 
     @OptionGroup var global: GlobalOptions
 
@@ -44,7 +48,8 @@ struct RunCommand: AsyncParsableCommand {
         // --trust may also come after the recipe (before a `--`).
         let end = words.firstIndex(of: "--") ?? words.endIndex
         let trusted = trust || words[..<end].contains("--trust")
-        words = words[..<end].filter { $0 != "--trust" } + words[end...]
+        if offline || words[..<end].contains("--offline") { setenv("BLENDBATCH_OFFLINE", "1", 1) }  // nested recipes.run too
+        words = words[..<end].filter { $0 != "--trust" && $0 != "--offline" } + words[end...]
 
         let source = await RecipeExecution.find(spec)
         let declaration = RecipeExecution.declaration(of: source)

@@ -58,4 +58,46 @@ struct RemoteRecipeTests {
         #expect(evil.status == 1)
         #expect(evil.stderr.contains("io.open is not available in the sandbox"))
     }
+
+    @Test("an unreachable recipe origin is an error naming it (exit 76), never the bundled recipe; --offline runs the cache with its age")
+    func failClosed() throws {
+        guard moto != nil else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("BLENDBATCH_MOTO_URL is not set") }
+            return
+        }
+        try put(bucket)
+        try put("\(bucket)/recipes/hello.lua", "recipe { name = 'hello', description = 'the studio hello' }\nprint('studio hello')\n")
+        let home = try CLIRunner.tempDir()
+        var env = environment(home)
+        env["BLENDBATCH_RECIPES_DIR"] = CLIRunner.repoRoot.path + "/recipes"  // a bundled hello.lua stands behind it
+        let url = "s3://\(bucket)/recipes/hello.lua"
+        let online = try CLIRunner.run(["run", "hello"], environment: env)
+        #expect(online.status == 0 && online.stdout == "studio hello\n", "\(online.stderr)")
+        #expect(try CLIRunner.run(["run", url], environment: env).stdout == "studio hello\n")
+
+        // The studio's store goes down (nothing listens on port 9).
+        env["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9"
+        env["AWS_MAX_ATTEMPTS"] = "1"
+        let byName = try CLIRunner.run(["run", "hello"], environment: env)
+        #expect(byName.status == 76, "\(byName.stdout)\(byName.stderr)")
+        #expect(byName.stderr.contains("recipe path s3://\(bucket)/recipes/: cannot reach it"), "\(byName.stderr)")
+        #expect(!byName.stdout.contains("hello"), "the bundled recipe ran in the studio's place")
+        let byURL = try CLIRunner.run(["run", url], environment: env)
+        #expect(byURL.status == 76 && byURL.stderr.contains("cannot reach \(url)"), "\(byURL.stderr)")
+        #expect(byURL.stdout.isEmpty, "a cached copy ran without its origin confirming it")
+
+        for offline in [["run", "--offline", "hello"], ["run", "--offline", url]] {
+            let r = try CLIRunner.run(offline, environment: env)
+            #expect(r.status == 0 && r.stdout == "studio hello\n", "\(r.stderr)")
+            #expect(r.stderr.contains("warning: \(url) cannot be reached; running the copy cached"), "\(r.stderr)")
+            #expect(r.stderr.contains(" ago (--offline)"))
+        }
+        var offlineEnv = env
+        offlineEnv["BLENDBATCH_OFFLINE"] = "1"
+        #expect(try CLIRunner.run(["run", "hello"], environment: offlineEnv).stdout == "studio hello\n")
+        // Nothing cached: offline is still an error naming the origin.
+        let fresh = environment(try CLIRunner.tempDir()).merging(["AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_MAX_ATTEMPTS": "1"]) { $1 }
+        let uncached = try CLIRunner.run(["run", "--offline", url], environment: fresh)
+        #expect(uncached.status == 76 && uncached.stderr.contains(url), "\(uncached.stderr)")
+    }
 }

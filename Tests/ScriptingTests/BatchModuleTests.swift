@@ -29,7 +29,7 @@ struct BatchModuleTests {
         // Attempts of 2 × 1.2 s outlast the notices, which land 0.4-1.6 s in (the interrupter's default aim).
         setenv("STANDIN_FRAME_SECONDS", "1.2", 1)
         defer { unsetenv("STANDIN_FRAME_SECONDS") }
-        let lua = try ScriptEngine.makeState(trusted: false)
+        let lua = try ScriptEngine.makeState(trusted: false, capabilities: .sandbox(handing: [out, "demo.blend", Self.standIn]))
         let results = try lua.run("""
             local batch, fis = require "batch", require "fis"
             local chaos = fis.spot_interruption{share = '100%', notice = '1s', seed = 3, max = 1}
@@ -44,7 +44,7 @@ struct BatchModuleTests {
 
     @Test("bad experiment settings raise a clear error; a missing manifest too")
     func misuse() throws {
-        let lua = try ScriptEngine.makeState(trusted: false)
+        let lua = try ScriptEngine.makeState(trusted: false, capabilities: .sandbox(handing: ["/nonexistent/manifest.json"]))
         let results = try lua.run("""
             local ok1, e1 = pcall(fis.spot_interruption, {share = '130%'})
             local ok2, e2 = pcall(batch.submit, '/nonexistent/manifest.json')
@@ -67,7 +67,7 @@ struct BatchModuleTests {
         try manifest.encoded().write(to: URL(fileURLWithPath: out + "/manifest.json"))
         setenv("STANDIN_FRAME_SECONDS", "1.5", 1)
         defer { unsetenv("STANDIN_FRAME_SECONDS") }
-        let lua = try ScriptEngine.makeState(trusted: false)
+        let lua = try ScriptEngine.makeState(trusted: false, capabilities: .sandbox(handing: [out, "demo.blend", Self.standIn]))
         let interrupt = lua.interruptHandle
         DispatchQueue.global().asyncAfter(deadline: .now() + 1.0) { interrupt.interrupt() }
         let started = Date()
@@ -94,7 +94,7 @@ struct BatchModuleTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Data("not a blend file at all".utf8).write(to: URL(fileURLWithPath: folder + "/bad.blend"))
-        let lua = try ScriptEngine.makeState(trusted: false)
+        let lua = try ScriptEngine.makeState(trusted: false, capabilities: .sandbox(handing: [folder, "/nonexistent/shot.blend"]))
         let results = try lua.run("""
             local render, bad = require "render", ...
             local function code(t) local job, message, c = render.submit(t); return (job == nil and type(message) == 'string') and c or 'job!' end

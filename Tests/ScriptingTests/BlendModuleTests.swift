@@ -13,8 +13,10 @@ struct BlendModuleTests {
         return FileManager.default.fileExists(atPath: beside) ? beside : "/work/shared/testdata/blend-bat"
     }()
 
+    /// Run `code` sandboxed, handing it its arguments (and the missing file the failure test reads).
     func run(_ code: String, _ args: [LuaValue] = []) throws -> [LuaValue] {
-        let lua = try ScriptEngine.makeState(trusted: false)
+        let handed = args.compactMap(\.stringValue) + ["/nonexistent/shot.blend"]
+        let lua = try ScriptEngine.makeState(trusted: false, capabilities: .sandbox(handing: handed))
         return try lua.run(code, arguments: args)
     }
 

@@ -28,7 +28,8 @@ struct FISExperimentObjectTests {
                                    chunks: [FrameChunk(index: 0, frames: [1]), FrameChunk(index: 1, frames: [2])],
                                    output: OutputSpec(location: "s3://\(bucket)/out", name: "shot"), stitch: nil)
         _ = try await executor.submitJob(manifest)
-        let lua = try ScriptEngine.makeState(trusted: false)
+        // The job was submitted outside Lua: its user hands its id to the recipe.
+        let lua = try ScriptEngine.makeState(trusted: false, capabilities: .sandbox(handing: [manifest.id]))
         lua.userInfo[FISExperimentObject.jobIndexKey] = indexFolder
         lua.userInfo[FISExperimentObject.environmentKey] = client.configuration.environment
         return (lua, manifest.id)

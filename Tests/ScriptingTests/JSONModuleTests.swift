@@ -34,3 +34,24 @@ struct JSONModuleTests {
         #expect(raised[1].stringValue?.contains("bad argument #1 to 'json.encode'") == true)
     }
 }
+
+@Suite("Lua module: json refuses what it cannot encode faithfully")
+struct JSONLimitTests {
+    func run(_ code: String) throws -> [LuaValue] {
+        try ScriptEngine.makeState(trusted: false).run("local json = require 'json'; " + code)
+    }
+
+    @Test("a cycle, nesting past 100 levels and a graph of shared subtables are errors, not null or hours of work")
+    func limits() throws {
+        let cycle = try run("local t = {} t.self = t return pcall(json.encode, t)")
+        #expect(cycle[0] == false && cycle[1].stringValue?.contains("a table contains itself") == true)
+        let deep = try run("local t = {} local c = t for i = 1, 150 do c.x = {} c = c.x end return pcall(json.encode, t)")
+        #expect(deep[0] == false && deep[1].stringValue?.contains("nested deeper than 100 levels") == true)
+        let graph = try run("local g = {1} for i = 1, 40 do g = {g, g} end return pcall(json.encode, g)")
+        #expect(graph[0] == false && graph[1].stringValue?.contains("more than 1000000 values") == true)
+        let huge = try run("return json.decode('[' .. string.rep('0,', 40 << 20) .. '0]')")
+        #expect(huge[0] == .nil && huge[1].stringValue?.contains("it reads at most 64 MiB") == true && huge[2] == "data_error")
+        // Shared, but no cycle and small: encoded in full.
+        #expect(try run("local s = {1} return json.encode{s, s}") == ["[[1],[1]]"])
+    }
+}

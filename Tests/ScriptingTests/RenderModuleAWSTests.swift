@@ -12,8 +12,10 @@ import Testing
 @Suite("render module, AWS backend (moto)", .serialized)
 struct RenderModuleAWSTests {
     /// A Lua state whose AWS calls go to moto, with a job index of its own.
-    func state() throws -> LuaState {
-        let lua = try ScriptEngine.makeState(trusted: false)
+    /// Handed the .blend, `out`, the job definition, and what the bad-input test names.
+    func state(out: String = "s3://b/x", definition: String = "") throws -> LuaState {
+        let handed = [BlendModuleTests.data + "/basic_file.blend", out, definition, "s3://b/", "/tmp/x"]
+        let lua = try ScriptEngine.makeState(trusted: false, capabilities: .sandbox(handing: handed))
         lua.userInfo[FISExperimentObject.jobIndexKey] = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("aws-jobs")).path
         lua.userInfo[FISExperimentObject.environmentKey] = motoClient().configuration.environment
         return lua
@@ -24,7 +26,7 @@ struct RenderModuleAWSTests {
         guard motoAvailable() else { return }
         let target = try await MotoRenderTarget.create(client: motoClient())
         let out = "s3://\(target.bucket)/jobs/lua"
-        let r = try state().run("""
+        let r = try state(out: out, definition: target.definition).run("""
             local render = require "render"
             local file, queue, definition, out = ...
             local job = assert(render.submit{file = file, backend = 'aws', queue = queue, job_definition = definition,

@@ -26,7 +26,7 @@ struct StitchModuleTests {
     @Test("video, gif and contact_sheet return the paths they wrote")
     func outputs() throws {
         let out = try folder(frames: [1, 3, 5, 7])
-        let lua = try ScriptEngine.makeState(trusted: false)
+        let lua = try ScriptEngine.makeState(trusted: false, capabilities: .sandbox(handing: [out]))
         let r = try lua.run("""
             local s = require 'stitch'
             return s.video{out = '\(out)', frames = '1-7:2', fps = 12},
@@ -42,7 +42,7 @@ struct StitchModuleTests {
     @Test("a gap returns nil, message naming the frame, code; a bad table raises")
     func errors() throws {
         let out = try folder(frames: [1, 2, 4])
-        let lua = try ScriptEngine.makeState(trusted: false)
+        let lua = try ScriptEngine.makeState(trusted: false, capabilities: .sandbox(handing: [out]))
         let r = try lua.run("return require('stitch').video{out = '\(out)', frames = '1-4'}")
         #expect(r.first == .nil)
         #expect(r[1].stringValue?.contains("missing: 3") == true)

@@ -8,8 +8,10 @@ import Testing
 /// The `store` module from Lua, on a temp folder and on moto.
 @Suite("store module", .serialized)
 struct StoreModuleTests {
-    func run(_ code: String, _ args: [LuaValue] = []) throws -> [LuaValue] {
-        let lua = try ScriptEngine.makeState(trusted: false)
+    /// Run `code` sandboxed, handing it its arguments (or `handing`).
+    func run(_ code: String, _ args: [LuaValue] = [], handing: [String]? = nil) throws -> [LuaValue] {
+        let handed = handing ?? args.compactMap(\.stringValue)
+        let lua = try ScriptEngine.makeState(trusted: false, capabilities: .sandbox(handing: handed + ["s3://no-such-bucket-lua"]))
         return try lua.run(code, arguments: args)
     }
 
@@ -90,7 +92,7 @@ struct StoreModuleTests {
             local gone = store.exists(base .. 'frames/f1.png')
             local n, msg, code = store.read('s3://no-such-bucket-lua/x')
             return #objects, objects[1].key, objects[2].url, text, there, gone, n, msg, code
-            """, [.string(bucket), .string(folder)])
+            """, [.string(bucket), .string(folder)], handing: ["s3://\(bucket)/", folder])
         #expect(r[0] == .integer(2))
         #expect(r[1] == .string("jobs/j1/frames/f1.png"))
         #expect(r[2] == .string("s3://\(bucket)/jobs/j1/manifest.json"))

@@ -16,6 +16,18 @@
 ** 5. SIGINT handling through a hook (lua.c's laction/lstop).
 */
 
+/* ---- States. */
+/* A new state whose allocator refuses to grow past `limit` bytes (0: no limit) while Lua code runs
+** (Swift code may exceed it; the trampoline raises "not enough memory" on return if it did). With
+** `always_watch`, every thread carries the hook that makes interrupts stick (coroutines included);
+** otherwise the main thread gets it when interrupted. Close with bb_close. */
+lua_State *bb_newstate(size_t limit, int always_watch);
+void bb_close(lua_State *L);
+/* Bytes the state holds now. */
+size_t bb_memory_used(lua_State *L);
+/* Change the limit of a state made by bb_newstate (0: none). */
+void bb_set_memory_limit(lua_State *L, size_t limit);
+
 /* ---- Statuses a Swift function returns to the trampoline (>= 0 means "that many results"). */
 /* Raise the value on top of the stack as is. */
 #define BB_STATUS_RAISE (-1)
@@ -66,14 +78,19 @@ void bb_sigint_begin(lua_State *L);
 void bb_sigint_end(void);
 /* 1 if SIGINT arrived since the last call (and forget it). */
 int bb_sigint_take(void);
-/* Ask the running chunk of `L` to stop at the next instruction (from any thread or signal). */
+/* Ask the running chunk of `L` to stop (from any thread or signal). On our states the interrupt
+   sticks: every Lua instruction run raises "interrupted!" again (so pcall cannot swallow it) until
+   bb_interrupt_clear. */
 void bb_interrupt(lua_State *L);
-/* 1 when an interrupt of `L` is pending (its stop hook is set). */
+/* Interrupt the innermost state between bb_sigint_begin/end (a nested recipe's), if any. */
+void bb_interrupt_current(void);
+/* 1 when an interrupt of `L` is pending. */
 int bb_interrupt_pending(lua_State *L);
-/* Forget a pending interrupt: remove the stop hook from `L`. */
+/* Forget a pending interrupt. */
 void bb_interrupt_clear(lua_State *L);
 
-/* Raise "instruction budget exceeded" after `count` VM instructions (0 removes the limit). */
+/* Raise "instruction budget exceeded" after about `count` VM instructions (0 removes the limit;
+   states made by bb_newstate only). */
 void bb_set_instruction_budget(lua_State *L, int count);
 
 /* ---- Macro wrappers. */

@@ -17,15 +17,21 @@ extension LuaModule {
             worker='cmd' (the task command; default: this blendbatch's `worker`)}.
             This process runs the job: a script that ends without job:wait() has it cancelled (frames kept).
             """) { args in
+            let capabilities = Capabilities.of(args)
+            if let path = try? args.string(1) { try capabilities.require(.read, path, args) }
             let manifest = try LuaJob.manifest(args, 1)
             let options = try args.optionalTable(2)?.tableValue ?? [:]
-            return .object(try args.wait { try await LuaJob.submit(manifest, options: options) })
+            try capabilities.requireJob(manifest, options: options, args)
+            let job = try args.wait { try await LuaJob.submit(manifest, options: options) }
+            capabilities.grantJob(job)
+            return .object(job)
         }
         m.function("status", doc: """
             batch.status(job) -> table | nil, err, code
             Where a job stands, by id or job folder (also jobs run by other processes, or whose controller died).
             """) { args in
             let job = try args.string(1)
+            try Capabilities.of(args).requireJob(job, args)
             return .value(try args.wait { try await JobControl.status(folder: JobFolder.find(job, output: nil)) })
         }
         m.function("cancel", doc: """
@@ -33,6 +39,7 @@ extension LuaModule {
             Cancel a job by id or job folder, from any process; returns its status afterwards.
             """) { args in
             let job = try args.string(1)
+            try Capabilities.of(args).requireJob(job, args)
             return .value(try args.wait { try await JobControl.cancel(folder: JobFolder.find(job, output: nil)) })
         }
     }

@@ -21,6 +21,7 @@ extension LuaModule {
             """) { args in
             let given = try args.string(1)
             let sceneName = try args.optionalString(2)
+            try Capabilities.of(args).require(.read, given, args)
             let info: BlendInfo
             do {
                 info = given.hasPrefix("s3://") ? try args.wait { try await BlendSource.read(given) } : try BlendSource.readLocal(given)
@@ -49,6 +50,7 @@ extension LuaModule {
             Example: for _, f in ipairs(assert(blend.files('shot.blend')).files) do print(f) end
             """) { args in
             let path = try args.string(1)
+            try Capabilities.of(args).require(.read, path, args)
             let bundle: InputBundle
             do { bundle = try InputBundle.collect(blend: path) } catch let error as BlendError {
                 return .failure(error.description, code: error.isMissingFile ? "no_input" : "data_error")

@@ -50,6 +50,7 @@ final class FISExperimentObject: LuaObject, @unchecked Sendable {
         let (environment, index) = awsContext(args)
         guard let job = options["job"]?.stringValue ?? options["job"]?.tableValue?["id"]?.stringValue,
               let record = index.record(job) else { return nil }
+        try Capabilities.of(args).requireJob(job, args)
         if options["count"] != nil && options["percent"] != nil { throw args.error(1, "give count or percent, not both") }
         let selection: SpotSelection = options["percent"]?.intValue.map { .percent($0) } ?? .count(options["count"]?.intValue ?? 1)
         let notice = options["notice"]?.stringValue ?? "PT2M"

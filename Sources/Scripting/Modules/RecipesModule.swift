@@ -10,10 +10,25 @@ extension LuaModule {
             let listing = try args.wait { await library.list() }
             return .value(RecipeListingView.views(listing.recipes.filter { !$0.shadowed }))
         }
-        m.function("run", doc: "recipes.run(name, params [, {trust = bool}]) -> true | nil, message, code\nRun a recipe by name or location with a table of parameters; sandboxed unless trust is true.\nA recipe that ends with fail(message, code) or returns a non-zero exit code gives nil, message, code.") { args in
+        m.function("run", doc: """
+            recipes.run(name, params [, {trust = bool}]) -> true | nil, message, code
+            Run a recipe by name or location with a table of parameters. It runs sandboxed unless the caller
+            is trusted and passes trust = true (or the studio configuration trusts its origin); a sandboxed
+            caller's recipe runs sandboxed, with the caller's own reach. Nesting is limited (8 deep).
+            A recipe that ends with fail(message, code) or returns a non-zero exit code gives nil, message, code.
+            """) { args in
             let spec = try args.string(1)
             let params = try args.optionalTable(2)?.tableValue ?? [:]
-            let trust = try args.optionalTable(3)?["trust"].boolValue ?? false
+            let askedTrust = try args.optionalTable(3)?["trust"].boolValue ?? false
+            let caller = Capabilities.of(args)
+            let config = args.owner?.userInfo[StudioConfig.key] as? StudioConfig ?? StudioConfig()
+            let depth = (args.owner?.userInfo[RecipeRunner.depthKey] as? Int ?? 0) + 1
+            guard depth <= config.recipeDepthLimit else {
+                throw args.error("recipes nested more than \(config.recipeDepthLimit) deep (does a recipe run itself?); "
+                                 + "recipe_depth_limit in the studio configuration changes the limit")
+            }
+            if askedTrust { try caller.requireTrust(args) }
+            if RecipeLibrary.isLocation(spec) { try caller.require(.read, spec, args) }
             let library = RecipeLibrary()
             let source = try args.wait { try await library.find(spec) }
             let declaration = try source.declaration()
@@ -21,7 +36,11 @@ extension LuaModule {
             if let declaration {
                 values = try RecipeArguments.complete(try RecipeArguments.check(params, for: declaration), for: declaration)
             }
-            let inner = try ScriptEngine.makeState(trusted: trust)
+            let trust = caller.isTrusted && (askedTrust || config.trusts(recipeAt: source.location))
+            let capabilities = trust ? .trusted()
+                : caller.isTrusted ? .sandbox(values: values, declaration: declaration, arguments: [], config: config) : caller
+            let inner = try ScriptEngine.makeState(trusted: trust, capabilities: capabilities, config: config)
+            inner.userInfo[RecipeRunner.depthKey] = depth
             let code: Int32
             do {
                 code = try inner.withInterruptHandling { try RecipeRunner.run(source, values: values, in: inner) }
@@ -36,6 +55,7 @@ extension LuaModule {
         }
         m.function("check", doc: "recipes.check(name) -> declaration | nil, message, code\nRead a recipe's declaration and compile it without running it.") { args in
             let spec = try args.string(1)
+            if RecipeLibrary.isLocation(spec) { try Capabilities.of(args).require(.read, spec, args) }
             let library = RecipeLibrary()
             let source = try args.wait { try await library.find(spec) }
             let declaration = try RecipeCheck.check(source)

@@ -22,6 +22,7 @@ extension LuaModule {
         m.function("plan", doc: "render.plan\(fields) -> manifest | nil, err, code\nRead the .blend and plan the job; nothing runs.") { args in
             try RenderModuleSupport.failingAsLua {
                 let request = try RenderModuleSupport.request(args, 1)
+                try Capabilities.of(args).require(.read, request.file, args)
                 return .value(try args.wait { try await RenderModuleSupport.plan(request, measureWith: nil) })
             }
         }
@@ -42,18 +43,26 @@ extension LuaModule {
             job:wait{progress=true}, job:cancel(), job:frames(), job.id); it runs on without this process.
             """) { args in
             let options = try args.table(1).tableValue ?? [:]
+            let capabilities = Capabilities.of(args)
+            try capabilities.requireRender(options, args)
             if let backend = options["backend"]?.stringValue, backend != "local" {
                 guard backend == "aws" else { throw args.error(1, "backend '\(backend)': use 'local' or 'aws'") }
-                return try RenderModuleSupport.failingAsLua { .object(try RenderModuleSupport.submitToAWS(args, options)) }
+                return try RenderModuleSupport.failingAsLua {
+                    let job = try RenderModuleSupport.submitToAWS(args, options)
+                    capabilities.grantJob(id: job.handle.id, folder: nil)
+                    return .object(job)
+                }
             }
             return try RenderModuleSupport.failingAsLua {
                 let request = try RenderModuleSupport.request(args, 1)
                 let measure = try LuaJob.configuration(options, chaos: false)
-                return .object(try args.wait {
+                let job = try args.wait {
                     let manifest = try await RenderModuleSupport.plan(request, measureWith: LocalExecutor(configuration: measure))
                     RenderModuleSupport.noteMissingFiles(manifest.input)
                     return try await LuaJob.submit(manifest, options: options)
-                })
+                }
+                capabilities.grantJob(job)
+                return .object(job)
             }
         }
     }

@@ -54,6 +54,9 @@ private struct FramesArgument: Decodable {
 
 private func run(_ args: LuaArgs, _ output: StitchOutput) throws -> LuaResult {
     let options = try args.decode(StitchOptions.self, 1)
+    let capabilities = Capabilities.of(args)
+    try capabilities.require(.write, options.out, args)
+    try capabilities.requireProgram(options.ffmpeg, option: "ffmpeg", args)
     guard !options.frames.set.isEmpty else { throw args.error(1, "field 'frames': no frames") }
     let out = (try? StoreLocation(parsing: options.out).description) ?? options.out
     let format = (options.format ?? "PNG").uppercased()

@@ -9,6 +9,7 @@ extension LuaModule {
         AWS CLI reads them: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ...). Failures return
         nil, message, code: 'no_input' (no such object), an AWS code ('NoSuchBucket', 'AccessDenied',
         'SignatureDoesNotMatch'), 'unreachable', 'io_error', 'bad_location', 'unsafe_key' or 'corrupt'.
+        A sandboxed recipe reaches only the places it was handed (see README, Security model).
         """) { m in
         m.function("put", doc: """
             store.put(src, dst) -> true | nil, message, code
@@ -17,6 +18,9 @@ extension LuaModule {
             """) { args in
             let source = try args.string(1)
             let destination = try args.string(2)
+            let capabilities = Capabilities.of(args)
+            try capabilities.require(.read, source, args)
+            try capabilities.require(.write, destination, args)
             return try StoreCalls.run(args) {
                 let src = try StoreLocation(parsing: source)
                 guard case .local = src else { throw StoreError.badLocation(source, reason: "store.put copies a local file; use store.get to download") }
@@ -35,6 +39,9 @@ extension LuaModule {
             """) { args in
             let source = try args.string(1)
             let destination = try args.string(2)
+            let capabilities = Capabilities.of(args)
+            try capabilities.require(.read, source, args)
+            try capabilities.require(.write, destination, args)
             return try StoreCalls.run(args) {
                 let (from, key) = StoreFactory.object(try StoreLocation(parsing: source))
                 guard case .local(let path) = try StoreLocation(parsing: destination) else {
@@ -50,6 +57,7 @@ extension LuaModule {
             relative to it. Example: for _, o in ipairs(store.list('s3://bkt/jobs/j1/frames/')) do print(o.key, o.size) end
             """) { args in
             let prefix = try args.string(1)
+            try Capabilities.of(args).require(.list, prefix, args)
             return try StoreCalls.run(args) {
                 let location = try StoreLocation(parsing: prefix)
                 var (store, keyPrefix) = StoreFactory.object(location)
@@ -72,6 +80,7 @@ extension LuaModule {
             Whether the object or file exists (a missing bucket is an error, not false).
             """) { args in
             let url = try args.string(1)
+            try Capabilities.of(args).require(.read, url, args)
             return try StoreCalls.run(args) {
                 let (store, key) = StoreFactory.object(try StoreLocation(parsing: url))
                 return .boolean(try await store.exists(key: key))
@@ -82,6 +91,7 @@ extension LuaModule {
             Remove the object or file; removing one that does not exist is not an error.
             """) { args in
             let url = try args.string(1)
+            try Capabilities.of(args).require(.write, url, args)
             return try StoreCalls.run(args) {
                 let (store, key) = StoreFactory.object(try StoreLocation(parsing: url))
                 try await store.delete(key: key)
@@ -93,6 +103,7 @@ extension LuaModule {
             The whole object as a string (for manifests, JSON, small text). Example: local m = store.read('s3://bkt/jobs/j1/manifest.json')
             """) { args in
             let url = try args.string(1)
+            try Capabilities.of(args).require(.read, url, args)
             return try StoreCalls.run(args) {
                 let (store, key) = StoreFactory.object(try StoreLocation(parsing: url))
                 let data = try await store.read(key: key)
@@ -105,10 +116,20 @@ extension LuaModule {
             """) { args in
             let url = try args.string(1)
             let text = try args.string(2)
+            try Capabilities.of(args).require(.write, url, args)
             return try StoreCalls.run(args) {
                 let (store, key) = StoreFactory.object(try StoreLocation(parsing: url))
                 try await store.put(data: Data(text.utf8), key: key)
                 return .boolean(true)
+            }
+        }
+        m.function("temp", doc: """
+            store.temp() -> path
+            This run's private temporary folder (made on first use, removed when the recipe ends): the one
+            place besides its parameters and its jobs' outputs a sandboxed recipe may write.
+            """) { args in
+            do { return .value(.string(try Capabilities.of(args).temporaryFolder())) } catch let error as StoreError {
+                return .failure(error.description, code: StoreCalls.code(error))
             }
         }
     }

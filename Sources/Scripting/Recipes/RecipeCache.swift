@@ -3,7 +3,8 @@ import ObjectStore
 
 /// Local copies of remote recipes, refreshed by ETag: a studio updates a recipe in its bucket and
 /// every machine picks up the new version on its next run, while unchanged recipes are not downloaded
-/// again. Lives in `$XDG_CACHE_HOME/blendbatch/recipes` (else `~/.cache/blendbatch/recipes`).
+/// again. A cached copy runs only when the store confirms it is current, or, with `offline`, when the
+/// store cannot be reached (with a warning naming its age). Lives in `$XDG_CACHE_HOME/blendbatch/recipes` (else `~/.cache/blendbatch/recipes`).
 public struct RecipeCache: Sendable {
     public let directory: String
 
@@ -16,11 +17,17 @@ public struct RecipeCache: Sendable {
     }
 
     /// What a fetch did, for tests and `--log-level debug`.
-    public enum Outcome: Sendable, Equatable { case downloaded, cached, offline }
+    public enum Outcome: Sendable, Equatable {
+        case downloaded, cached
+        /// The store could not be reached and `offline` allowed the cached copy, saved `age` seconds ago.
+        case offline(age: TimeInterval)
+    }
 
     /// The text of `key` in `store` (whose address is `url`), from the cache when the store's ETag
-    /// (`knownETag` if a listing already gave it) matches the cached copy's.
-    public func fetch(_ key: String, from store: any ObjectStore, url: String, knownETag: String? = nil) async throws -> (text: String, outcome: Outcome) {
+    /// (`knownETag` if a listing already gave it) matches the cached copy's. An unreachable store is
+    /// `RecipeError.unavailable` naming `url`, unless `offline` and a copy is cached.
+    public func fetch(_ key: String, from store: any ObjectStore, url: String, knownETag: String? = nil,
+                      offline: Bool = false) async throws -> (text: String, outcome: Outcome) {
         let file = directory + "/" + Self.fileName(for: url)
         let cachedTag = try? String(contentsOfFile: file + ".etag", encoding: .utf8)
         let cachedText = try? String(contentsOfFile: file, encoding: .utf8)
@@ -32,8 +39,9 @@ public struct RecipeCache: Sendable {
             } catch let error as RecipeError {
                 throw error
             } catch {
-                if let cachedText { return (cachedText, .offline) }
-                throw RecipeError.unavailable("cannot fetch \(url): \(error)")
+                if offline, let cachedText { return (cachedText, .offline(age: age(of: file))) }
+                throw RecipeError.unavailable("cannot reach \(url) to confirm the cached recipe is current: \(error)"
+                                              + (cachedText == nil ? "" : " (--offline runs the cached copy)"))
             }
         }
         if let etag, let cachedTag, let cachedText, etag == cachedTag { return (cachedText, .cached) }
@@ -46,6 +54,22 @@ public struct RecipeCache: Sendable {
         try? data.write(to: URL(fileURLWithPath: file), options: .atomic)
         if let etag { try? etag.write(toFile: file + ".etag", atomically: true, encoding: .utf8) }
         return (text, .downloaded)
+    }
+
+    /// Seconds since the cached copy at `file` was saved.
+    private func age(of file: String) -> TimeInterval {
+        let saved = (try? FileManager.default.attributesOfItem(atPath: file)[.modificationDate] as? Date) ?? Date()
+        return max(0, Date().timeIntervalSince(saved))
+    }
+
+    /// "3 h", "2 days": an age for a warning.
+    public static func describe(age: TimeInterval) -> String {
+        switch age {
+        case ..<120: "\(Int(age)) s"
+        case ..<7200: "\(Int(age / 60)) min"
+        case ..<172_800: "\(Int(age / 3600)) h"
+        default: "\(Int(age / 86_400)) days"
+        }
     }
 
     /// A flat, readable file name for a URL: `s3___studio_recipes_preview.lua`.

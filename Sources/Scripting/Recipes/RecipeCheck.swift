@@ -7,7 +7,7 @@ public enum RecipeCheck {
     @discardableResult
     public static func check(_ source: RecipeSource) throws -> RecipeDeclaration? {
         let declaration = try source.declaration()
-        let lua = try LuaState(libraries: .bare)
+        let lua = try LuaState(libraries: .bare, memoryLimit: 64 << 20)
         do {
             try lua.load(source.text, name: source.chunkName)
         } catch let error as LuaError {

@@ -2,7 +2,7 @@ import LuaKit
 
 /// What a recipe says about itself, read without running its body: the leading
 /// `recipe { name = ..., description = ..., params = { ... } }` call is cut out of the source text and
-/// evaluated alone in an empty Lua state (no libraries, an instruction budget).
+/// evaluated alone in an empty Lua state (no libraries, a budget of a million instructions and 16 MiB).
 ///
 /// ```lua
 /// local p = recipe {
@@ -40,7 +40,7 @@ public struct RecipeDeclaration: Sendable, Equatable, Codable {
         var scanner = DeclarationScanner(source)
         guard let found = scanner.find() else { return nil }
         let display = chunkName.hasPrefix("@") || chunkName.hasPrefix("=") ? String(chunkName.dropFirst()) : chunkName
-        let lua = try LuaState(libraries: .bare)
+        let lua = try LuaState(libraries: .bare, memoryLimit: declarationMemory)
         lua.setInstructionBudget(1_000_000)
         // Pad with newlines so error positions match the file's lines.
         let code = String(repeating: "\n", count: found.line - 1) + "return " + found.text
@@ -48,6 +48,9 @@ public struct RecipeDeclaration: Sendable, Equatable, Codable {
         do {
             value = try lua.run(code, name: chunkName).first ?? .nil
         } catch let error as LuaError {
+            if error.message.hasSuffix("not enough memory") {
+                throw RecipeError.badDeclaration("\(display):\(found.line): the recipe declaration needs more than \(declarationMemory >> 20) MiB")
+            }
             throw RecipeError.badDeclaration("\(error.message)")
         }
         guard let fields = value.tableValue else {
@@ -55,6 +58,9 @@ public struct RecipeDeclaration: Sendable, Equatable, Codable {
         }
         return try RecipeDeclaration(fields: fields, at: "\(display):\(found.line)", fallbackName: fallbackName)
     }
+
+    /// What evaluating a declaration may hold.
+    static let declarationMemory = 16 << 20
 
     /// Build from the evaluated table; `position` prefixes messages (`file.lua:3`).
     init(fields: [String: LuaValue], at position: String, fallbackName: String) throws {

@@ -11,6 +11,8 @@ public struct RecipeSource: Sendable {
     /// Which search-path entry held it: `bundled`, `user`, `path`, or `file` for explicit locations.
     public var origin: String
     public var isRemote: Bool
+    /// Said on stderr before it runs: a cached copy run `--offline`, its age.
+    public var warning: String? = nil
 
     /// The chunk name for Lua (`@location`).
     public var chunkName: String { "@" + location }
@@ -37,11 +39,16 @@ public struct RecipeLibrary: Sendable {
     public var cache: RecipeCache
     /// Opens the store for a search-path entry or a recipe URL.
     public var openStore: @Sendable (StoreLocation) throws -> any ObjectStore
+    /// Run cached copies of remote recipes when their store cannot be reached (`--offline`,
+    /// `BLENDBATCH_OFFLINE=1`); otherwise an unreachable recipe origin is an error.
+    public var offline: Bool
 
     public init(searchPath: RecipeSearchPath = .standard(), cache: RecipeCache = .standard(),
+                offline: Bool = ProcessInfo.processInfo.environment["BLENDBATCH_OFFLINE"].map { !$0.isEmpty && $0 != "0" } ?? false,
                 openStore: @escaping @Sendable (StoreLocation) throws -> any ObjectStore = RecipeLibrary.defaultOpenStore) {
         self.searchPath = searchPath
         self.cache = cache
+        self.offline = offline
         self.openStore = openStore
     }
 
@@ -58,10 +65,11 @@ public struct RecipeLibrary: Sendable {
             if case .local(let path) = location { return try readLocal(path, display: path, origin: "file") }
             guard case .s3(let bucket, let key) = location else { throw RecipeError.notFound("cannot read \(spec)") }
             let store = try openStore(.s3(bucket: bucket, key: ""))
-            let (text, _) = try await cache.fetch(key, from: store, url: spec)
-            return RecipeSource(name: Self.baseName(key), text: text, location: spec, origin: "file", isRemote: true)
+            let (text, outcome) = try await cache.fetch(key, from: store, url: spec, offline: offline)
+            return RecipeSource(name: Self.baseName(key), text: text, location: spec, origin: "file", isRemote: true,
+                                warning: Self.warning(outcome, spec))
         }
-        if spec.contains("/") || spec.hasSuffix(".lua") {
+        if Self.isLocation(spec) {
             return try readLocal(spec, display: spec, origin: "file")
         }
         for entry in searchPath.entries {
@@ -71,11 +79,22 @@ public struct RecipeLibrary: Sendable {
                 let path = folder + "/" + file
                 if FileManager.default.fileExists(atPath: path) { return try readLocal(path, display: path, origin: entry.kind) }
             case .s3:
+                // An entry that cannot be reached stops the search: a recipe later on the path
+                // (the bundled one) must not run in place of the studio's.
                 let store = try openStore(entry.location)
                 let url = entry.location.appending(file).description
-                guard (try? await store.head(key: file)) != nil else { continue }
-                let (text, _) = try await cache.fetch(file, from: store, url: url)
-                return RecipeSource(name: spec, text: text, location: url, origin: entry.kind, isRemote: true)
+                let found: Bool
+                do { found = try await store.head(key: file) != nil } catch {
+                    guard offline else {
+                        throw RecipeError.unavailable("recipe path \(entry.location): cannot reach it to look for \(file): \(error) "
+                                                      + "(no other recipe runs in its place; --offline runs a cached copy)")
+                    }
+                    found = true
+                }
+                guard found else { continue }
+                let (text, outcome) = try await cache.fetch(file, from: store, url: url, offline: offline)
+                return RecipeSource(name: spec, text: text, location: url, origin: entry.kind, isRemote: true,
+                                    warning: Self.warning(outcome, url))
             }
         }
         let searched = searchPath.entries.map(\.location.description).joined(separator: ", ")
@@ -129,6 +148,17 @@ public struct RecipeLibrary: Sendable {
         }
         return RecipeSource(name: Self.baseName(path), text: String(decoding: data, as: UTF8.self),
                             location: display, origin: origin, isRemote: false)
+    }
+
+    /// The warning for a cached copy run offline.
+    static func warning(_ outcome: RecipeCache.Outcome, _ url: String) -> String? {
+        guard case .offline(let age) = outcome else { return nil }
+        return "warning: \(url) cannot be reached; running the copy cached \(RecipeCache.describe(age: age)) ago (--offline)"
+    }
+
+    /// Whether `spec` names a file or URL rather than a recipe on the path.
+    public static func isLocation(_ spec: String) -> Bool {
+        spec.contains("/") || spec.hasSuffix(".lua")
     }
 
     static func baseName(_ path: String) -> String {

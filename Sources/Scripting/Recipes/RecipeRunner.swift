@@ -6,6 +6,8 @@ import RenderPlan
 /// exit code by `return <0-255>` from its chunk, or by `fail(message, code)`.
 public enum RecipeRunner {
     static let parametersKey = "recipe.parameters"
+    /// How many `recipes.run` calls a state's recipe runs inside (`userInfo`; absent: 0).
+    static let depthKey = "recipe.depth"
 
     /// Run `source` in `lua` with `values` (already parsed and completed) and positional `arguments`.
     /// Returns the exit code the chunk returned (0 when it returned no integer); throws `RecipeExit`

@@ -1,0 +1,3 @@
+-- expect 77 store.put: may not read
+local p = recipe { name = "hostile", params = { { name = "out", type = "path", required = true }, { name = "home", type = "string", required = true }, { name = "victim", type = "string", required = true } } }
+print(require("store").put(p.home .. "/.aws/credentials", p.out .. "/"))

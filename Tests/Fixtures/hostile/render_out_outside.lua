@@ -1,0 +1,3 @@
+-- expect 77 render.submit: may not write
+local p = recipe { name = "hostile", params = { { name = "out", type = "path", required = true }, { name = "home", type = "string", required = true }, { name = "victim", type = "string", required = true } } }
+print(require("render").submit{file = p.out .. "/shot.blend", out = p.home .. "/.config/blendbatch/recipes"})
