@@ -20,6 +20,7 @@ local p = recipe {
     { name = "denoise", type = "string", help = "denoising on or off (default: the scene's, where the Blender has OpenImageDenoise)" },
     { name = "persistent_data", type = "bool", help = "keep render data between a task's frames (default: on for Cycles)" },
     { name = "allow_older_blender", type = "bool", default = false, help = "render even with a Blender older than the file" },
+    { name = "keep_existing", type = "bool", default = false, help = "keep frames in out made with other settings instead of rendering them again" },
     { name = "format", type = "string", help = "frame file format: PNG, JPEG, OPEN_EXR, … (default: the scene's own, else PNG)" },
     { name = "workers", type = "int", help = "parallel Blender tasks (default: by core count)" },
     { name = "out", type = "path", help = "output folder or s3://bucket/prefix (default: out/<file name>)" },
@@ -38,6 +39,7 @@ local job, err, code = render.submit {
   file = p.file, scene = p.scene, frames = p.frames, chunk = p.chunk, chunk_time = p.chunk_time,
   percent = p.percent, samples = p.samples, engine = p.engine, format = p.format, workers = p.workers,
   device = p.device, denoise = p.denoise, persistent_data = p.persistent_data, allow_older_blender = p.allow_older_blender,
+  keep_existing = p.keep_existing,
   out = p.out, video = p.video, allow_gaps = p.allow_gaps, blender = p.blender, chaos = p.chaos,
   resume = p.resume,
 }

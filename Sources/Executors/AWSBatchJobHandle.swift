@@ -26,10 +26,11 @@ public struct AWSBatchJobHandle: JobHandle {
         return AWSBatchJobHandle(record: record, manifest: manifest, batch: batch, store: store, pollInterval: pollInterval)
     }
 
-    /// Frames of the job already in the store.
+    /// Frames of the job already in the store, made with its settings.
     public func framesInStore() async throws -> Set<Int> {
-        let keys = Set(try await store.listAll(prefix: "frames/").map(\.key))
-        return Set(manifest.allFrames.filter { keys.contains(manifest.output.frameKey($0)) })
+        var keys: Set<String> = []
+        for prefix in manifest.donePrefixes { keys.formUnion(try await store.listAll(prefix: prefix).map(\.key)) }
+        return manifest.framesDone(among: keys)
     }
 
     public func status() async -> JobStatus {

@@ -62,17 +62,13 @@ public enum JobControl {
         return pids.count
     }
 
-    /// Frames of the manifest that are in the store (one listing; a store that does not answer within
+    /// Frames of the manifest that are done in the store, made with its settings (one listing; a store that does not answer within
     /// a listing's time, see `StoreOutage`, is a `StoreError.unreachable`).
     public static func framesDone(_ manifest: JobManifest, store: any ObjectStore) async throws -> Set<Int> {
-        var frameOfKey: [String: Int] = [:]
-        for frame in manifest.allFrames { frameOfKey[manifest.output.frameKey(frame)] = frame }
-        var done: Set<Int> = []
         let timeout = StoreOutage(limit: LocalExecutor.defaultStoreOutageLimit()).listingTimeout
-        for info in try await store.listAll(prefix: "frames/", timeout: timeout) {
-            if let frame = frameOfKey[info.key] { done.insert(frame) }
-        }
-        return done
+        var keys: Set<String> = []
+        for prefix in manifest.donePrefixes { keys.formUnion(try await store.listAll(prefix: prefix, timeout: timeout).map(\.key)) }
+        return manifest.framesDone(among: keys)
     }
 
     /// `<out>/<name>.mp4`: for a local folder when the file exists, for a store URL its URL (asked

@@ -16,7 +16,6 @@ actor LocalRun: TaskControl {
     private var ledger: JobLedger
 
     // Frames.
-    private let frameOfKey: [String: Int]
     private let allFrames: Set<Int>
     private var done: Set<Int> = []
     private var foundAtStart = 0
@@ -32,7 +31,7 @@ actor LocalRun: TaskControl {
     private var lastListing = Date.distantPast
     private var outage: StoreOutage
     /// Listings in flight, cancelled when the job is cancelled (a frozen endpoint must not hold it).
-    private var listings: [Int: Task<[ObjectInfo], Error>] = [:]
+    private var listings: [Int: Task<Set<String>, Error>] = [:]
     private var listingCount = 0
 
     // Scheduling.
@@ -70,9 +69,6 @@ actor LocalRun: TaskControl {
         ledger = JobLedger(replaying: previous)
         runNumber = ledger.runs + 1
         baseEnvironment = configuration.taskEnvironment
-        var keys: [String: Int] = [:]
-        for frame in manifest.allFrames { keys[manifest.output.frameKey(frame)] = frame }
-        frameOfKey = keys
         allFrames = Set(manifest.allFrames)
         chunkFrames = Dictionary(uniqueKeysWithValues: manifest.chunks.map { ($0.index, $0.frames) })
         outage = StoreOutage(limit: configuration.storeOutageLimit)
@@ -337,7 +333,7 @@ actor LocalRun: TaskControl {
     private func refreshFrames(of indexes: [Int]) async -> Bool {
         var found: Set<Int> = []
         if store.location.isLocal && !outage.isDown {
-            for frame in indexes.flatMap(missingFrames(of:)) where (try? await store.head(key: manifest.output.frameKey(frame))) != nil {
+            for frame in indexes.flatMap(missingFrames(of:)) where await isStored(manifest.doneKeys(frame)) {
                 found.insert(frame)
             }
         } else {
@@ -353,20 +349,30 @@ actor LocalRun: TaskControl {
         return true
     }
 
-    /// The manifest's frames in the store, from one listing; nil when the store failed or gave no
+    /// Whether every one of `keys` is in the (local) store.
+    private func isStored(_ keys: [String]) async -> Bool {
+        for key in keys where (try? await store.head(key: key)) == nil { return false }
+        return true
+    }
+
+    /// The manifest's frames in the store, from one listing (per done prefix); nil when the store failed or gave no
     /// answer in time (noted as a sign of an outage).
     private func framesInStore() async -> Set<Int>? {
         let started = Date()
         lastListing = started
         listingCount += 1
         let number = listingCount
-        let listing = Task { [store, timeout = outage.listingTimeout] in try await store.listAll(prefix: "frames/", timeout: timeout) }
+        let listing = Task { [store, manifest, timeout = outage.listingTimeout] in
+            var keys: Set<String> = []
+            for prefix in manifest.donePrefixes { keys.formUnion(try await store.listAll(prefix: prefix, timeout: timeout).map(\.key)) }
+            return keys
+        }
         listings[number] = listing
         defer { listings[number] = nil }
         do {
-            let objects = try await listing.value
+            let keys = try await listing.value
             outage.answered()
-            return Set(objects.compactMap { frameOfKey[$0.key] })
+            return manifest.framesDone(among: keys)
         } catch {
             if !cancelRequested { outage.failed(at: started, "\(error)") }
             return nil

@@ -26,6 +26,8 @@ public struct RenderRequest: Sendable, Equatable {
     public var persistentData: Bool?
     /// Frame file format; nil = the scene's own still format, else PNG.
     public var format: String?
+    /// Keep frames in the output made with other settings instead of rendering them again.
+    public var keepExisting = false
     public var workers: Int?
     /// Output folder; nil = `out/<file name>` in the current folder.
     public var out: String?
@@ -124,15 +126,25 @@ public struct RenderRequest: Sendable, Equatable {
                                         device: device?.lowercased(), persistentData: persistentData)
         let output = OutputSpec(location: outputLocation, name: name, format: format)
         let stitch = video ? StitchSpec(frameRate: sceneInfo.frameRate > 0 ? sceneInfo.frameRate : 24, allowGaps: allowGaps) : nil
+        let fingerprint: String
+        do {
+            fingerprint = try FrameFingerprint.make(input: input, scene: sceneInfo.name, overrides: overrides, format: format,
+                                                    blender: renderer?.version)
+        } catch {
+            throw problem(.noInput, "\(file): \(error)")
+        }
         var chunking = Chunking.frames(chunk ?? defaultChunk(total: frameSet.count))
         if chunk == nil, let chunkTime, let executor {
             chunking = await measuredChunking(seconds: chunkTime, frames: frameSet, input: input, scene: sceneInfo.name,
-                                              overrides: overrides, output: output, executor: executor)
+                                              overrides: overrides, output: output, fingerprint: fingerprint, executor: executor)
         }
         do {
-            return try JobManifest.plan(id: JobManifest.newID(name: name), input: input, scene: sceneInfo.name,
-                                        frames: frameSet, chunking: chunking, minimumTasks: workerCount,
-                                        overrides: overrides, output: output, stitch: stitch)
+            var manifest = try JobManifest.plan(id: JobManifest.newID(name: name), input: input, scene: sceneInfo.name,
+                                                frames: frameSet, chunking: chunking, minimumTasks: workerCount,
+                                                overrides: overrides, output: output, stitch: stitch)
+            manifest.fingerprint = fingerprint
+            manifest.keepExisting = keepExisting ? true : nil
+            return manifest
         } catch {
             throw problem(.usage, "\(error)")
         }
@@ -169,10 +181,11 @@ public struct RenderRequest: Sendable, Equatable {
     /// Render the first two frames as a probe task, read Blender's start-up and per-frame time from the
     /// worker's `frame_saved` events, and size chunks to run about `seconds`.
     func measuredChunking(seconds: Double, frames: FrameSet, input: String, scene: String, overrides: RenderOverrides,
-                          output: OutputSpec, executor: LocalExecutor) async -> Chunking {
+                          output: OutputSpec, fingerprint: String, executor: LocalExecutor) async -> Chunking {
         let fallback = Chunking.frames(defaultChunk(total: frames.count))
-        let probe = JobManifest(id: JobManifest.newID(name: "probe"), input: input, scene: scene, overrides: overrides,
+        var probe = JobManifest(id: JobManifest.newID(name: "probe"), input: input, scene: scene, overrides: overrides,
                                 chunks: [FrameChunk(index: 0, frames: Array(frames.frames.prefix(2)))], output: output, stitch: nil)
+        probe.fingerprint = fingerprint  // the job keeps the probe's frames
         let started = Date()
         guard let handle = try? await executor.start(probe) else { return fallback }
         let status = await handle.wait()
@@ -190,6 +203,6 @@ public struct RenderRequest: Sendable, Equatable {
     /// Whether two manifests describe the same work (ids and dates aside): `--resume` continues such a job.
     public static func sameWork(_ a: JobManifest, _ b: JobManifest) -> Bool {
         a.input == b.input && a.scene == b.scene && a.overrides == b.overrides && a.output == b.output
-            && a.stitch == b.stitch && a.allFrames == b.allFrames
+            && a.stitch == b.stitch && a.allFrames == b.allFrames && a.fingerprint == b.fingerprint
     }
 }

@@ -43,9 +43,17 @@ public struct RenderWorker: Sendable {
         let output = manifest.output
         let store = try openStore(output.location)
 
-        let done = try await framesInStore(store, output: output)
-        let skipped = chunk.frames.filter { done.contains(output.frameKey($0)) }
-        let missing = FrameSet(chunk.frames.filter { !done.contains(output.frameKey($0)) })
+        let stored = try await framesInStore(store, output: output)
+        let (present, current) = (stored.present, stored.current)
+        let stale = chunk.frames.filter { present.contains($0) && !current.contains($0) }
+        if !stale.isEmpty {
+            log(manifest.keepExisting == true
+                ? "blendbatch: keeping frames \(FrameSet(stale)) made with other settings (--keep-existing)\n"
+                : "blendbatch: frames \(FrameSet(stale)) were made with other settings; rendering them again\n")
+        }
+        if manifest.keepExisting == true { try await adopt(stale, stored: stored, store: store, output: output) }
+        let skipped = chunk.frames.filter { current.contains($0) || (manifest.keepExisting == true && present.contains($0)) }
+        let missing = FrameSet(chunk.frames).subtracting(FrameSet(skipped))
         emit(WorkerEvent(.chunkStarted, frames: chunk.frameSet.description, missing: missing.description))
         for frame in skipped { emit(WorkerEvent(.frameSkipped, frame: frame, key: output.frameKey(frame))) }
         guard !missing.isEmpty else {
@@ -67,13 +75,13 @@ public struct RenderWorker: Sendable {
             throw WorkerError(.ioError, "cannot write the render driver into \(work): \(error.localizedDescription)")
         }
 
-        let rendered = try await render(arguments: arguments, missing: missing, store: store, output: output)
+        let rendered = try await render(arguments: arguments, missing: missing, stored: stored, store: store, output: output)
         emit(WorkerEvent(.chunkDone, frames: chunk.frameSet.description))
         return Summary(rendered: rendered, skipped: skipped)
     }
 
     /// Run Blender, uploading frames as they are saved; classify how it ended.
-    private func render(arguments: [String], missing: FrameSet, store: any ObjectStore,
+    private func render(arguments: [String], missing: FrameSet, stored: StoredFrames, store: any ObjectStore,
                         output: OutputSpec) async throws(WorkerError) -> [Int] {
         let child: ChildProcess
         do { child = try ChildProcess.spawn(blender, arguments) } catch {
@@ -82,7 +90,7 @@ public struct RenderWorker: Sendable {
         control.attach(child)
         defer { control.detach() }
 
-        let log = self.log, emit = self.emit, control = self.control
+        let log = self.log, emit = self.emit, control = self.control, fingerprint = manifest.fingerprint
         let (saves, saveSink) = AsyncStream<SavedFrame>.makeStream()
         let uploader = Task { () -> Result<[Int], WorkerError> in
             var uploaded: [Int] = []
@@ -90,11 +98,16 @@ public struct RenderWorker: Sendable {
                 guard missing.contains(saved.frame) else { try? FileManager.default.removeItem(atPath: saved.path); continue }
                 let key = output.frameKey(saved.frame)
                 do {
+                    // Another settings' marker goes before the frame is replaced: a marked frame is always what its marker says.
+                    for marker in stored.otherMarkers[saved.frame] ?? [] { try await store.delete(key: marker) }
                     // The preview first: a frame in the store always has its preview there too.
                     if let preview = saved.preview, output.makesPreviews {
                         try await store.move(file: URL(fileURLWithPath: preview), key: output.previewKey(saved.frame))
                     }
                     try await store.move(file: URL(fileURLWithPath: saved.path), key: key)
+                    if let fingerprint {
+                        try await store.put(data: Data(), key: output.fingerprintKey(saved.frame, fingerprint: fingerprint))
+                    }
                 } catch {
                     control.interrupt()  // no point rendering more frames we cannot keep
                     return .failure(Self.storeFailure(error, doing: "storing frame \(saved.frame) as \(key)"))
@@ -184,12 +197,47 @@ public struct RenderWorker: Sendable {
         }
     }
 
-    /// The keys of complete frames already in the store (empty files are placeholders, not frames).
-    private func framesInStore(_ store: any ObjectStore, output: OutputSpec) async throws(WorkerError) -> Set<String> {
+    /// The job's frames in the store and their settings markers, from two listings.
+    struct StoredFrames: Sendable {
+        /// Complete frames (empty files are placeholders).
+        var present: Set<Int>
+        /// Those made with this job's settings (`JobManifest.framesDone`).
+        var current: Set<Int>
+        /// Markers of other settings, by frame: removed before the frame is replaced.
+        var otherMarkers: [Int: [String]]
+    }
+
+    private func framesInStore(_ store: any ObjectStore, output: OutputSpec) async throws(WorkerError) -> StoredFrames {
         do {
-            return Set(try await store.listAll(prefix: "frames/").filter { $0.size > 0 }.map(\.key))
+            var keys = Set(try await store.listAll(prefix: "frames/").filter { $0.size > 0 }.map(\.key))
+            var otherMarkers: [Int: [String]] = [:]
+            if manifest.fingerprint != nil {
+                let markers = try await store.listAll(prefix: OutputSpec.fingerprintsPrefix).map(\.key)
+                keys.formUnion(markers)
+                var frameOfName: [String: Int] = [:]
+                for frame in manifest.allFrames { frameOfName[(output.frameKey(frame) as NSString).lastPathComponent] = frame }
+                for marker in markers {
+                    guard let frame = frameOfName[(marker as NSString).lastPathComponent], !manifest.doneKeys(frame).contains(marker) else { continue }
+                    otherMarkers[frame, default: []].append(marker)
+                }
+            }
+            let present = Set(manifest.allFrames.filter { keys.contains(output.frameKey($0)) })
+            return StoredFrames(present: present, current: manifest.framesDone(among: keys), otherMarkers: otherMarkers)
         } catch {
             throw Self.storeFailure(error, doing: "listing frames in \(output.location)")
+        }
+    }
+
+    /// With --keep-existing, frames made with other settings count as made with these: marked so.
+    private func adopt(_ frames: [Int], stored: StoredFrames, store: any ObjectStore, output: OutputSpec) async throws(WorkerError) {
+        guard let fingerprint = manifest.fingerprint else { return }
+        do {
+            for frame in frames {
+                for marker in stored.otherMarkers[frame] ?? [] { try await store.delete(key: marker) }
+                try await store.put(data: Data(), key: output.fingerprintKey(frame, fingerprint: fingerprint))
+            }
+        } catch {
+            throw Self.storeFailure(error, doing: "marking the kept frames in \(output.location)")
         }
     }
 

@@ -115,3 +115,22 @@ extension FrameChunk {
     /// The chunk's frames as a set.
     public var frameSet: FrameSet { FrameSet(frames) }
 }
+
+extension JobManifest {
+    /// The keys that must be in the store for a frame of this job to be done: the frame, and the marker
+    /// of the job's fingerprint (it was made with these settings) when the job has one.
+    public func doneKeys(_ frame: Int) -> [String] {
+        guard let fingerprint else { return [output.frameKey(frame)] }
+        return [output.frameKey(frame), output.fingerprintKey(frame, fingerprint: fingerprint)]
+    }
+
+    /// The prefixes whose listings find every `doneKeys`.
+    public var donePrefixes: [String] {
+        ["frames/"] + (fingerprint.map { [OutputSpec.fingerprintPrefix($0)] } ?? [])
+    }
+
+    /// The job's frames that are done, given the keys listed under `donePrefixes`.
+    public func framesDone(among keys: Set<String>) -> Set<Int> {
+        Set(allFrames.filter { doneKeys($0).allSatisfy(keys.contains) })
+    }
+}

@@ -30,6 +30,11 @@ public struct JobManifest: Codable, Sendable, Equatable {
     public var output: OutputSpec
     /// What the dependent stitch task makes; nil = no stitch task.
     public var stitch: StitchSpec?
+    /// The settings fingerprint of this job's frames (`FrameFingerprint`): a frame already in the
+    /// store is skipped only when it carries the same one; nil = frames are taken by name.
+    public var fingerprint: String?
+    /// Keep frames made with other settings instead of rendering them again (said in the task log).
+    public var keepExisting: Bool?
 
     public init(id: String, createdAt: Date = Date(), input: String, scene: String?,
                 overrides: RenderOverrides, chunks: [FrameChunk], output: OutputSpec, stitch: StitchSpec?) {
@@ -145,6 +150,18 @@ public struct OutputSpec: Codable, Sendable, Equatable {
     /// Scene-linear frames (OpenEXR) get a display-referred PNG preview each, with the scene's view
     /// transform applied: the video, GIF and contact sheet are made from those, the EXRs stay untouched.
     public var makesPreviews: Bool { fileExtension == "exr" }
+
+    /// The marker that says a frame was made with `fingerprint`: an empty object at
+    /// `.blendbatch/fingerprints/<fingerprint>/<frame file name>`, written after the frame.
+    public func fingerprintKey(_ frame: Int, fingerprint: String) -> String {
+        Self.fingerprintPrefix(fingerprint) + (frameKey(frame) as NSString).lastPathComponent
+    }
+
+    /// Where the markers of `fingerprint` are: one listing tells which frames it made.
+    public static func fingerprintPrefix(_ fingerprint: String) -> String { fingerprintsPrefix + fingerprint + "/" }
+
+    /// Where every fingerprint's markers are.
+    public static let fingerprintsPrefix = ".blendbatch/fingerprints/"
 
     /// Store key of a frame's preview: `previews/<name>_0042.png`.
     public func previewKey(_ frame: Int) -> String { "previews/\(numbered(frame)).png" }

@@ -33,7 +33,8 @@ extension RenderCommand {
         let flags = ["video": options.noVideo ? false : nil, "allow_gaps": options.allowGaps ? true : nil,
                      "resume": resume ? true : nil, "json": json ? true : nil,
                      "persistent_data": options.noPersistentData ? false : nil,
-                     "allow_older_blender": options.allowOlderBlender ? true : nil]
+                     "allow_older_blender": options.allowOlderBlender ? true : nil,
+                     "keep_existing": options.keepExisting ? true : nil]
         for case let (name, flag?) in flags { values[name] = .boolean(flag) }
         return values
     }

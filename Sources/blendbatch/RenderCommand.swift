@@ -132,6 +132,9 @@ struct RenderOptions: ParsableArguments {
     @Flag(name: .customLong("no-persistent-data"), help: "Let Blender rebuild its render data for every frame (default: kept between a task's Cycles frames, much faster on static scenes).")
     var noPersistentData = false
 
+    @Flag(name: .customLong("keep-existing"), help: "Keep frames already in the output that were made with other settings (another .blend, size, samples, Blender) instead of rendering them again.")
+    var keepExisting = false
+
     @Flag(name: .customLong("allow-older-blender"), help: "Render even when the Blender (the job definition's, with --backend aws) is older than the release that saved the file (it may crash or drop data).")
     var allowOlderBlender = false
 
@@ -175,6 +178,7 @@ struct RenderOptions: ParsableArguments {
         request.denoise = denoise.map { $0 == .on }
         request.persistentData = noPersistentData ? false : nil
         request.allowOlderBlender = allowOlderBlender
+        request.keepExisting = keepExisting
         request.format = format
         request.workers = workers
         request.out = explicitOut ?? out

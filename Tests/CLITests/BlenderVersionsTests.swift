@@ -125,13 +125,16 @@ struct BlenderVersionsTests {
     @Test("a scene without a camera is refused before planning (65); an EXR scene keeps writing EXR frames")
     func cameraAndFormat() throws {
         let folder = Binary.folder("variants")
-        let noCamera = folder + "/no-camera.blend", exr = folder + "/exr.blend"
+        let noCamera = folder + "/no-camera.blend", exr = folder + "/exr.blend", denoise = folder + "/denoise.blend"
         let script = """
             import bpy, os
             bpy.context.preferences.filepaths.save_version = 0
             scene = bpy.context.scene
             scene.render.image_settings.file_format = 'OPEN_EXR'
             bpy.ops.wm.save_as_mainfile(filepath='\(exr)', copy=True)
+            scene.render.image_settings.file_format = 'PNG'
+            scene.cycles.use_denoising = True
+            bpy.ops.wm.save_as_mainfile(filepath='\(denoise)', copy=True)
             scene.camera = None
             bpy.ops.wm.save_as_mainfile(filepath='\(noCamera)', copy=True)
             """
@@ -154,6 +157,16 @@ struct BlenderVersionsTests {
         #expect(Self.meanDifference(preview, direct) < 2, "preview vs PNG: \(Self.meanDifference(preview, direct))")
         #expect(Self.meanDifference(raw, direct) > 10, "the EXR as it is: \(Self.meanDifference(raw, direct))")
         #expect(try Self.videoFrames(folder + "/o2/exr.mp4") == 2)
+
+        // Denoising asked by the scene, on a Blender without OpenImageDenoise: one warning, frames all the same;
+        // asked for on the command line: exit 69 before a frame.
+        let noisy = try CLIRunner.run(["render", denoise, "--frames", "1", "--out", folder + "/o4", "--no-video"] + Binary.tiny)
+        #expect(noisy.status == 0, "stderr: \(noisy.stderr)")
+        #expect(Binary.frames(folder + "/o4") == ["denoise_0001.png"])
+        let log = Self.taskLogs(folder + "/o4").compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.joined()
+        #expect(log.contains("has no OpenImageDenoise: denoising turned off"))
+        let forced = try CLIRunner.run(["render", denoise, "--frames", "1", "--out", folder + "/o5", "--denoise", "on", "--no-video"] + Binary.tiny)
+        #expect(forced.status == 69 && forced.stderr.contains("no OpenImageDenoise"), "stderr: \(forced.stderr)")
     }
 
     /// A picture's decoded pixels, 8-bit RGB.

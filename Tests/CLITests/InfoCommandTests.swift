@@ -204,7 +204,7 @@ struct InfoCommandS3Tests {
             print(i.compression, i.scene.frame_end)
             print(blend.info("s3://\(bucket)/nope.blend"))
             """.utf8).write(to: script)
-        let lua = try run(InfoCommandTests.binary, ["run", script.path], env: env)
+        let lua = try run(InfoCommandTests.binary, ["run", "--trust", script.path], env: env)
         #expect(lua.0 == 0, "\(lua.2)")
         #expect(lua.1 == "zstd\t250\nnil\ts3://\(bucket)/nope.blend: no such object\tno_input\n")
     }

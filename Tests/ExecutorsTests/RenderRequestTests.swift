@@ -11,7 +11,9 @@ struct RenderRequestTests {
         let beside = repo.deletingLastPathComponent().path + "/shared"
         return FileManager.default.fileExists(atPath: beside + "/testdata") ? beside : "/work/shared"
     }()
-    static let basic = shared + "/testdata/blend-bat/basic_file.blend"
+    /// A shot with a camera (the pre-flight check refuses scenes without one), saved by Blender 4.2.
+    static let basic = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path
+        + "/Fixtures/blend/demo-4.2.blend"
 
     @Test("a plan takes the scene's range, chunks it for the workers and fills the manifest")
     func plan() async throws {
@@ -22,7 +24,7 @@ struct RenderRequestTests {
         let manifest = try await request.plan()
         #expect(!manifest.allFrames.isEmpty)
         #expect(manifest.chunks.count >= 2)
-        #expect(manifest.output.location == "/tmp/bb-plan-out" && manifest.output.name == "basic_file")
+        #expect(manifest.output.location == "/tmp/bb-plan-out" && manifest.output.name == "demo-4.2")
         #expect(manifest.overrides.resolutionPercentage == 25 && manifest.overrides.threads == LocalExecutor.threadsPerTask(workers: 2))
         #expect(manifest.stitch != nil)
         request.frames = "1-10:3"
@@ -37,12 +39,12 @@ struct RenderRequestTests {
     @Test("info read elsewhere (an s3:// .blend read in place) is planned as is; without it the file is read")
     func planWithInfo() async throws {
         let info = try BlendFileReader.read(path: Self.basic)
-        var request = RenderRequest(file: "s3://bucket/shots/basic_file.blend")
+        var request = RenderRequest(file: "s3://bucket/shots/demo-4.2.blend")
         request.out = "s3://bucket/jobs/basic"
         request.frames = "1-4"
         let manifest = try await request.planForAWS(info: info)
         #expect(manifest.scene == info.scene?.name && manifest.allFrames == [1, 2, 3, 4])
-        #expect(manifest.output.name == "basic_file")
+        #expect(manifest.output.name == "demo-4.2")
         do { _ = try await request.planForAWS(); Issue.record("planned without a file") } catch {
             #expect(error.code == .noInput)
         }

@@ -11,10 +11,14 @@ import Testing
 /// `render.submit{backend='aws', ...}` against moto: planned for Batch, submitted, followed from Lua.
 @Suite("render module, AWS backend (moto)", .serialized)
 struct RenderModuleAWSTests {
+    /// A shot with a camera (saved by Blender 4.2): the pre-flight check refuses scenes without one.
+    static let shot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path
+        + "/Fixtures/blend/demo-4.2.blend"
+
     /// A Lua state whose AWS calls go to moto, with a job index of its own.
     /// Handed the .blend, `out`, the job definition, and what the bad-input test names.
     func state(out: String = "s3://b/x", definition: String = "") throws -> LuaState {
-        let handed = [BlendModuleTests.data + "/basic_file.blend", out, definition, "s3://b/", "/tmp/x"]
+        let handed = [Self.shot, out, definition, "s3://b/", "/tmp/x"]
         let lua = try ScriptEngine.makeState(trusted: false, capabilities: .sandbox(handing: handed))
         lua.userInfo[FISExperimentObject.jobIndexKey] = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("aws-jobs")).path
         lua.userInfo[FISExperimentObject.environmentKey] = motoClient().configuration.environment
@@ -33,7 +37,7 @@ struct RenderModuleAWSTests {
                                              out = out, frames = '1-4', chunk = 2})
             local status = job:status()
             return job.id, job.render_job_id, job.stitch_job_id, status.framesTotal, #job:frames(), tostring(job):match('^blendbatch.AWSJob ') ~= nil
-            """, arguments: [.string(BlendModuleTests.data + "/basic_file.blend"), .string(target.fleet.queueName),
+            """, arguments: [.string(Self.shot), .string(target.fleet.queueName),
                              .string(target.definition), .string(out)])
         let id = try #require(r[0].stringValue)
         let renderId = try #require(r[1].stringValue)
@@ -58,7 +62,7 @@ struct RenderModuleAWSTests {
             local _, d, dc = render.submit{file = file, backend = 'aws', queue = 'q', out = 's3://b/x', chunk_time = '60s'}
             local ok, e = pcall(render.submit, {file = file, backend = 'gcp'})
             return a, ac, b, bc, c, cc, d, dc, ok, e
-            """, arguments: [.string(BlendModuleTests.data + "/basic_file.blend")])
+            """, arguments: [.string(Self.shot)])
         #expect(r[0].stringValue?.contains("needs queue") == true && r[1] == .string("usage"))
         #expect(r[2].stringValue?.contains("needs out = 's3://BUCKET/PREFIX'") == true && r[3] == .string("usage"))
         #expect(r[4].stringValue?.contains("takes a .blend on this machine") == true && r[5] == .string("usage"))

@@ -114,7 +114,8 @@ def set_denoising(scene, denoise):
         return
     cycles = scene.cycles
     wants = cycles.use_denoising if denoise is None else denoise
-    if wants and cycles.denoiser == "OPENIMAGEDENOISE" and not has_oidn():
+    # A build without OpenImageDenoise (Debian's) has no denoiser to pick: its denoiser reads as ''.
+    if wants and cycles.denoiser in ("OPENIMAGEDENOISE", "") and not has_oidn():
         if denoise:
             fail("this Blender %s has no OpenImageDenoise, so --denoise on cannot work; use a Blender from blender.org or PyPI bpy"
                  % bpy.app.version_string, UNAVAILABLE)

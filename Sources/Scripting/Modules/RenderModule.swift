@@ -16,6 +16,7 @@ extension LuaModule {
         let fields = """
             {file=, scene=, frames='1-100:5', chunk=N, chunk_time='60s', percent=P, samples=N, engine='cycles'|'eevee'|ID,
              device='cpu'|'cuda'|'optix'|'hip'|'oneapi', denoise=true|false, persistent_data=false, allow_older_blender=true,
+             keep_existing=true,
              format='PNG'|'JPEG'|'OPEN_EXR'|… (default: the scene's), workers=N, out=dir|'s3://bucket/prefix', video=true,
              allow_gaps=false}
             """
@@ -88,6 +89,7 @@ enum RenderModuleSupport {
         request.denoise = try denoise(table["denoise"])
         request.persistentData = table["persistent_data"]?.boolValue
         request.allowOlderBlender = table["allow_older_blender"]?.boolValue ?? false
+        request.keepExisting = table["keep_existing"]?.boolValue ?? false
         request.workers = table["workers"]?.intValue
         request.out = table["out"]?.stringValue
         request.video = table["video"]?.boolValue ?? true
