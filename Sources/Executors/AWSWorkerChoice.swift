@@ -33,19 +33,10 @@ public struct AWSWorkerChoice: Sendable {
         /// The local .blend at `path`, or the library it links (found here) that a newer Blender saved:
         /// the Blender that renders must open both. Nil when the .blend cannot be read.
         public static func read(blend path: String) -> File? {
-            func savedBy(_ path: String) -> BlenderVersion? {
-                (try? BlendFileReader.read(path: path)).map { BlenderVersion(fileVersion: $0.fileVersion) }
-            }
             let name = (path as NSString).lastPathComponent
-            guard let version = savedBy(path) else { return nil }
-            var file = File(name: name, savedBy: version)
-            guard let bundle = try? InputBundle.collect(blend: path) else { return file }
-            for library in bundle.files.dropFirst() where library.hasSuffix(".blend") {
-                if let version = savedBy(bundle.root + "/" + library), version > file.savedBy {
-                    file = File(name: "\((library as NSString).lastPathComponent) (linked by \(name))", savedBy: version)
-                }
-            }
-            return file
+            guard let (newest, version) = BlenderGate.savedBy(path).first else { return nil }
+            if newest == path { return File(name: name, savedBy: version) }
+            return File(name: "\((newest as NSString).lastPathComponent) (linked by \(name))", savedBy: version)
         }
     }
 

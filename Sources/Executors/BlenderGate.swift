@@ -72,14 +72,15 @@ public enum BlenderGate {
         return warnings
     }
 
-    /// The release that saved `file` and each library it links, newest first (the file itself when the
-    /// libraries cannot be read, or when it is not local).
+    /// The release that saved `file` and each library it links, newest first (the file itself first
+    /// among equals, and alone when its libraries cannot be read); empty when it is not a local .blend.
     static func savedBy(_ file: String) -> [(String, BlenderVersion)] {
         guard let bundle = try? InputBundle.collect(blend: file) else {
             let info = try? BlendFileReader.read(path: file)
             return info.flatMap { BlenderVersion(parsing: $0.blenderVersion) }.map { [(file, $0)] } ?? []
         }
         let main = (bundle.root as NSString).appendingPathComponent(bundle.blend)
-        return bundle.savedBy.map { ($0.key == main ? file : $0.key, $0.value) }.sorted { $0.1 > $1.1 }
+        return bundle.savedBy.map { ($0.key == main ? file : $0.key, $0.value) }
+            .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 == file }
     }
 }

@@ -28,6 +28,9 @@ public struct RenderRequest: Sendable, Equatable {
     public var format: String?
     /// Keep frames in the output made with other settings instead of rendering them again.
     public var keepExisting = false
+    /// false: Blender never runs the Python saved in the .blend (jobs of sandboxed recipes); nil: the
+    /// user's Blender preference.
+    public var blendScripts: Bool?
     public var workers: Int?
     /// Output folder; nil = `out/<file name>` in the current folder.
     public var out: String?
@@ -144,6 +147,7 @@ public struct RenderRequest: Sendable, Equatable {
                                                 overrides: overrides, output: output, stitch: stitch)
             manifest.fingerprint = fingerprint
             manifest.keepExisting = keepExisting ? true : nil
+            manifest.blendScripts = blendScripts
             return manifest
         } catch {
             throw problem(.usage, "\(error)")

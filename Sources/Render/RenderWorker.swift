@@ -69,7 +69,7 @@ public struct RenderWorker: Sendable {
         let blendFile = try await fetchInput(into: work)
         let driver = BlenderDriver(spec: .init(file: blendFile, scene: manifest.scene, frames: missing.frames, format: output.format,
                                                output: work + "/f_######", overrides: manifest.overrides,
-                                               previews: output.makesPreviews))
+                                               previews: output.makesPreviews, blendScripts: manifest.blendScripts))
         let arguments: [String]
         do { arguments = try driver.prepare(in: work, for: BlenderExecutable(path: blender)) } catch {
             throw WorkerError(.ioError, "cannot write the render driver into \(work): \(error.localizedDescription)")

@@ -35,6 +35,10 @@ public struct JobManifest: Codable, Sendable, Equatable {
     public var fingerprint: String?
     /// Keep frames made with other settings instead of rendering them again (said in the task log).
     public var keepExisting: Bool?
+    /// Whether Blender may run the Python saved in the .blend (drivers, registered text blocks): nil
+    /// follows the user's Blender preference (Auto Run Python Scripts); false never, as for the jobs a
+    /// sandboxed recipe submits.
+    public var blendScripts: Bool?
 
     public init(id: String, createdAt: Date = Date(), input: String, scene: String?,
                 overrides: RenderOverrides, chunks: [FrameChunk], output: OutputSpec, stitch: StitchSpec?) {

@@ -17,6 +17,8 @@ public struct BlenderDriver: Sendable {
         public var overrides: RenderOverrides
         /// Save a display-referred PNG beside each frame (`<output>.preview.png`).
         public var previews: Bool = false
+        /// false: never run the Python saved in the .blend; nil: as the user's Blender preference says.
+        public var blendScripts: Bool?
     }
 
     public var spec: Spec

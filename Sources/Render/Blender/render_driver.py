@@ -52,7 +52,8 @@ GPU_DEVICES = {"cuda": "CUDA", "optix": "OPTIX", "hip": "HIP", "oneapi": "ONEAPI
 
 def open_file(spec):
     try:
-        bpy.ops.wm.open_mainfile(filepath=spec["file"], load_ui=False)
+        trust = {} if spec.get("blendScripts") is None else {"use_scripts": spec["blendScripts"]}
+        bpy.ops.wm.open_mainfile(filepath=spec["file"], load_ui=False, **trust)
     except RuntimeError as error:
         fail("cannot read %s: %s" % (spec["file"], str(error).strip().splitlines()[-1]))
     scene = bpy.context.scene

@@ -19,7 +19,9 @@ extension LuaModule {
             """) { args in
             let capabilities = Capabilities.of(args)
             if let path = try? args.string(1) { try capabilities.require(.read, path, args) }
-            let manifest = try LuaJob.manifest(args, 1)
+            var loaded = try LuaJob.manifest(args, 1)
+            if !capabilities.mayRunScripts(of: loaded.input) { loaded.blendScripts = false }  // not a .blend the user named
+            let manifest = loaded
             let options = try args.optionalTable(2)?.tableValue ?? [:]
             try capabilities.requireJob(manifest, options: options, args)
             let job = try args.wait { try await LuaJob.submit(manifest, options: options) }

@@ -90,6 +90,8 @@ enum RenderModuleSupport {
         request.persistentData = table["persistent_data"]?.boolValue
         request.allowOlderBlender = table["allow_older_blender"]?.boolValue ?? false
         request.keepExisting = table["keep_existing"]?.boolValue ?? false
+        // A shared recipe's renders run the Python saved in a .blend only if the user named that file.
+        if !Capabilities.of(args).mayRunScripts(of: file) { request.blendScripts = false }
         request.workers = table["workers"]?.intValue
         request.out = table["out"]?.stringValue
         request.video = table["video"]?.boolValue ?? true

@@ -21,6 +21,8 @@ public final class Capabilities: @unchecked Sendable {
     private var programs: Set<String> = []
     private var jobs: Set<String> = []
     private var temporary: String?
+    /// The locations the user gave as values (not what lies under them, not job outputs).
+    private var given: [LocationScope] = []
 
     private init(trusted: Bool) { isTrusted = trusted }
 
@@ -43,12 +45,14 @@ public final class Capabilities: @unchecked Sendable {
             if !isDefault {
                 capabilities.programs.insert(value)
                 capabilities.jobs.insert(value)
+                if let scope = LocationScope(value) { capabilities.given.append(scope) }
                 if parameter.kind == .path { capabilities.grant(value) }
             } else if parameter.kind == .path, let declared, isPlainRelative(declared) {
                 capabilities.grant(value)
             }
         }
         for argument in arguments {
+            if let scope = LocationScope(argument) { capabilities.given.append(scope) }
             capabilities.programs.insert(argument)
             capabilities.jobs.insert(argument)
             capabilities.grant(argument)
@@ -94,6 +98,15 @@ public final class Capabilities: @unchecked Sendable {
     func grant(_ location: String) {
         guard let scope = LocationScope(location) else { return }
         lock.withLock { places.append(scope) }
+    }
+
+    /// Whether Blender may run the Python saved in the .blend at `location` (as the user's Blender
+    /// preference says): in a trusted run, or when the user named that very file. A .blend the recipe
+    /// found or wrote itself never runs its scripts.
+    func mayRunScripts(of location: String) -> Bool {
+        guard !isTrusted else { return true }
+        guard let scope = LocationScope(location) else { return false }
+        return lock.withLock { given.contains(scope) }
     }
 
     /// The places handed over so far.
