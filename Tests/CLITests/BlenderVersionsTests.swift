@@ -126,6 +126,7 @@ struct BlenderVersionsTests {
     func cameraAndFormat() throws {
         let folder = Binary.folder("variants")
         let noCamera = folder + "/no-camera.blend", exr = folder + "/exr.blend", denoise = folder + "/denoise.blend"
+        let gpu = folder + "/gpu.blend"
         let script = """
             import bpy, os
             bpy.context.preferences.filepaths.save_version = 0
@@ -135,6 +136,9 @@ struct BlenderVersionsTests {
             scene.render.image_settings.file_format = 'PNG'
             scene.cycles.use_denoising = True
             bpy.ops.wm.save_as_mainfile(filepath='\(denoise)', copy=True)
+            scene.cycles.use_denoising = False
+            scene.cycles.device = 'GPU'
+            bpy.ops.wm.save_as_mainfile(filepath='\(gpu)', copy=True)
             scene.camera = None
             bpy.ops.wm.save_as_mainfile(filepath='\(noCamera)', copy=True)
             """
@@ -167,6 +171,13 @@ struct BlenderVersionsTests {
         #expect(log.contains("has no OpenImageDenoise: denoising turned off"))
         let forced = try CLIRunner.run(["render", denoise, "--frames", "1", "--out", folder + "/o5", "--denoise", "on", "--no-video"] + Binary.tiny)
         #expect(forced.status == 69 && forced.stderr.contains("no OpenImageDenoise"), "stderr: \(forced.stderr)")
+
+        // A scene saved to render on the GPU, on a machine without one: the CPU renders it, with a warning.
+        let onCPU = try CLIRunner.run(["render", gpu, "--frames", "1", "--out", folder + "/o6", "--no-video"] + Binary.tiny)
+        #expect(onCPU.status == 0, "stderr: \(onCPU.stderr)")
+        #expect(Binary.frames(folder + "/o6") == ["gpu_0001.png"])
+        let gpuLog = Self.taskLogs(folder + "/o6").compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.joined()
+        #expect(gpuLog.contains("the scene renders on the GPU, but Cycles finds none on this machine: rendering on the CPU"))
     }
 
     /// A picture's decoded pixels, 8-bit RGB.

@@ -75,16 +75,31 @@ def set_engine(render, requested):
 
 
 def select_device(scene, device):
-    """Cycles device: 'cpu', or a GPU backend whose devices are all enabled. Returns their names."""
+    """Cycles device: 'cpu', or a GPU backend whose devices are all enabled. Returns their names.
+    Without --device, a scene set to GPU uses whatever GPU Cycles finds here, else the CPU (with a warning)."""
     if scene.render.engine != "CYCLES":
         return []
     if device is None:
-        return [] if scene.cycles.device == "CPU" else select_device(scene, "gpu")
+        if scene.cycles.device == "CPU":
+            return []
+        found = enable_gpu(scene, list(GPU_DEVICES.values()))
+        if found:
+            return found
+        say("warning", "the scene renders on the GPU, but Cycles finds none on this machine: rendering on the CPU")
+        device = "cpu"
     if device == "cpu":
         scene.cycles.device = "CPU"
         return ["CPU"]
+    found = enable_gpu(scene, [GPU_DEVICES[device]])
+    if not found:
+        fail("no %s device found for Cycles on this machine (Blender %s); render with --device cpu, or on a machine with that GPU"
+             % (device.upper(), bpy.app.version_string), UNAVAILABLE)
+    return found
+
+
+def enable_gpu(scene, backends):
+    """Enable every device of the first of `backends` that has any; returns their names ([] if none)."""
     preferences = bpy.context.preferences.addons["cycles"].preferences
-    backends = [GPU_DEVICES[device]] if device in GPU_DEVICES else list(GPU_DEVICES.values())
     for backend in backends:
         try:
             preferences.compute_device_type = backend
@@ -97,8 +112,7 @@ def select_device(scene, device):
                 d.use = d.type == backend
             scene.cycles.device = "GPU"
             return ["%s (%s)" % (d.name, d.type) for d in found]
-    fail("no %s device found for Cycles on this machine (Blender %s); render with --device cpu, or on a machine with that GPU"
-         % (device.upper(), bpy.app.version_string), UNAVAILABLE)
+    return []
 
 
 def has_oidn():
