@@ -61,7 +61,7 @@ struct BlenderVersionsTests {
           arguments: ["4.5", "5.0"])
     func bpyRenders(series: String) throws {
         let python = try Self.bpy(series)
-        let out = Binary.folder("bpy-\(series)") + "/out"
+        let out = Binary.folder("bpy-\(series)") + "/{shot}_out"  // braces: 4.5+ would read them as a path template
         let result = try CLIRunner.run(["render", Self.fixture(series), "--frames", "1-3", "--out", out, "--blender", python,
                                         "--percent", "20", "--samples", "2", "--workers", "1", "--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
