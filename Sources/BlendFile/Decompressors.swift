@@ -89,15 +89,7 @@ final class ZstdStream: ByteStream {
                     return false
                 }
             }
-            let result: Int = inputChunk.withUnsafeBytes { inBuf in
-                out.withUnsafeMutableBytes { outBuf in
-                    var i = ZSTD_inBuffer(src: inBuf.baseAddress, size: inBuf.count, pos: inputPos)
-                    var o = ZSTD_outBuffer(dst: outBuf.baseAddress, size: outBuf.count, pos: 0)
-                    let r = ZSTD_decompressStream(dctx, &o, &i)
-                    inputPos = i.pos; produced = o.pos
-                    return r
-                }
-            }
+            let result = zstdStep(dctx, inputChunk, position: &inputPos, into: &out, produced: &produced)
             if ZSTD_isError(result) != 0 { throw zstdFailure(result) }
             lastResult = result
         }
@@ -228,15 +220,7 @@ final class ZstdSeekableStream: ByteStream {
                 }
                 compressedAt += inputChunk.count; inputPos = 0
             }
-            let result: Int = inputChunk.withUnsafeBytes { inBuf in
-                out.withUnsafeMutableBytes { outBuf in
-                    var i = ZSTD_inBuffer(src: inBuf.baseAddress, size: inBuf.count, pos: inputPos)
-                    var o = ZSTD_outBuffer(dst: outBuf.baseAddress, size: outBuf.count, pos: 0)
-                    let r = ZSTD_decompressStream(dctx, &o, &i)
-                    inputPos = i.pos; produced = o.pos
-                    return r
-                }
-            }
+            let result = zstdStep(dctx, inputChunk, position: &inputPos, into: &out, produced: &produced)
             if ZSTD_isError(result) != 0 { throw zstdFailure(result, frame: index) }
             if result == 0 { frameEnded = true }
             decodedAt += produced
@@ -254,6 +238,20 @@ final class ZstdSeekableStream: ByteStream {
 let zstdMaxWindowLog: Int32 = 24
 
 /// Refuse frames whose window exceeds `zstdMaxWindowLog`.
+/// One `ZSTD_decompressStream` call: `input` from `position` (advanced) into `output` from its start;
+/// `produced` is set to the bytes written. Returns zstd's result code.
+func zstdStep(_ dctx: OpaquePointer, _ input: [UInt8], position: inout Int, into output: inout [UInt8], produced: inout Int) -> Int {
+    input.withUnsafeBytes { inBuf in
+        output.withUnsafeMutableBytes { outBuf in
+            var i = ZSTD_inBuffer(src: inBuf.baseAddress, size: inBuf.count, pos: position)
+            var o = ZSTD_outBuffer(dst: outBuf.baseAddress, size: outBuf.count, pos: 0)
+            let r = ZSTD_decompressStream(dctx, &o, &i)
+            position = i.pos; produced = o.pos
+            return r
+        }
+    }
+}
+
 func limitWindow(_ dctx: OpaquePointer) {
     ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, zstdMaxWindowLog)
 }
