@@ -28,9 +28,7 @@ public struct AWSBatchJobHandle: JobHandle {
 
     /// Frames of the job already in the store, made with its settings.
     public func framesInStore() async throws -> Set<Int> {
-        var keys: Set<String> = []
-        for prefix in manifest.donePrefixes { keys.formUnion(try await store.listAll(prefix: prefix).map(\.key)) }
-        return manifest.framesDone(among: keys)
+        manifest.framesDone(among: try await JobControl.doneKeys(manifest, store: store, timeout: nil))
     }
 
     public func status() async -> JobStatus {

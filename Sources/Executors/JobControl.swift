@@ -66,9 +66,18 @@ public enum JobControl {
     /// a listing's time, see `StoreOutage`, is a `StoreError.unreachable`).
     public static func framesDone(_ manifest: JobManifest, store: any ObjectStore) async throws -> Set<Int> {
         let timeout = StoreOutage(limit: LocalExecutor.defaultStoreOutageLimit()).listingTimeout
+        return manifest.framesDone(among: try await doneKeys(manifest, store: store, timeout: timeout))
+    }
+
+    /// The keys under the manifest's `donePrefixes` (a listing each, each bounded by `timeout` when given).
+    static func doneKeys(_ manifest: JobManifest, store: any ObjectStore, timeout: Double?) async throws -> Set<String> {
         var keys: Set<String> = []
-        for prefix in manifest.donePrefixes { keys.formUnion(try await store.listAll(prefix: prefix, timeout: timeout).map(\.key)) }
-        return manifest.framesDone(among: keys)
+        for prefix in manifest.donePrefixes {
+            let objects: [ObjectInfo]
+            if let timeout { objects = try await store.listAll(prefix: prefix, timeout: timeout) } else { objects = try await store.listAll(prefix: prefix) }
+            keys.formUnion(objects.map(\.key))
+        }
+        return keys
     }
 
     /// `<out>/<name>.mp4`: for a local folder when the file exists, for a store URL its URL (asked

@@ -363,9 +363,7 @@ actor LocalRun: TaskControl {
         listingCount += 1
         let number = listingCount
         let listing = Task { [store, manifest, timeout = outage.listingTimeout] in
-            var keys: Set<String> = []
-            for prefix in manifest.donePrefixes { keys.formUnion(try await store.listAll(prefix: prefix, timeout: timeout).map(\.key)) }
-            return keys
+            try await JobControl.doneKeys(manifest, store: store, timeout: timeout)
         }
         listings[number] = listing
         defer { listings[number] = nil }
