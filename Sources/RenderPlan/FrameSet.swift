@@ -1,8 +1,9 @@
 /// A set of frame numbers, always sorted and without duplicates.
 ///
 /// Parsed from OpenJD's `IntRangeExpr` (`1-100`, `1-100:5`, `-10--1`, `10-1:-1`, `1,5,9-12`,
-/// spaces allowed, overlaps are an error) and Blender's `a..b`; printed back in the same grammar,
-/// compacted (`1-9:2,20-25`).
+/// whitespace allowed; ranges whose frames span the same stretch are an error, as in OpenJD's
+/// reference `openjd-model`, which the tests compare it with) and Blender's `a..b`; printed back in
+/// the same grammar, compacted (`1-9:2,20-25`).
 public struct FrameSet: Sendable, Hashable, Codable, CustomStringConvertible, Sequence {
     /// Blender's largest frame number (`MAXFRAME`); a set never holds more frames than this.
     public static let maximumCount = 1_048_574
@@ -126,7 +127,8 @@ public enum FrameSetError: Error, Equatable, CustomStringConvertible {
     case syntax(text: String, position: Int, reason: String)
     case reversed(text: String, start: Int, end: Int)
     case badStep(text: String, step: Int)
-    case overlap(text: String, frame: Int, first: String, second: String)
+    /// `first` spans frames `spans.0`, `second` spans `spans.1`, and the two stretches meet.
+    case overlap(text: String, first: String, second: String, spans: ClosedRange<Int>, ClosedRange<Int>)
     case tooLarge(text: String, count: Int)
 
     public var description: String {
@@ -143,8 +145,10 @@ public enum FrameSetError: Error, Equatable, CustomStringConvertible {
             return step == 0
                 ? "frame range \"\(text)\": the step cannot be 0"
                 : "frame range \"\(text)\": step \(step) goes the wrong way (ascending ranges need a positive step, descending ones a negative step)"
-        case .overlap(let text, let frame, let first, let second):
-            return "frame range \"\(text)\": \"\(first)\" and \"\(second)\" overlap at frame \(frame) (ranges may not overlap)"
+        case .overlap(let text, let first, let second, let a, let b):
+            return "frame range \"\(text)\": \"\(first)\" (frames \(a.lowerBound) to \(a.upperBound)) and \"\(second)\" "
+                + "(frames \(b.lowerBound) to \(b.upperBound)) overlap; OpenJD ranges may not share a stretch of frames, "
+                + "so list the frames or split the ranges"
         case .tooLarge(let text, let count):
             return "frame range \"\(text)\" has \(count) frames, more than Blender's limit of \(FrameSet.maximumCount)"
         }
@@ -153,7 +157,7 @@ public enum FrameSetError: Error, Equatable, CustomStringConvertible {
 
 extension String {
     var trimmingWhitespace: String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 }
 
@@ -162,8 +166,6 @@ private struct FrameSetParser {
     let text: String
     let chars: [Character]
     var position = 0
-    /// Start and end of the last element parsed, as written.
-    var lastStart = 0, lastEnd = 0
 
     init(_ text: String) {
         self.text = text
@@ -172,19 +174,20 @@ private struct FrameSetParser {
 
     mutating func parse() throws(FrameSetError) -> FrameSet {
         guard chars.contains(where: { !$0.isWhitespace }) else { throw .empty(text: text) }
-        // OpenJD: ranges may not overlap — judged on the spans as written (`1-10:4,10-15` overlaps at 10).
-        var spans: [(low: Int, high: Int, source: String)] = []
+        // OpenJD: two elements may not span the same stretch of frames, judged on the frames each holds
+        // (`1-10:4` spans 1 to 9, so `1-10:4,10-15` is fine; `1-9:2,2-10:2` interleave and are not).
+        var spans: [(frames: ClosedRange<Int>, source: String)] = []
         var frames: [Int] = []
         repeat {
             skipSpaces()
             let elementStart = position
             let values = try element()
             let source = String(chars[elementStart..<position]).trimmingWhitespace
-            let span = (low: Swift.min(lastStart, lastEnd), high: Swift.max(lastStart, lastEnd), source: source)
-            if let other = spans.first(where: { $0.low <= span.high && span.low <= $0.high }) {
-                throw .overlap(text: text, frame: Swift.max(other.low, span.low), first: other.source, second: source)
+            let span = values.min()!...values.max()!
+            if let other = spans.first(where: { $0.frames.overlaps(span) }) {
+                throw .overlap(text: text, first: other.source, second: source, spans: other.frames, span)
             }
-            spans.append(span)
+            spans.append((span, source))
             frames += values
             guard frames.count <= FrameSet.maximumCount else { throw .tooLarge(text: text, count: frames.count) }
             skipSpaces()
@@ -202,7 +205,6 @@ private struct FrameSetParser {
     mutating func element() throws(FrameSetError) -> [Int] {
         let elementStart = position
         let start = try integer()
-        (lastStart, lastEnd) = (start, start)
         skipSpaces()
         guard position < chars.count, chars[position] != "," else { return [start] }
         if chars[position] == "-" {
@@ -214,7 +216,6 @@ private struct FrameSetParser {
         }
         skipSpaces()
         let end = try integer()
-        lastEnd = end
         skipSpaces()
         var step: Int?
         if position < chars.count, chars[position] == ":" {
@@ -235,23 +236,27 @@ private struct FrameSetParser {
         return Array(start...end)
     }
 
-    /// An optionally negative decimal integer.
+    /// An optionally negative decimal integer (OpenJD allows whitespace after the minus sign).
     mutating func integer() throws(FrameSetError) -> Int {
         let start = position
-        if position < chars.count, chars[position] == "-" || chars[position] == "+" { position += 1 }
+        let negative = position < chars.count && chars[position] == "-"
+        if negative {
+            position += 1
+            skipSpaces()
+        }
         let digitsStart = position
         while position < chars.count, chars[position].isASCII, chars[position].isNumber { position += 1 }
         guard position > digitsStart else {
             let found = position < chars.count ? "'\(chars[position])'" : "the end"
             throw .syntax(text: text, position: position, reason: "expected a frame number, found \(found)")
         }
-        guard let value = Int(String(chars[start..<position])), abs(value) <= 1_000_000_000 else {
+        guard let magnitude = Int(String(chars[digitsStart..<position])), magnitude <= 1_000_000_000 else {
             throw .syntax(text: text, position: start, reason: "frame number out of range")
         }
-        return value
+        return negative ? -magnitude : magnitude
     }
 
     mutating func skipSpaces() {
-        while position < chars.count, chars[position] == " " || chars[position] == "\t" { position += 1 }
+        while position < chars.count, chars[position].isWhitespace { position += 1 }
     }
 }

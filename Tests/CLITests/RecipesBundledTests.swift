@@ -55,10 +55,10 @@ struct RecipesBundledTests {
         }
     }
 
-    @Test("render renders the asked frames and stitches an MP4 ffprobe reads")
+    @Test("render renders the asked frames (Blender's 2..4, as blendbatch render takes it) and stitches an MP4 ffprobe reads")
     func render() throws {
         let out = Binary.folder("recipe-render")
-        let r = try run(["render", "--file", Binary.demo, "--frames", "2-4", "--percent", "10", "--samples", "1",
+        let r = try run(["render", "--file", Binary.demo, "--frames", "2..4", "--percent", "10", "--samples", "1",
                          "--out", out, "--workers", "2"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(frameNumbers(out) == [2, 3, 4])

@@ -44,16 +44,33 @@ struct FrameSetTests {
         #expect(throws: FrameSetError.badStep(text: "10-1:2", step: 2)) { try FrameSet(parsing: "10-1:2") }
     }
 
-    @Test("overlapping ranges are refused, naming both ranges and where they meet")
+    @Test("ranges whose frames share a stretch are refused, naming both and their frames")
     func overlap() throws {
-        #expect(throws: FrameSetError.overlap(text: "1-10:4,10-15", frame: 10, first: "1-10:4", second: "10-15")) {
-            try FrameSet(parsing: "1-10:4,10-15")
+        #expect(throws: FrameSetError.overlap(text: "1-5,5", first: "1-5", second: "5", spans: 1...5, 5...5)) {
+            try FrameSet(parsing: "1-5,5")
         }
         #expect(throws: FrameSetError.self) { try FrameSet(parsing: "3,3") }
-        // As in OpenJD, spans count, not values: interleaved steps overlap too.
+        // As in OpenJD, stretches count, not values: interleaved steps overlap too.
         #expect(throws: FrameSetError.self) { try FrameSet(parsing: "1-9:2,2-10:2") }
-        #expect(FrameSetError.overlap(text: "1-5,5", frame: 5, first: "1-5", second: "5").description.contains("overlap at frame 5"))
+        let message = FrameSetError.overlap(text: "1-5,5", first: "1-5", second: "5", spans: 1...5, 5...5).description
+        #expect(message.contains("\"1-5\" (frames 1 to 5) and \"5\" (frames 5 to 5) overlap"), "\(message)")
         #expect(try FrameSet(parsing: "1-5,6-9").count == 9)
+    }
+
+    @Test("a stepped range spans only the frames it holds, as in OpenJD (these were refused before)", arguments: [
+        ("1-10:4,10-15", [1, 5, 9, 10, 11, 12, 13, 14, 15]),
+        ("4-7,-1-4:4,25", [-1, 3, 4, 5, 6, 7, 25]),
+        ("10-1:-4, 11", [2, 6, 10, 11]),
+    ])
+    func steppedSpans(text: String, frames: [Int]) throws {
+        #expect(try FrameSet(parsing: text).frames == frames)
+    }
+
+    @Test("OpenJD's whitespace: after a minus sign, and any whitespace character; no plus sign")
+    func whitespace() throws {
+        #expect(try FrameSet(parsing: "- 5 - -1").frames == Array(-5...(-1)))
+        #expect(try FrameSet(parsing: "1-3,\n7").frames == [1, 2, 3, 7])
+        #expect(throws: FrameSetError.self) { try FrameSet(parsing: "+5") }
     }
 
     @Test("syntax errors name the character", arguments: [

@@ -1,5 +1,6 @@
 import Foundation
 public import LuaKit
+import RenderPlan
 
 /// One declared recipe parameter: `{ name = "percent", type = "int", default = 25, required = false,
 /// help = "resolution percentage" }`. On the command line it is `--percent 50` (`--name=value`;
@@ -98,8 +99,9 @@ public struct RecipeParameter: Sendable, Equatable, Codable {
             let absolute = text.hasPrefix("/") ? text : FileManager.default.currentDirectoryPath + "/" + text
             return .string((absolute as NSString).standardizingPath)
         case .frames:
-            guard Self.isFrameSet(text) else { throw bad("an OpenJD frame set like 1-100, 1-250:2 or 1,5,10-20") }
-            return .string(text.replacingOccurrences(of: " ", with: ""))
+            // One grammar for every frame set: what `blendbatch render --frames` takes, `a..b` included.
+            do { _ = try FrameSet(parsing: text) } catch { throw RecipeError.badParameter("\(flag): \(error)") }
+            return .string(String(text.filter { !$0.isWhitespace }))
         }
     }
 
@@ -113,21 +115,6 @@ public struct RecipeParameter: Sendable, Equatable, Codable {
         case (.frames, .integer(let i)): return .string(String(i))
         default:
             throw RecipeError.badParameter("'\(name)' must be \(kind == .int ? "an int" : "a \(kind.rawValue)"), got \(value.typeName)")
-        }
-    }
-
-    /// OpenJD frame-set syntax: comma-separated `a`, `a-b`, `a-b:step` (negative numbers allowed).
-    static func isFrameSet(_ text: String) -> Bool {
-        let parts = text.replacingOccurrences(of: " ", with: "").split(separator: ",", omittingEmptySubsequences: false)
-        guard !parts.isEmpty else { return false }
-        return parts.allSatisfy { part in
-            let stepSplit = part.split(separator: ":", omittingEmptySubsequences: false)
-            guard stepSplit.count <= 2 else { return false }
-            if stepSplit.count == 2 { guard let step = Int(stepSplit[1]), step != 0 else { return false } }
-            let range = stepSplit[0]
-            guard let dash = range.dropFirst().firstIndex(of: "-") else { return stepSplit.count == 1 && Int(range) != nil }
-            guard let a = Int(range[..<dash]), let b = Int(range[range.index(after: dash)...]) else { return false }
-            return a <= b
         }
     }
 }
