@@ -37,6 +37,8 @@ public struct JobStatus: Codable, Sendable, Equatable {
     public var meanFrameTime: Double?
     /// Whether a controller process is driving the job right now.
     public var controllerAlive: Bool = false
+    /// Where the tasks run when not on this machine's pool: `slurm`.
+    public var backend: String?
 
     public init(id: String, state: JobState, framesTotal: Int, framesDone: Int, tasksTotal: Int) {
         self.id = id
@@ -72,7 +74,7 @@ public struct FailedFrame: Codable, Sendable, Equatable {
 extension JobStatus {
     /// A short multi-line account for people: frames, tasks, failures with the frames named.
     public var summaryLines: [String] {
-        var lines = ["job \(id): \(state.rawValue)\(controllerAlive ? " (controller running)" : "")",
+        var lines = ["job \(id): \(state.rawValue)\(controllerAlive ? " (controller running)" : "")\(backend.map { " on \($0 == "slurm" ? "Slurm" : $0)" } ?? "")",
                      "frames: \(framesDone)/\(framesTotal) in the store\(framesRendered > 0 ? ", \(framesRendered) rendered this run" : "")",
                      "tasks: \(tasksSucceeded) succeeded, \(tasksRunning) running, \(tasksFailed) failed of \(tasksTotal); "
                         + "\(attempts) attempts, \(retries) retries, \(interruptions) interruptions"]

@@ -74,7 +74,7 @@ struct RenderCommand: AsyncParsableCommand {
     @Flag(help: "Print the end summary as JSON.")
     var json = false
 
-    @Option(help: ArgumentHelp("Where tasks run: local (this machine) or aws (AWS Batch: needs --queue and an s3:// --out).", valueName: "backend"))
+    @Option(help: ArgumentHelp("Where tasks run: local (this machine), aws (AWS Batch: needs --queue and an s3:// --out) or slurm (sbatch --array: --out on a filesystem every node sees).", valueName: "backend"))
     var backend: Backend = .local
 
     @Option(help: ArgumentHelp("AWS Batch job queue (--backend aws; the stack's is blendbatch-render).", valueName: "queue"))
@@ -83,13 +83,17 @@ struct RenderCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("AWS Batch job definition NAME[:REV] (--backend aws; default blendbatch-worker).", valueName: "name"))
     var jobDefinition: String?
 
-    @Flag(help: "With --backend aws: follow the job until it ends instead of returning after submission.")
+    @Flag(help: "With --backend aws or slurm: follow the job until it ends instead of returning after submission.")
     var wait = false
 
-    enum Backend: String, ExpressibleByArgument, CaseIterable { case local, aws }
+    @OptionGroup(title: "Slurm (--backend slurm)") var slurm: SlurmOptions
+
+    enum Backend: String, ExpressibleByArgument, CaseIterable { case local, aws, slurm }
 
     func run() async throws {
         if backend == .aws { return try await runOnAWS() }
+        if backend == .slurm { return try await runOnSlurm() }
+        if slurm.isGiven { fail(.usage, "--partition, --account, --qos, --gres and --time are for --backend slurm") }
         if queue != nil || jobDefinition != nil { fail(.usage, "--queue and --job-definition are for --backend aws") }
         if let chaos {
             do { _ = try ChaosSpec(parsing: chaos) } catch { fail(.usage, "\(error)") }

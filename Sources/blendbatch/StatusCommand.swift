@@ -28,6 +28,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         if out == nil, try await AWSJobCommands.status(job, json: json) { return }
         let folder = try JobLookup.folder(job, out: out)
+        if try await SlurmFollow.status(folder, json: json) { return }
         let status: JobStatus
         do { status = try await JobControl.status(folder: folder) } catch let error as StoreError {
             fail(.storeError, error.description)
@@ -59,6 +60,7 @@ struct CancelCommand: AsyncParsableCommand {
     func run() async throws {
         if out == nil, try await AWSJobCommands.cancel(job, json: json) { return }
         let folder = try JobLookup.folder(job, out: out)
+        if try await SlurmFollow.cancel(folder, json: json) { return }
         let status: JobStatus
         do { status = try await JobControl.cancel(folder: folder) } catch let error as ExecutorError {
             fail(error.exitCode, error.description)
@@ -94,9 +96,13 @@ struct ResumeCommand: AsyncParsableCommand {
     @Flag(help: "Print the end summary as JSON.")
     var json = false
 
+    @Flag(help: "For a Slurm job: follow it to its end after submitting it again.")
+    var wait = false
+
     func run() async throws {
         if out == nil, try await AWSJobCommands.resume(job, json: json) { return }
         let folder = try JobLookup.folder(job, out: out)
+        if try await SlurmFollow.resume(folder, json: json, wait: wait) { return }
         var configuration = LocalExecutor.Configuration()
         if let workers { configuration.workers = max(1, workers) }
         if let blender { configuration.environment["BLENDBATCH_BLENDER"] = blender }

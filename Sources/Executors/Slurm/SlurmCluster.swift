@@ -1,0 +1,129 @@
+import Foundation
+import RenderPlan
+
+/// A Slurm cluster as its command-line tools show it: `sbatch`, `squeue`, `scontrol` and `scancel`
+/// from PATH, with Slurm's own environment (`SLURM_CONF`, …) passed through. No daemon of ours runs
+/// on the cluster.
+public struct SlurmCluster: Sendable {
+    public init() {}
+
+    /// Submit `script` with `sbatch --parsable` and extra `arguments`; returns the job id.
+    public func submit(_ arguments: [String], script: String) throws(SlurmError) -> String {
+        let output = try run("sbatch", ["--parsable"] + arguments + [script])
+        // `--parsable` prints `id` or `id;cluster`.
+        guard let id = output.split(separator: ";").first.map(String.init)?.trimmingCharacters(in: .whitespacesAndNewlines),
+              !id.isEmpty, id.allSatisfy(\.isNumber) else {
+            throw SlurmError("sbatch printed no job id: \(output.prefix(200))")
+        }
+        return id
+    }
+
+    /// The cluster's `MaxArraySize` (array indices run 0 … MaxArraySize − 1); Slurm's default when unreadable.
+    public func maxArraySize() -> Int {
+        let text = (try? run("scontrol", ["show", "config"])) ?? ""
+        for line in text.split(separator: "\n") where line.hasPrefix("MaxArraySize") {
+            if let value = line.split(separator: "=").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) { return value }
+        }
+        return 1001
+    }
+
+    /// Every job record the controller still has (pending, running and recently finished), from `squeue --json`.
+    public func jobs() throws(SlurmError) -> [SlurmJobState] {
+        let text = try run("squeue", ["--json", "--states=all"])
+        do {
+            return try JSONDecoder().decode(SlurmJobList.self, from: Data(text.utf8)).jobs
+        } catch {
+            throw SlurmError("squeue --json printed something unreadable: \(error)")
+        }
+    }
+
+    /// Cancel jobs (array jobs whole); ids Slurm no longer knows are ignored.
+    public func cancel(_ ids: [String]) throws(SlurmError) {
+        guard !ids.isEmpty else { return }
+        _ = try run("scancel", ids)
+    }
+
+    /// Put a running or failed job (one array task: `ARRAY_TASK`) back in the queue and let it start at
+    /// once: Slurm holds a requeued job for two minutes otherwise.
+    public func requeue(_ id: String) throws(SlurmError) {
+        _ = try run("scontrol", ["requeue", id])
+        _ = try? run("scontrol", ["update", "JobId=\(id)", "StartTime=now"])
+    }
+
+    /// Run a Slurm tool; its stdout, or a `SlurmError` with its stderr.
+    func run(_ tool: String, _ arguments: [String]) throws(SlurmError) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [tool] + arguments
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch { throw SlurmError("cannot run \(tool): \(error)") }
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let message = String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if process.terminationStatus == 127 {
+                throw SlurmError("\(tool) is not on PATH: install Slurm's client tools (Debian: slurm-client) on this machine", code: .unavailable)
+            }
+            throw SlurmError("\(tool) \(arguments.first ?? ""): \(message.split(separator: "\n").first.map(String.init) ?? "exit \(process.terminationStatus)")")
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}
+
+/// One job record of `squeue --json` (Slurm 22.05's `openapi/v0.0.38` shape; fields we read).
+public struct SlurmJobState: Decodable, Sendable, Equatable {
+    public var jobID: Int
+    public var arrayJobID: Int?
+    public var arrayTaskID: Int?
+    /// A pending array's not-yet-started indices, e.g. `2-5%1`.
+    public var arrayTaskString: String?
+    /// PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, TIMEOUT, PREEMPTED, NODE_FAIL, REQUEUED, …
+    public var state: String
+    /// The wait status (exit code × 256, or the signal).
+    public var exitStatus: Int?
+    public var restarts: Int
+    public var reason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case jobID = "job_id", arrayJobID = "array_job_id", arrayTaskID = "array_task_id"
+        case arrayTaskString = "array_task_string", state = "job_state", exitStatus = "exit_code"
+        case restarts = "restart_cnt", reason = "state_reason"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        jobID = try c.decode(Int.self, forKey: .jobID)
+        arrayJobID = try c.decodeIfPresent(Int.self, forKey: .arrayJobID).flatMap { $0 == 0 ? nil : $0 }
+        arrayTaskID = try c.decodeIfPresent(Int.self, forKey: .arrayTaskID)
+        arrayTaskString = try c.decodeIfPresent(String.self, forKey: .arrayTaskString).flatMap { $0.isEmpty ? nil : $0 }
+        state = try c.decode(String.self, forKey: .state)
+        exitStatus = try c.decodeIfPresent(Int.self, forKey: .exitStatus)
+        restarts = try c.decodeIfPresent(Int.self, forKey: .restarts) ?? 0
+        reason = try c.decodeIfPresent(String.self, forKey: .reason)
+    }
+
+    /// The exit code a finished task ended with (the wait status's high byte).
+    public var exitCode: Int32? { exitStatus.map { Int32(($0 >> 8) & 0xff) } }
+    public var isFinal: Bool { ["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE"].contains(state) }
+}
+
+struct SlurmJobList: Decodable {
+    var jobs: [SlurmJobState]
+}
+
+/// A Slurm tool failed or is missing: one line, and the exit code to end with.
+public struct SlurmError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var code: ExitCode
+
+    public init(_ message: String, code: ExitCode = .unavailable) {
+        self.message = message
+        self.code = code
+    }
+
+    public var description: String { message }
+}

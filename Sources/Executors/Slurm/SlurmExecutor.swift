@@ -1,0 +1,145 @@
+import Foundation
+import ObjectStore
+import Render
+import RenderPlan
+
+/// Runs a job on a Slurm cluster: one `sbatch --array` per `MaxArraySize` chunks, each task the same
+/// `blendbatch worker` on the same manifest (`SLURM_ARRAY_TASK_ID` is the task index), then a stitch
+/// job `--dependency=afterok` on the arrays. The job folder, under the output folder, must be on a
+/// filesystem every node sees; the tasks requeue themselves after an interruption or a failure
+/// within the retry budget (`blendbatch slurm-task-ended`), and Slurm requeues them on preemption.
+public struct SlurmExecutor: Executor {
+    /// How the job is placed on the cluster: `sbatch`'s own options.
+    public struct Placement: Codable, Sendable, Equatable {
+        public var partition: String?
+        public var account: String?
+        public var qos: String?
+        /// Generic resources per task, e.g. `gpu:1`.
+        public var gres: String?
+        /// Time limit per task, in Slurm's format (`30`, `2:00:00`, `1-0`).
+        public var time: String?
+        /// At most this many tasks at once (`--array=…%N`); nil = as many as the cluster gives.
+        public var throttle: Int?
+        public var cpusPerTask: Int?
+
+        public init() {}
+
+        /// The `sbatch` options for these settings.
+        var arguments: [String] {
+            var arguments: [String] = []
+            if let partition { arguments.append("--partition=\(partition)") }
+            if let account { arguments.append("--account=\(account)") }
+            if let qos { arguments.append("--qos=\(qos)") }
+            if let gres { arguments.append("--gres=\(gres)") }
+            if let time { arguments.append("--time=\(time)") }
+            if let cpusPerTask { arguments.append("--cpus-per-task=\(cpusPerTask)") }
+            return arguments
+        }
+    }
+
+    public var placement: Placement
+    public var retry: RetryPolicy
+    /// The `blendbatch` the tasks run (this one by default: it must be at the same path on every node).
+    public var binary: String
+    /// Extra environment for the tasks (`BLENDBATCH_BLENDER`, …).
+    public var environment: [String: String]
+    var cluster = SlurmCluster()
+
+    public init(placement: Placement = Placement(), retry: RetryPolicy = RetryPolicy(), binary: String = SlurmExecutor.ownBinary,
+                environment: [String: String] = [:]) {
+        self.placement = placement
+        self.retry = retry
+        self.binary = binary
+        self.environment = environment
+    }
+
+    /// The running executable's path.
+    public static var ownBinary: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    public func submit(_ manifest: JobManifest) async throws -> any JobHandle {
+        try await start(manifest)
+    }
+
+    /// Write the job folder and the task scripts, and submit the arrays and the stitch.
+    public func start(_ manifest: JobManifest) async throws -> SlurmJobHandle {
+        guard case .local? = try? StoreLocation(parsing: manifest.output.location) else {
+            throw SlurmError("--backend slurm renders into a folder every node sees (a shared filesystem path); "
+                             + "\(manifest.output.location) is not one", code: .usage)
+        }
+        let folder = JobFolder(for: manifest)
+        try folder.create(manifest: manifest)
+        JobRegistry.record(id: manifest.id, folder: folder.path)
+        let scripts = folder.path + "/slurm"
+        try FileManager.default.createDirectory(atPath: scripts, withIntermediateDirectories: true)
+        let render = try writeScript(SlurmScript.task(stage: .render, folder: folder, binary: binary, environment: environment),
+                                     to: scripts + "/render.sh")
+
+        let size = cluster.maxArraySize()
+        var arrays: [SlurmJobRecord.Array] = []
+        var offset = 0
+        while offset < manifest.chunks.count {
+            let count = min(size, manifest.chunks.count - offset)
+            let throttle = placement.throttle.map { "%\($0)" } ?? ""
+            let id = try cluster.submit(common(manifest, name: "render", folder: folder)
+                                            + ["--array=0-\(count - 1)\(throttle)", "--requeue",
+                                               "--export=ALL,\(WorkerTask.indexOffsetVariable)=\(offset)",
+                                               "--output=\(folder.logsPath)/slurm-render-%A_%a.log"], script: render)
+            arrays.append(.init(jobID: id, offset: offset, count: count))
+            offset += count
+        }
+        var record = SlurmJobRecord(id: manifest.id, arrays: arrays, stitchJobID: nil, maxAttempts: retry.maxAttempts,
+                                    maxInterruptions: retry.maxInterruptions, submittedAt: Date(), placement: placement,
+                                    environment: environment)
+        if manifest.stitch != nil {
+            let stitch = try writeScript(SlurmScript.task(stage: .stitch, folder: folder, binary: binary, environment: environment),
+                                         to: scripts + "/stitch.sh")
+            let after = arrays.map(\.jobID).joined(separator: ":")
+            record.stitchJobID = try cluster.submit(common(manifest, name: "stitch", folder: folder)
+                                                        + ["--dependency=afterok:\(after)", "--kill-on-invalid-dep=yes", "--requeue",
+                                                           "--output=\(folder.logsPath)/slurm-stitch-%j.log"], script: stitch)
+        }
+        try record.write(folder: folder)
+        return SlurmJobHandle(folder: folder, manifest: manifest, record: record)
+    }
+
+    /// Options every job of ours gets: a name, the placement, a working directory, append to logs across requeues.
+    private func common(_ manifest: JobManifest, name: String, folder: JobFolder) -> [String] {
+        ["--job-name=bb-\(name)-\(manifest.id)", "--chdir=\(folder.path)", "--open-mode=append", "--signal=B:TERM@60"]
+            + placement.arguments
+    }
+
+    private func writeScript(_ text: String, to path: String) throws -> String {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        chmod(path, 0o755)
+        return path
+    }
+}
+
+/// The batch scripts: readable by cluster admins, nothing in them but the worker and the retry step.
+enum SlurmScript {
+    static func task(stage: Stage, folder: JobFolder, binary: String, environment: [String: String]) -> String {
+        var lines = ["#!/bin/sh",
+                     "# blendbatch job \(folder.id), \(stage.rawValue) \(stage == .render ? "task (one per chunk)" : "of the frames into the video")",
+                     "# (written by `blendbatch render --backend slurm`; the worker exits 0 done, 65/66/69/74 broken, 70/76 retry, 75 interrupted).",
+                     "export \(WorkerTask.manifestVariable)=\(quoted(folder.manifestPath))",
+                     "export \(SlurmTaskEnd.folderVariable)=\(quoted(folder.path))"]
+        for (name, value) in environment.sorted(by: { $0.key < $1.key }) { lines.append("export \(name)=\(quoted(value))") }
+        // The worker runs as a child so a SIGTERM for the batch shell (`--signal=B:TERM@60`, before the
+        // time limit) reaches it: it stores what it finished and exits 75.
+        lines += ["\(quoted(binary)) worker --stage \(stage.rawValue) &",
+                  "pid=$!",
+                  "trap 'kill -TERM $pid 2>/dev/null' TERM INT",
+                  "wait $pid; code=$?",
+                  "while kill -0 $pid 2>/dev/null; do wait $pid; code=$?; done",
+                  "\(quoted(binary)) slurm-task-ended \"$code\"",
+                  "exit $code", ""]
+        return lines.joined(separator: "\n")
+    }
+
+    /// A shell word in single quotes.
+    static func quoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+    }
+}

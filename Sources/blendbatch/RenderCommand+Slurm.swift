@@ -1,0 +1,138 @@
+import ArgumentParser
+import Executors
+import Foundation
+import RenderPlan
+
+/// `sbatch` settings of `render --backend slurm`.
+struct SlurmOptions: ParsableArguments {
+    @Option(help: "Slurm partition (default: the cluster's default partition).")
+    var partition: String?
+
+    @Option(help: "Slurm account to charge.")
+    var account: String?
+
+    @Option(help: "Slurm quality of service.")
+    var qos: String?
+
+    @Option(help: ArgumentHelp("Generic resources per task, e.g. gpu:1 (with --device cuda or optix).", valueName: "gres"))
+    var gres: String?
+
+    @Option(help: ArgumentHelp("Time limit per task in Slurm's format (30, 2:00:00, 1-0); tasks get SIGTERM 60 s before it, store what they finished and are requeued.", valueName: "time"))
+    var time: String?
+
+    var isGiven: Bool { partition != nil || account != nil || qos != nil || gres != nil || time != nil }
+
+    func placement(workers: Int?) -> SlurmExecutor.Placement {
+        var placement = SlurmExecutor.Placement()
+        placement.partition = partition
+        placement.account = account
+        placement.qos = qos
+        placement.gres = gres
+        placement.time = time
+        placement.throttle = workers
+        return placement
+    }
+}
+
+extension RenderCommand {
+    /// `--backend slurm`: plan here, submit one array (per `MaxArraySize` chunks) and a dependent stitch
+    /// with `sbatch`, print the job id and return; `--wait` follows the job to its end.
+    func runOnSlurm() async throws {
+        if queue != nil || jobDefinition != nil { fail(.usage, "--queue and --job-definition are for --backend aws; Slurm takes --partition") }
+        if chaos != nil { fail(.usage, "--chaos is for the local backend; on Slurm, preempt a task with scontrol requeue") }
+        if resume { fail(.usage, "--resume is for the local backend; on Slurm use `blendbatch resume JOB`") }
+        if options.chunkTime != nil { fail(.usage, "--chunk-time measures on this machine; with --backend slurm give --chunk") }
+        let manifest = await options.plan(file: file)
+        var environment: [String: String] = [:]
+        if let blender = options.blender { environment["BLENDBATCH_BLENDER"] = blender }
+        let executor = SlurmExecutor(placement: slurm.placement(workers: options.workers), environment: environment)
+        let handle: SlurmJobHandle
+        do { handle = try await executor.start(manifest) } catch let error as SlurmError {
+            fail(error.code, error.message)
+        } catch { fail(.ioError, "submitting job \(manifest.id) to Slurm: \(error)") }
+        try await SlurmFollow.submitted(handle, wait: wait, json: json)
+    }
+}
+
+/// Printing and following a Slurm job for `render`, `status` and `resume`.
+enum SlurmFollow {
+    static func lines(_ handle: SlurmJobHandle) -> [String] {
+        let arrays = handle.record.arrays.map { "array \($0.jobID) (\($0.count) tasks)" }.joined(separator: ", ")
+        return ["slurm: \(arrays)\(handle.record.stitchJobID.map { ", stitch \($0) (afterok)" } ?? "")",
+                "logs: \(handle.folder.logsPath)",
+                "follow: blendbatch status \(handle.id)   cancel: blendbatch cancel \(handle.id)"]
+    }
+
+    static func submitted(_ handle: SlurmJobHandle, wait: Bool, json: Bool) async throws {
+        guard wait else {
+            if json { try printJSON(handle.record) } else {
+                print(handle.id)
+                printError(lines(handle).joined(separator: "\n"))
+            }
+            return
+        }
+        printError("job \(handle.id) submitted\n" + lines(handle).joined(separator: "\n"))
+        let bar = ProgressBar(label: "rendering on Slurm", total: Set(handle.manifest.allFrames).count)
+        let report = await handle.wait { event in
+            if case .frameDone(_, let done, _) = event { bar.update(done: done, detail: "") }
+        }
+        bar.finish()
+        if json { try printJSON(report) } else { print(report.summaryLines.joined(separator: "\n")) }
+        let code = JobWatch.exitCode(report)
+        if code != 0 { Foundation.exit(code) }
+    }
+}
+
+/// `blendbatch slurm-task-ended CODE`: the last line of a Slurm task's batch script (not for people).
+struct SlurmTaskEndedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "slurm-task-ended", _superCommandName: "blendbatch",
+        abstract: "Apply the retry policy after a Slurm task's worker ended (run by the task's batch script).",
+        shouldDisplay: false)
+
+    @Argument(help: "The worker's exit code.")
+    var code: Int32
+
+    func run() throws {
+        let decision = SlurmTaskEnd.handle(code: code)
+        switch decision {
+        case .done: break
+        case .requeue(let counted): printError("blendbatch: exit \(code): requeued\(counted ? " (counted against the retry budget)" : " (an interruption: not counted)")")
+        case .fail(let reason): printError("blendbatch: exit \(code): not retried: \(reason)")
+        }
+    }
+}
+
+extension SlurmFollow {
+    /// `status`, `cancel` and `resume` of a job whose folder says it runs on Slurm; false for other jobs.
+    static func status(_ folder: JobFolder, json: Bool) async throws -> Bool {
+        guard let handle = try SlurmJobHandle.open(folder) else { return false }
+        let status: JobStatus
+        do { status = try await handle.currentStatus() } catch let error as SlurmError { fail(error.code, error.message) }
+        if json { try printJSON(status) } else { print((status.summaryLines + lines(handle)).joined(separator: "\n")) }
+        return true
+    }
+
+    static func cancel(_ folder: JobFolder, json: Bool) async throws -> Bool {
+        guard let handle = try SlurmJobHandle.open(folder) else { return false }
+        await handle.cancel()
+        var status = await handle.status()
+        if !status.state.isFinal { status.state = .cancelled }
+        if json { try printJSON(status) } else { print(status.summaryLines.joined(separator: "\n")) }
+        return true
+    }
+
+    /// Submit the job again: its tasks skip the frames already in the store.
+    static func resume(_ folder: JobFolder, json: Bool, wait: Bool) async throws -> Bool {
+        guard let handle = try SlurmJobHandle.open(folder) else { return false }
+        let current = try? await handle.currentStatus()
+        if let current, !current.state.isFinal { fail(.usage, "job \(handle.id) is still \(current.state.rawValue) on Slurm; resume it when it ended") }
+        try? await handle.cancel()
+        try? FileManager.default.removeItem(atPath: folder.path + "/slurm/cancelled")
+        let resumed: SlurmJobHandle
+        do { resumed = try await SlurmExecutor(placement: handle.record.placement ?? .init(), environment: handle.record.environment ?? [:]).start(handle.manifest) }
+        catch let error as SlurmError { fail(error.code, error.message) }
+        try await submitted(resumed, wait: wait, json: json)
+        return true
+    }
+}
