@@ -116,8 +116,7 @@ extension SlurmFollow {
     static func cancel(_ folder: JobFolder, json: Bool) async throws -> Bool {
         guard let handle = try SlurmJobHandle.open(folder) else { return false }
         await handle.cancel()
-        var status = await handle.status()
-        if !status.state.isFinal { status.state = .cancelled }
+        let status = await handle.status()
         if json { try printJSON(status) } else { print(status.summaryLines.joined(separator: "\n")) }
         return true
     }
@@ -127,8 +126,8 @@ extension SlurmFollow {
         guard let handle = try SlurmJobHandle.open(folder) else { return false }
         let current = try? await handle.currentStatus()
         if let current, !current.state.isFinal { fail(.usage, "job \(handle.id) is still \(current.state.rawValue) on Slurm; resume it when it ended") }
-        try? await handle.cancel()
-        try? FileManager.default.removeItem(atPath: folder.path + "/slurm/cancelled")
+        await handle.cancel()
+        handle.uncancel()
         let resumed: SlurmJobHandle
         do { resumed = try await SlurmExecutor(placement: handle.record.placement ?? .init(), environment: handle.record.environment ?? [:]).start(handle.manifest) }
         catch let error as SlurmError { fail(error.code, error.message) }

@@ -43,6 +43,8 @@ public struct SlurmExecutor: Executor {
     public var binary: String
     /// Extra environment for the tasks (`BLENDBATCH_BLENDER`, …).
     public var environment: [String: String]
+    /// Indices per array; nil = the cluster's `MaxArraySize`.
+    public var maxArraySize: Int?
     var cluster = SlurmCluster()
 
     public init(placement: Placement = Placement(), retry: RetryPolicy = RetryPolicy(), binary: String = SlurmExecutor.ownBinary,
@@ -76,7 +78,7 @@ public struct SlurmExecutor: Executor {
         let render = try writeScript(SlurmScript.task(stage: .render, folder: folder, binary: binary, environment: environment),
                                      to: scripts + "/render.sh")
 
-        let size = cluster.maxArraySize()
+        let size = maxArraySize ?? cluster.maxArraySize()
         var arrays: [SlurmJobRecord.Array] = []
         var offset = 0
         while offset < manifest.chunks.count {

@@ -39,7 +39,8 @@ public final class SlurmJobHandle: JobHandle, @unchecked Sendable {
         let ours = Set(record.slurmJobIDs.compactMap(Int.init))
         let jobs = try cluster.jobs().filter { ours.contains($0.arrayJobID ?? $0.jobID) }
         return SlurmJobStatus(record: record, manifest: manifest, jobs: jobs, framesDone: done.count,
-                              video: JobControl.videoPath(manifest), logs: folder.logsPath).status
+                              video: JobControl.videoPath(manifest), logs: folder.logsPath,
+                              cancelled: FileManager.default.fileExists(atPath: Self.cancelMarker(folder))).status
     }
 
     public func wait(onEvent: @escaping @Sendable (JobEvent) -> Void) async -> JobStatus {
@@ -71,9 +72,16 @@ public final class SlurmJobHandle: JobHandle, @unchecked Sendable {
 
     /// Cancel the arrays and the stitch (`scancel`); frames already stored stay.
     public func cancel() async {
+        // First the marker, so a task stopped by the cancel does not requeue itself.
+        FileManager.default.createFile(atPath: Self.cancelMarker(folder), contents: Data())
         try? cluster.cancel(record.slurmJobIDs)
-        FileManager.default.createFile(atPath: folder.path + "/slurm/cancelled", contents: Data())
     }
+
+    /// Let the job's tasks requeue themselves again (before it is submitted again).
+    public func uncancel() { try? FileManager.default.removeItem(atPath: Self.cancelMarker(folder)) }
+
+    /// `<job folder>/slurm/cancelled`: present once the job was cancelled (removed by `resume`).
+    static func cancelMarker(_ folder: JobFolder) -> String { folder.path + "/slurm/cancelled" }
 }
 
 /// A Slurm job's `JobStatus`, from the cluster's job records and the frames in the store.
@@ -84,6 +92,8 @@ struct SlurmJobStatus {
     var framesDone: Int
     var video: String?
     var logs: String
+    /// `blendbatch cancel` was asked.
+    var cancelled = false
 
     var status: JobStatus {
         let framesTotal = Set(manifest.allFrames).count
@@ -106,23 +116,36 @@ struct SlurmJobStatus {
         if let stitch { status.stitch = Self.taskState(stitch) } else if manifest.stitch != nil { status.stitch = .pending }
 
         let known = !tasks.isEmpty || !pendingRanges.isEmpty || stitch != nil
-        if let failure = failed.first {
-            let cancelled = failed.allSatisfy { $0.state == "CANCELLED" }
-            status.state = cancelled ? .cancelled : .failed
+        let rendering = !pendingRanges.isEmpty || tasks.contains { !$0.isFinal }
+        if cancelled {
+            status.state = .cancelled
+            status.failureCode = ExitCode.cancelled.rawValue
+            status.reason = "cancelled (blendbatch cancel)"
+        } else if let failure = failed.first {
+            status.state = failure.state == "CANCELLED" ? .cancelled : .failed
             let code = failure.exitCode.flatMap { $0 == 0 ? nil : $0 }
-            status.failureCode = cancelled ? ExitCode.cancelled.rawValue : (code ?? ExitCode.renderFailure.rawValue)
+            status.failureCode = failure.state == "CANCELLED" ? ExitCode.cancelled.rawValue : (code ?? ExitCode.renderFailure.rawValue)
             let index = (failure.arrayTaskID ?? 0) + (record.arrays.first { Int($0.jobID) == failure.arrayJobID }?.offset ?? 0)
-            status.reason = cancelled ? "cancelled (scancel)"
-                : "task \(index) \(failure.state.lowercased()) with exit \(failure.exitCode ?? -1) (Slurm job \(failure.arrayJobID ?? failure.jobID)_\(failure.arrayTaskID ?? 0)); log: \(logs)/slurm-render-\(failure.arrayJobID ?? failure.jobID)_\(failure.arrayTaskID ?? 0).log"
-        } else if let stitch, stitch.isFinal {
-            status.state = stitch.state == "COMPLETED" ? .succeeded : (stitch.state == "CANCELLED" ? .cancelled : .failed)
-            if status.state == .succeeded { status.video = video } else {
+            let slurmID = "\(failure.arrayJobID ?? failure.jobID)_\(failure.arrayTaskID ?? 0)"
+            status.reason = failure.state == "CANCELLED" ? "task \(index) was cancelled on the cluster (Slurm job \(slurmID))"
+                : "task \(index) \(failure.state.lowercased()) with exit \(failure.exitCode ?? -1) (Slurm job \(slurmID)); log: \(logs)/slurm-render-\(slurmID).log"
+        } else if rendering {
+            status.state = status.tasksRunning > 0 || status.tasksSucceeded > 0 ? .running : .queued
+        } else if let stitch {
+            switch stitch.state {
+            case "COMPLETED":
+                status.state = .succeeded
+                status.video = video
+            case _ where stitch.isFinal:
+                status.state = stitch.state == "CANCELLED" ? .cancelled : .failed
                 status.failureCode = stitch.state == "CANCELLED" ? ExitCode.cancelled.rawValue : (stitch.exitCode ?? ExitCode.renderFailure.rawValue)
                 status.reason = "stitch \(stitch.state.lowercased()) (Slurm job \(stitch.jobID)); log: \(logs)/slurm-stitch-\(stitch.jobID).log"
+            default:
+                status.state = .running
             }
-        } else if manifest.stitch == nil, !tasks.isEmpty, pendingRanges.isEmpty, tasks.count == manifest.chunks.count, tasks.allSatisfy({ $0.state == "COMPLETED" }) {
+        } else if known && manifest.stitch == nil {
             status.state = .succeeded
-        } else if !known {
+        } else {
             // Slurm forgets finished jobs (MinJobAge): the store is then the record.
             let complete = framesDone == framesTotal && (manifest.stitch == nil || video != nil)
             status.state = complete ? .succeeded : .failed
@@ -130,8 +153,6 @@ struct SlurmJobStatus {
                 status.failureCode = ExitCode.failure.rawValue
                 status.reason = "Slurm no longer knows jobs \(record.slurmJobIDs.joined(separator: ",")) and \(framesTotal - framesDone) frames are missing"
             }
-        } else {
-            status.state = status.tasksRunning > 0 || status.tasksSucceeded > 0 || stitch?.state == "RUNNING" ? .running : .queued
         }
         return status
     }

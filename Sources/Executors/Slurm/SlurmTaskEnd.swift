@@ -6,7 +6,7 @@ import RenderPlan
 /// the batch script): the retry policy of AWS Batch and the local executor, applied by the task itself.
 /// An interruption (exit 75) is requeued without counting; a failure (70, 76, a crash) is requeued while
 /// the task has attempts left, counted in `<job folder>/slurm/attempts/`; anything else (65, 66, 69, 74)
-/// ends the task, and Slurm cancels the stitch that waited on it (`--kill-on-invalid-dep`).
+/// ends the task and cancels the stitch that waited on it. Nothing is requeued once the job was cancelled.
 public enum SlurmTaskEnd {
     static let folderVariable = "BLENDBATCH_JOB_FOLDER"
 
@@ -26,8 +26,14 @@ public enum SlurmTaskEnd {
         let policy = RetryPolicy(maxAttempts: record?.maxAttempts ?? 3, maxInterruptions: record?.maxInterruptions ?? 20)
         let task = environment["SLURM_ARRAY_TASK_ID"].map { "\(arrayJob)_\($0)" } ?? arrayJob
         let counter = AttemptCounter(path: folder.path + "/slurm/attempts/" + task.replacingOccurrences(of: "/", with: "_"))
+        if FileManager.default.fileExists(atPath: SlurmJobHandle.cancelMarker(folder)) { return .fail("the job was cancelled") }
         let decision = decide(code: code, counter: counter, policy: policy)
-        if case .requeue = decision { try? SlurmCluster().requeue(task) }
+        switch decision {
+        case .requeue: try? SlurmCluster().requeue(task)
+        // The stitch can never run now: cancel it rather than leave it pending on a dependency.
+        case .fail: if let stitch = record?.stitchJobID { try? SlurmCluster().cancel([stitch]) }
+        case .done: break
+        }
         return decision
     }
 

@@ -1,0 +1,200 @@
+import Foundation
+import Testing
+
+/// `render --backend slurm` on the one-node Slurm cluster of `scripts/slurm start` (SLURM_CONF from
+/// `scripts/slurm env`; scripts/test does both): real sbatch arrays, real Blender, real FFmpeg. The
+/// results are checked here: PNGs counted and decoded by FFmpeg, the video's frames counted by ffprobe.
+@Suite("Slurm backend (real cluster, real Blender)", .serialized,
+       .enabled(if: SlurmCluster.usable || SlurmCluster.required, "needs the test cluster: scripts/slurm start; eval \"$(scripts/slurm env)\""))
+struct SlurmBackendTests {
+    @Test("an array with a dependent stitch renders every frame; status from another process says it ran on Slurm")
+    func arrayAndStitch() throws {
+        let out = Binary.folder("slurm-array")
+        let r = try CLIRunner.run(["render", Binary.demo, "--backend", "slurm", "--frames", "1-6", "--chunk", "2",
+                                   "--percent", "10", "--samples", "1", "--out", out, "--wait"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("array") && r.stderr.contains("stitch"), "\(r.stderr)")
+        #expect(SlurmCluster.decodedPNGs(out) == 6)
+        #expect(SlurmCluster.videoFrames(out + "/demo.mp4") == 6)
+
+        let id = try #require(SlurmCluster.jobID(out))
+        let status = try CLIRunner.run(["status", id])
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("job \(id): succeeded on Slurm"), "\(status.stdout)")
+        #expect(status.stdout.contains("tasks: 3 succeeded"), "\(status.stdout)")
+        let json = try Binary.json(try CLIRunner.run(["status", id, "--json"]).stdout)
+        #expect(json["backend"] as? String == "slurm")
+        #expect(json["framesDone"] as? Int == 6)
+    }
+
+    @Test("a job of more tasks than MaxArraySize (4 on the test cluster) is split over arrays; every task renders its own chunk")
+    func splitArrays() throws {
+        let out = Binary.folder("slurm-split")
+        let r = try CLIRunner.run(["render", Binary.demo, "--backend", "slurm", "--frames", "1-6", "--chunk", "1",
+                                   "--percent", "10", "--samples", "1", "--out", out, "--wait", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let arrays = try #require(SlurmCluster.record(out)?["arrays"] as? [[String: Any]])
+        #expect(arrays.map { $0["offset"] as? Int } == [0, 4])
+        #expect(arrays.map { $0["count"] as? Int } == [4, 2])
+        #expect(SlurmCluster.decodedPNGs(out) == 6)
+        #expect(SlurmCluster.videoFrames(out + "/demo.mp4") == 6)
+    }
+
+    @Test("a task preempted with scontrol requeue is requeued and loses nothing: frames it stored are not rendered again")
+    func preempted() async throws {
+        let out = Binary.folder("slurm-preempt")
+        let r = try CLIRunner.run(["render", Binary.demo, "--backend", "slurm", "--frames", "1-12", "--chunk", "6", "--workers", "1",
+                                   "--percent", "50", "--samples", "48", "--out", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let id = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let array = try #require(SlurmCluster.arrayID(out))
+        // Preempt task 0 once it has stored two frames.
+        #expect(try await Binary.waitFor(seconds: 120) { Binary.frames(out).count >= 2 })
+        let before = SlurmCluster.modificationDates(out)
+        try SlurmCluster.tool("scontrol", ["requeue", "\(array)_0"])
+        // Slurm holds a requeued job for two minutes; lift it as an admin would.
+        #expect(try await Binary.waitFor(seconds: 30) { SlurmCluster.state("\(array)_0")?.state == "PENDING" })
+        try SlurmCluster.tool("scontrol", ["update", "JobId=\(array)_0", "StartTime=now"])
+
+        #expect(try await SlurmCluster.waitForEnd(id, seconds: 300) == "succeeded")
+        #expect(SlurmCluster.decodedPNGs(out) == 12)
+        #expect(SlurmCluster.videoFrames(out + "/demo.mp4") == 12)
+        #expect((SlurmCluster.state("\(array)_0")?.restarts ?? 0) >= 1)
+        let after = SlurmCluster.modificationDates(out)
+        for (frame, date) in before { #expect(after[frame] == date, "\(frame) was rendered again") }
+    }
+
+    @Test("a .blend that turns bad before its task runs fails once (exit 65, no requeue) and the stitch is cancelled")
+    func badBlendFailsOnce() async throws {
+        let out = Binary.folder("slurm-bad")
+        let blend = out + "/shot.blend"
+        try FileManager.default.copyItem(atPath: Binary.demo, toPath: blend)
+        // Hold the queue so the file can change between planning and the task.
+        try SlurmCluster.tool("scontrol", ["update", "PartitionName=render", "State=DOWN"])
+        defer { try? SlurmCluster.tool("scontrol", ["update", "PartitionName=render", "State=UP"]) }
+        let r = try CLIRunner.run(["render", blend, "--backend", "slurm", "--frames", "1-2", "--percent", "10", "--samples", "1", "--out", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let id = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: blend))
+        bytes.replaceSubrange(12..<bytes.count, with: Data(repeating: 0x5A, count: bytes.count - 12))
+        try bytes.write(to: URL(fileURLWithPath: blend))
+        try SlurmCluster.tool("scontrol", ["update", "PartitionName=render", "State=UP"])
+
+        #expect(try await SlurmCluster.waitForEnd(id, seconds: 120) == "failed")
+        let status = try CLIRunner.run(["status", id, "--json"])
+        let json = try Binary.json(status.stdout)
+        #expect(json["failureCode"] as? Int == 65, "\(status.stdout)")
+        #expect(json["retries"] as? Int == 0, "\(status.stdout)")
+        #expect(json["stitch"] as? String == "cancelled", "\(status.stdout)")
+        #expect(Binary.frames(out).isEmpty)
+    }
+
+    @Test("cancel stops the running task and the rest, frames already stored stay; resume renders only the rest")
+    func cancelAndResume() async throws {
+        let out = Binary.folder("slurm-cancel")
+        let r = try CLIRunner.run(["render", Binary.demo, "--backend", "slurm", "--frames", "1-12", "--chunk", "3", "--workers", "1",
+                                   "--percent", "50", "--samples", "32", "--out", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let id = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let array = try #require(SlurmCluster.arrayID(out))
+        #expect(try await Binary.waitFor(seconds: 120) { !Binary.frames(out).isEmpty })
+        let c = try CLIRunner.run(["cancel", id])
+        #expect(c.status == 0, "\(c.stderr)")
+        #expect(c.stdout.contains("cancelled"), "\(c.stdout)")
+        #expect(try await Binary.waitFor(seconds: 60) {
+            SlurmCluster.states().filter { String($0.array) == array }.allSatisfy { $0.state == "CANCELLED" || $0.state == "COMPLETED" }
+        })
+        let kept = SlurmCluster.modificationDates(out)
+        #expect(kept.count >= 1 && kept.count < 12)
+        #expect(SlurmCluster.decodedPNGs(out) == kept.count)
+        let status = try Binary.json(try CLIRunner.run(["status", id, "--json"]).stdout)
+        #expect(status["state"] as? String == "cancelled")
+
+        let resumed = try CLIRunner.run(["resume", id, "--wait"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("succeeded on Slurm"), "\(resumed.stdout)")
+        #expect(SlurmCluster.decodedPNGs(out) == 12)
+        #expect(SlurmCluster.videoFrames(out + "/demo.mp4") == 12)
+        let after = SlurmCluster.modificationDates(out)
+        for (frame, date) in kept { #expect(after[frame] == date, "\(frame) was rendered again") }
+    }
+}
+
+/// The test cluster, looked at with Slurm's own tools and FFmpeg, not with blendbatch.
+enum SlurmCluster {
+    static var usable: Bool { (try? tool("sinfo", ["-h", "-o", "%T"]))?.contains("idle") ?? false }
+    static var required: Bool { ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "false" } ?? false }
+
+    @discardableResult
+    static func tool(_ name: String, _ arguments: [String]) throws -> String {
+        let r = try CLIRunner.runTool("/usr/bin/env", [name] + arguments)
+        guard r.status == 0 else { throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(name): \(r.stderr)"]) }
+        return r.stdout
+    }
+
+    struct TaskState { var array: Int; var task: Int?; var state: String; var restarts: Int }
+
+    static func states() -> [TaskState] {
+        guard let text = try? tool("squeue", ["--json", "--states=all"]),
+              let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              let jobs = object["jobs"] as? [[String: Any]] else { return [] }
+        return jobs.map { job in
+            let id = job["job_id"] as? Int ?? 0
+            let array = (job["array_job_id"] as? Int).flatMap { $0 == 0 ? nil : $0 } ?? id
+            return TaskState(array: array, task: job["array_task_id"] as? Int, state: job["job_state"] as? String ?? "",
+                             restarts: job["restart_cnt"] as? Int ?? 0)
+        }
+    }
+
+    /// `ARRAY_TASK`'s state.
+    static func state(_ task: String) -> TaskState? {
+        let parts = task.split(separator: "_").compactMap { Int($0) }
+        return states().first { $0.array == parts[0] && $0.task == parts[1] }
+    }
+
+    static func record(_ out: String) -> [String: Any]? {
+        guard let id = jobID(out),
+              let data = FileManager.default.contents(atPath: "\(out)/.blendbatch/jobs/\(id)/slurm.json") else { return nil }
+        return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    }
+
+    static func jobID(_ out: String) -> String? {
+        (try? FileManager.default.contentsOfDirectory(atPath: out + "/.blendbatch/jobs"))?.sorted().last
+    }
+
+    static func arrayID(_ out: String) -> String? {
+        ((record(out)?["arrays"] as? [[String: Any]])?.first?["jobID"]) as? String
+    }
+
+    /// Poll `blendbatch status JOB --json` until the job ends; its final state.
+    static func waitForEnd(_ id: String, seconds: Double) async throws -> String? {
+        var state: String?
+        _ = try await Binary.waitFor(seconds: seconds) {
+            state = (try? Binary.json(try CLIRunner.run(["status", id, "--json"]).stdout))?["state"] as? String
+            return ["succeeded", "failed", "cancelled"].contains(state ?? "")
+        }
+        return state
+    }
+
+    /// PNGs in `out/frames` that FFmpeg decodes.
+    static func decodedPNGs(_ out: String) -> Int {
+        Binary.frames(out).filter { $0.hasSuffix(".png") }.filter { name in
+            (try? CLIRunner.runTool("/usr/bin/env", ["ffmpeg", "-v", "error", "-i", "\(out)/frames/\(name)", "-f", "null", "-"]))?.status == 0
+        }.count
+    }
+
+    /// The video's frame count by ffprobe.
+    static func videoFrames(_ path: String) -> Int? {
+        let r = try? CLIRunner.runTool("/usr/bin/env", ["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+                                                        "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path])
+        return r.flatMap { Int($0.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    static func modificationDates(_ out: String) -> [String: Date] {
+        var dates: [String: Date] = [:]
+        for name in Binary.frames(out) {
+            dates[name] = (try? FileManager.default.attributesOfItem(atPath: "\(out)/frames/\(name)"))?[.modificationDate] as? Date
+        }
+        return dates
+    }
+}
