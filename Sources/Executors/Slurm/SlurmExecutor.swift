@@ -128,6 +128,9 @@ enum SlurmScript {
                      "export \(WorkerTask.manifestVariable)=\(quoted(folder.manifestPath))",
                      "export \(SlurmTaskEnd.folderVariable)=\(quoted(folder.path))"]
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) { lines.append("export \(name)=\(quoted(value))") }
+        // A node that does not mount the output folder must not render into a local folder of its own.
+        let missing = "blendbatch: \(folder.path) is not visible on $(hostname): --backend slurm needs --out on a filesystem every node mounts at the same path"
+        lines.append("[ -d \(quoted(folder.path)) ] || { echo \"\(missing.replacingOccurrences(of: "\"", with: "\\\""))\" >&2; exit 66; }")
         // The worker runs as a child so a SIGTERM for the batch shell (`--signal=B:TERM@60`, before the
         // time limit) reaches it: it stores what it finished and exits 75.
         lines += ["\(quoted(binary)) worker --stage \(stage.rawValue) &",
