@@ -1,0 +1,35 @@
+"""The command lines the add-on runs, built from plain values (no Blender here, so they read alike in
+every Blender and in tests)."""
+
+
+def flag(name):
+    """A recipe parameter's command-line spelling: `chunk_time` → `--chunk-time`."""
+    return "--" + name.replace("_", "-")
+
+
+def options_argv(options, accepted=None):
+    """`--name value` for each option given (None, "" and False are not given; True is a bare flag).
+    `accepted`: the parameter names a recipe declares; other options are left out."""
+    argv = []
+    for name, value in options.items():
+        if value is None or value == "" or value is False or (accepted is not None and name not in accepted):
+            continue
+        argv += [flag(name)] if value is True else [flag(name), str(value)]
+    return argv
+
+
+def submit_argv(binary, blend, backend, recipe, options, recipe_argv=(), declared=None, queue=""):
+    """The command that renders `blend`.
+
+    - aws: `render FILE --backend aws --queue Q --wait --json …` (the add-on follows the job);
+    - local with the recipe `render` (what `blendbatch render` runs): `render FILE --json …`;
+    - local with another recipe: `run RECIPE --file FILE …`.
+    `options`: the panel's settings, passed to a recipe only when it declares them (`declared`: its
+    parameter names, None when unknown); `recipe_argv`: the recipe's own fields (`recipe_form.argv`).
+    """
+    if backend == "aws":
+        return [binary, "render", blend, "--backend", "aws", "--wait", "--json"] + options_argv({"queue": queue}) \
+            + options_argv(options) + list(recipe_argv)
+    if recipe in ("", "render"):
+        return [binary, "render", blend, "--json"] + options_argv(options, declared) + list(recipe_argv)
+    return [binary, "run", recipe, "--file", blend] + options_argv(dict(options, json=True), declared or set()) + list(recipe_argv)
