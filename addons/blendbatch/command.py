@@ -22,14 +22,12 @@ def submit_argv(binary, blend, backend, recipe, options, recipe_argv=(), declare
     """The command that renders `blend`.
 
     - aws: `render FILE --backend aws --queue Q --wait --json …` (the add-on follows the job);
-    - local with the recipe `render` (what `blendbatch render` runs): `render FILE --json …`;
-    - local with another recipe: `run RECIPE --file FILE …`.
+    - local: `run RECIPE --file FILE --json …` (`run render` is what `blendbatch render` runs).
     `options`: the panel's settings, passed to a recipe only when it declares them (`declared`: its
     parameter names, None when unknown); `recipe_argv`: the recipe's own fields (`recipe_form.argv`).
     """
     if backend == "aws":
         return [binary, "render", blend, "--backend", "aws", "--wait", "--json"] + options_argv({"queue": queue}) \
-            + options_argv(options) + list(recipe_argv)
-    if recipe in ("", "render"):
-        return [binary, "render", blend, "--json"] + options_argv(options, declared) + list(recipe_argv)
-    return [binary, "run", recipe, "--file", blend] + options_argv(dict(options, json=True), declared or set()) + list(recipe_argv)
+            + options_argv(options)
+    return [binary, "run", recipe or "render", "--file", blend] + options_argv(dict(options, json=True), declared) \
+        + list(recipe_argv)

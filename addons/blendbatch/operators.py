@@ -70,9 +70,9 @@ class BLENDBATCH_OT_submit(bpy.types.Operator):
         layout.label(text=f"Render '{context.scene.name}' with the recipe '{s.recipe}' ({s.backend})")
         if bpy.data.is_dirty:
             layout.label(text="The file has unsaved changes: it is saved first.", icon="ERROR")
-        form = getattr(context.window_manager, "blendbatch_params", None)
-        if form is not None:
-            recipe_form.draw(layout.column(), s.recipe, form)
+        recipe = s.recipe.strip() or "render"
+        if s.backend == "local" and recipe_form.is_form_of(recipe):
+            recipe_form.draw(layout.column(), recipe, context.window_manager.blendbatch_params)
 
     def execute(self, context):
         binary = binary_or_report(self, context)
@@ -97,8 +97,7 @@ class BLENDBATCH_OT_submit(bpy.types.Operator):
                 return {"CANCELLED"}
         if bpy.data.is_dirty:
             bpy.ops.wm.save_mainfile()
-        form = getattr(context.window_manager, "blendbatch_params", None)
-        extra = recipe_form.argv(recipe, form) if form is not None and recipe_form.is_form_of(recipe) else []
+        extra = recipe_form.argv(recipe, context.window_manager.blendbatch_params) if recipe_form.is_form_of(recipe) else []
         argv = command.submit_argv(binary, bpy.data.filepath, s.backend, recipe, options(context), extra,
                                    recipe_form.declared(recipe) if recipe_form.parameters(recipe) else None, s.queue.strip())
         try:

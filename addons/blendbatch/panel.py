@@ -22,13 +22,10 @@ class RENDER_PT_blendbatch(bpy.types.Panel):
         layout.prop(s, "samples")
         layout.prop(s, "device")
         layout.prop(s, "out")
-        row = layout.row(align=True)
-        row.prop_search(s, "recipe", wm, "blendbatch_recipes", icon="SCRIPT")
-        row.operator("blendbatch.refresh", text="", icon="FILE_REFRESH")
-        form = getattr(wm, "blendbatch_params", None)
-        if form is not None and recipe_form.is_form_of(s.recipe.strip() or "render"):
-            box = layout.column(heading="Recipe")
-            recipe_form.draw(box, s.recipe.strip() or "render", form)
+        if s.backend == "local":
+            row = layout.row(align=True)
+            row.prop_search(s, "recipe", wm, "blendbatch_recipes", icon="SCRIPT")
+            row.operator("blendbatch.refresh", text="", icon="FILE_REFRESH")
 
         row = layout.row(align=True)
         row.operator("blendbatch.estimate", icon="TIME")
@@ -44,9 +41,33 @@ class RENDER_PT_blendbatch(bpy.types.Panel):
                 col.label(text=f"Report: {s.report_path}")
 
 
+class RENDER_PT_blendbatch_recipe(bpy.types.Panel):
+    """The chosen recipe's own parameters (local backend)."""
+    bl_label = "Recipe options"
+    bl_space_type = "PROPERTIES"
+    bl_region_type = "WINDOW"
+    bl_context = "render"
+    bl_parent_id = "RENDER_PT_blendbatch"
+    bl_options = {"DEFAULT_CLOSED"}
+
+    @classmethod
+    def poll(cls, context):
+        s = context.scene.blendbatch
+        return s.backend == "local" and recipe_form.is_form_of(s.recipe.strip() or "render")
+
+    def draw(self, context):
+        self.layout.use_property_split = True
+        recipe_form.draw(self.layout, context.scene.blendbatch.recipe.strip() or "render", context.window_manager.blendbatch_params)
+
+
+classes = (RENDER_PT_blendbatch, RENDER_PT_blendbatch_recipe)
+
+
 def register():
-    bpy.utils.register_class(RENDER_PT_blendbatch)
+    for cls in classes:
+        bpy.utils.register_class(cls)
 
 
 def unregister():
-    bpy.utils.unregister_class(RENDER_PT_blendbatch)
+    for cls in reversed(classes):
+        bpy.utils.unregister_class(cls)

@@ -7,7 +7,7 @@ import bpy
 from . import cli, command
 
 # What the panel itself asks for; the form shows a recipe's other parameters.
-PANEL_OPTIONS = {"file", "scene", "frames", "percent", "samples", "device", "out", "blender", "json", "queue"}
+PANEL_OPTIONS = {"file", "scene", "frames", "frames_in_scene", "percent", "samples", "device", "out", "blender", "json", "queue"}
 
 _recipes = {}      # name -> the recipe's `recipes --json` row
 _form = None       # the registered PropertyGroup class of the current form
@@ -21,11 +21,13 @@ class BlendbatchRecipe(bpy.types.PropertyGroup):
 
 def load(binary):
     """Read the recipe list through the binary; returns a Result when that failed, else None."""
+    global _form_recipe
     result = cli.run([binary, "recipes", "--json"])
     rows = result.json() if result.code == 0 else None
     if not isinstance(rows, list):
         return result if result.code else cli.Result(65, "", "recipes --json printed no list")
     _recipes.clear()
+    _form_recipe = None  # declarations may have changed: the next ensure_form builds the form again
     listing = bpy.context.window_manager.blendbatch_recipes
     listing.clear()
     for row in rows:

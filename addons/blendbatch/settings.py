@@ -11,6 +11,14 @@ DEVICES = [("scene", "Scene's", "The device the scene is set to render on"),
 STUDIO_KEYS = ("backend", "queue", "out", "recipe", "device", "percent", "samples")
 
 
+def _recipe_changed(self, context):
+    """Show the newly chosen recipe's fields (once the recipe list is loaded)."""
+    from . import recipe_form
+    recipe = self.recipe.strip() or "render"
+    if recipe_form.parameters(recipe):
+        recipe_form.ensure_form(recipe)
+
+
 class BlendbatchSettings(bpy.types.PropertyGroup):
     backend: EnumProperty(name="Backend", items=[
         ("local", "Local", "Render on this machine"),
@@ -20,7 +28,8 @@ class BlendbatchSettings(bpy.types.PropertyGroup):
     samples: IntProperty(name="Samples", min=0, default=0, description="Render samples (0: the scene's)")
     device: EnumProperty(name="Device", items=DEVICES, default="scene", description="Cycles device")
     out: StringProperty(name="Output", default="//render/", description="Output folder (// is the .blend's folder) or s3://bucket/prefix")
-    recipe: StringProperty(name="Recipe", default="render", description="The recipe that renders (blendbatch recipes)")
+    recipe: StringProperty(name="Recipe", default="render", description="The recipe that renders (blendbatch recipes)",
+                          update=_recipe_changed)
     queue: StringProperty(name="Queue", description="AWS Batch job queue (empty: the studio's default)")
     job_id: StringProperty(name="Job", description="The last job submitted from this scene")
     job_state: StringProperty(name="State", description="How the last job ended, or where it stands")
@@ -50,7 +59,10 @@ def apply_studio_defaults(settings, defaults):
     """Pre-fill what the artist has not set on this scene from the studio config's `defaults`."""
     for key in STUDIO_KEYS:
         if key in defaults and not settings.is_property_set(key):
-            setattr(settings, key, defaults[key])
+            try:
+                setattr(settings, key, defaults[key])
+            except (TypeError, ValueError):  # a value this add-on cannot show (a device it does not list)
+                pass
 
 
 classes = (BlendbatchSettings, BlendbatchPreferences)
