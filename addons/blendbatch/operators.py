@@ -54,7 +54,7 @@ def options(context):
 class BLENDBATCH_OT_submit(bpy.types.Operator):
     bl_idname = "blendbatch.submit"
     bl_label = "Submit"
-    bl_description = "Render this scene with blendbatch in the background (the file is saved first)"
+    bl_description = "Render this scene with blendbatch in the background (unsaved changes are saved first)"
 
     wait: BoolProperty(name="Wait", description="Block until the job ends (scripts and tests)", default=False,
                        options={"SKIP_SAVE"})
@@ -95,7 +95,7 @@ class BLENDBATCH_OT_submit(bpy.types.Operator):
                 self.report({"ERROR"}, failed.message("recipes") if failed else
                             f"no recipe '{recipe}' on the recipe path: pick one from the list (blendbatch recipes)")
                 return {"CANCELLED"}
-        if bpy.data.is_dirty:
+        if bpy.data.is_dirty or bpy.app.background:  # a background Blender 3.x never marks the file dirty
             bpy.ops.wm.save_mainfile()
         extra = recipe_form.argv(recipe, context.window_manager.blendbatch_params) if recipe_form.is_form_of(recipe) else []
         argv = command.submit_argv(binary, bpy.data.filepath, s.backend, recipe, options(context), extra,
@@ -127,8 +127,9 @@ class BLENDBATCH_OT_estimate(bpy.types.Operator):
                 self.report({"ERROR"}, "save the .blend first: the estimate reads the saved file")
             return {"CANCELLED"}
         result = cli.run([binary, "estimate", bpy.data.filepath, "--json"])
-        if result.lacks_command("estimate"):
-            self.report({"WARNING"}, "this blendbatch has no estimate yet")
+        if result.lacks_command():
+            context.scene.blendbatch.estimate = "this blendbatch has no estimate yet"
+            self.report({"WARNING"}, context.scene.blendbatch.estimate)
             return {"CANCELLED"}
         if result.code != 0 or not isinstance(result.json(), dict):
             self.report({"ERROR"}, result.message("estimate"))
@@ -170,7 +171,7 @@ class BLENDBATCH_OT_open_report(bpy.types.Operator):
             return {"CANCELLED"}
         s = context.scene.blendbatch
         result = cli.run([binary, "report", s.job_id])
-        if result.lacks_command("report"):
+        if result.lacks_command():
             self.report({"WARNING"}, "this blendbatch has no report yet")
             return {"CANCELLED"}
         lines = result.stdout.strip().splitlines()
@@ -234,11 +235,4 @@ classes = (BLENDBATCH_OT_submit, BLENDBATCH_OT_estimate, BLENDBATCH_OT_open_repo
            BLENDBATCH_OT_refresh, BLENDBATCH_OT_notify)
 
 
-def register():
-    for cls in classes:
-        bpy.utils.register_class(cls)
-
-
-def unregister():
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)
+register, unregister = bpy.utils.register_classes_factory(classes)

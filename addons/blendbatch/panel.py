@@ -63,11 +63,4 @@ class RENDER_PT_blendbatch_recipe(bpy.types.Panel):
 classes = (RENDER_PT_blendbatch, RENDER_PT_blendbatch_recipe)
 
 
-def register():
-    for cls in classes:
-        bpy.utils.register_class(cls)
-
-
-def unregister():
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)
+register, unregister = bpy.utils.register_classes_factory(classes)

@@ -65,16 +65,14 @@ def apply_studio_defaults(settings, defaults):
                 pass
 
 
-classes = (BlendbatchSettings, BlendbatchPreferences)
+_register, _unregister = bpy.utils.register_classes_factory((BlendbatchSettings, BlendbatchPreferences))
 
 
 def register():
-    for cls in classes:
-        bpy.utils.register_class(cls)
+    _register()
     bpy.types.Scene.blendbatch = bpy.props.PointerProperty(type=BlendbatchSettings)
 
 
 def unregister():
     del bpy.types.Scene.blendbatch
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)
+    _unregister()
