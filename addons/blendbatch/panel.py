@@ -13,7 +13,7 @@ class RENDER_PT_blendbatch(bpy.types.Panel):
 
     def draw(self, context):
         s, wm, layout = context.scene.blendbatch, context.window_manager, self.layout
-        layout.use_property_split = True
+        layout.use_property_split, layout.use_property_decorate = True, False
         layout.prop(s, "backend")
         if s.backend == "aws":
             layout.prop(s, "queue")
@@ -56,7 +56,7 @@ class RENDER_PT_blendbatch_recipe(bpy.types.Panel):
         return s.backend == "local" and recipe_form.is_form_of(s.recipe.strip() or "render")
 
     def draw(self, context):
-        self.layout.use_property_split = True
+        self.layout.use_property_split, self.layout.use_property_decorate = True, False
         recipe_form.draw(self.layout, context.scene.blendbatch.recipe.strip() or "render", context.window_manager.blendbatch_params)
 
 
