@@ -107,7 +107,7 @@ public struct RenderRequest: Sendable, Equatable {
             throw problem(.usage, "frames '\(frames ?? "\(sceneInfo.frameStart)-\(sceneInfo.frameEnd)")': \(error)")
         }
         guard !frameSet.isEmpty else { throw problem(.usage, "frames '\(frames ?? "")': no frames to render") }
-        if framesInScene, let frames, let outside = frameSet.frames.first(where: { !(sceneInfo.frameStart...sceneInfo.frameEnd).contains($0) }) {
+        if framesInScene, let frames, let outside = frameSet.frames.first(where: { $0 < sceneInfo.frameStart || $0 > sceneInfo.frameEnd }) {
             throw problem(.usage, "frames '\(frames)': frame \(outside) is outside the scene's range "
                 + "\(sceneInfo.frameStart)-\(sceneInfo.frameEnd); give frames within it, or none for the whole range")
         }

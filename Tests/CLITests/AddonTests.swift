@@ -83,6 +83,31 @@ struct AddonTests {
         expectSubmitted(run)
     }
 
+    @Test("in Blender 3.4's UI (Xvfb), submit without waiting: the add-on's timer follows the job and the panel shows it running, then done")
+    func backgroundJobInTheUI() throws {
+        let folder = Binary.folder("addon-ui")
+        let blend = folder + "/shot.blend"
+        try FileManager.default.copyItem(atPath: Binary.demo, toPath: blend)
+        let spec = ["zip": Self.zips + "/blendbatch-addon.zip", "binary": Binary.binary]
+        let result = try CLIRunner.runTool("/usr/bin/xvfb-run", [
+            "-a", "-s", "-screen 0 1280x800x24", "/usr/bin/blender", "--factory-startup", blend,
+            "--python", Binary.repo + "/Tests/Fixtures/addon/drive_addon_ui.py",
+        ], environment: [
+            "BB_ADDON_SPEC": String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self),
+            "BLENDBATCH_CONFIG": Self.studioConfig(in: folder), "BLENDBATCH_STATE_DIR": folder + "/state",
+            "BLENDER_USER_CONFIG": folder + "/user/config", "BLENDER_USER_SCRIPTS": folder + "/user/scripts",
+        ])
+        let line = try #require(result.stdout.split(separator: "\n").last { $0.hasPrefix("ADDON-OUTCOME: ") },
+                                "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        let outcome = try Binary.json(String(line.dropFirst("ADDON-OUTCOME: ".count)))
+        let states = outcome["states"] as? [String] ?? []
+        #expect(states.contains { $0.hasPrefix("running: ") && $0.contains("/4 frames") }, "\(states)")
+        #expect(states.last?.hasPrefix("done: 4/4 frames") == true, "\(states)")
+        #expect(!(outcome["job_id"] as? String ?? "").isEmpty)
+        #expect(Binary.frames(folder + "/out").count == 4)
+        #expect(!(result.stdout + result.stderr).contains("Traceback"), "\(result.stdout)\n\(result.stderr)")
+    }
+
     @Test("the extension in bpy 4.5: Blender's validator passes it, `extension install-file -e` enables it, submit renders with the running Blender")
     func extensionInBpy45() throws {
         let python = try BlenderVersionsTests.bpy("4.5")

@@ -18,20 +18,20 @@ def running(blend, scene_name):
     return next((job for job, b, s in _running if (b, s) == (blend, scene_name)), None)
 
 
-def progress_text(line):
-    detail = f" · {line['detail']}" if line.get("detail") else ""
-    return f"blendbatch {line.get('job') or ''}: {line['done']}/{line['total']} frames{detail}"
+def describe(line):
+    """`3/24 frames · frame 4 · sample 2/16` from a progress line."""
+    return f"{line['done']}/{line['total']} frames" + (f" · {line['detail']}" if line.get("detail") else "")
 
 
 def record(settings, line):
     if line.get("job"):
         settings.job_id = line["job"]
-    settings.job_state = f"running: {line['done']}/{line['total']} frames" + (f" · {line['detail']}" if line.get("detail") else "")
+    settings.job_state = "running: " + describe(line)
 
 
 def finish(settings, result, job_id=""):
     """Write how the job ended into `settings`; returns (level, one-line message) for a Blender report."""
-    summary = result.json() if result.stdout.strip().startswith("{") else None
+    summary = result.json()
     summary = summary if isinstance(summary, dict) else {}
     job_id = summary.get("id") or job_id
     if settings is not None and job_id:
@@ -74,14 +74,17 @@ def _tick():
         if line:
             if settings is not None:
                 record(settings, line)
-            status_bar(progress_text(line))
+            status_bar(f"blendbatch {line.get('job') or ''}: {describe(line)}")
         result = job.result()
         if result is None:
             continue
         _running.remove(entry)
         level, message = finish(settings, result, job.last.get("job", ""))
         status_bar(None)
-        bpy.ops.blendbatch.notify(level=level, message=message)
+        try:
+            bpy.ops.blendbatch.notify(level=level, message=message)
+        except RuntimeError:  # bpy.ops raises on an ERROR report, which Blender has shown by now
+            pass
     redraw()
     return POLL_SECONDS if _running else None
 

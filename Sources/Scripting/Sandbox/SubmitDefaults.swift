@@ -1,5 +1,6 @@
 /// What a submission starts from when the studio config says so (`"defaults": {...}`): the
-/// Blender add-on pre-fills its form with these, and `render --backend aws` takes `queue` from it.
+/// Blender add-on pre-fills its form with these, and `render --backend aws` takes `queue` and
+/// `job_definition` from them.
 public struct SubmitDefaults: Sendable, Equatable, Encodable {
     public var backend: String?
     public var queue: String?
