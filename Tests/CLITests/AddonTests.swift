@@ -24,7 +24,7 @@ struct AddonTests {
 
     /// Run drive_addon.py in `blender` (its arguments before the script) on a copy of `blend`; returns
     /// the outcome it prints, the output folder, and Blender's stdout and stderr.
-    func drive(kind: String, blender: String, arguments: [String], blend: String) throws
+    func drive(kind: String, blender: String, arguments: [String], blend: String, extra: [String: String] = [:]) throws
         -> (outcome: [String: Any], out: String, stdout: String, stderr: String) {
         let folder = Binary.folder("addon-\(kind)")
         let copy = folder + "/shot.blend"
@@ -40,7 +40,7 @@ struct AddonTests {
             "BLENDER_USER_DATAFILES": folder + "/user/datafiles", "BLENDER_USER_RESOURCES": folder + "/user",
         ]
         let script = Binary.repo + "/Tests/Fixtures/addon/drive_addon.py"
-        let result = try CLIRunner.runTool(blender, arguments + [script], environment: environment)
+        let result = try CLIRunner.runTool(blender, arguments + [script], environment: environment.merging(extra) { $1 })
         guard result.status == 0, let line = result.stdout.split(separator: "\n").last(where: { $0.hasPrefix("ADDON-OUTCOME: ") }) else {
             throw Failure(description: "Blender exited \(result.status)\nstdout: \(result.stdout)\nstderr: \(result.stderr)")
         }
@@ -69,6 +69,11 @@ struct AddonTests {
                 "\(outside)")
         #expect(!error.contains("\n"), "one line")
         #expect((outside["job_state"] as? String ?? "").hasPrefix("failed: bad option"))
+        let preview = o["preview"] as? [String: Any] ?? [:]
+        #expect(o["preview_form"] as? [String] == ["every", "workers"], "preview's own parameters")
+        #expect(preview["result"] as? [String] == ["FINISHED"] && preview["job_state"] as? String == "done", "\(preview)")
+        #expect(Binary.frames((run.out as NSString).deletingLastPathComponent + "/preview") == ["shot_0001.png", "shot_0003.png"],
+                "every 2nd of 1-4, through `run preview --every 2`")
         let reopened = o["reopened"] as? [String: Any] ?? [:]
         #expect(reopened["job_id"] as? String == jobID && reopened["fps"] as? Int == 12, "the job id was saved with the file")
         #expect(run.stdout.contains("this blendbatch has no report yet"), "report: \(o["report"] ?? "")")
@@ -76,7 +81,7 @@ struct AddonTests {
         #expect(!(run.stdout + run.stderr).contains("Traceback"), "\(run.stdout)\n\(run.stderr)")
     }
 
-    @Test("the legacy add-on zip in Debian's Blender 3.4: installed, enabled, submit(wait=True) renders 3 frames here; frames outside the scene: one report naming exit 64")
+    @Test("the legacy add-on zip in Debian's Blender 3.4: installed, enabled, submit(wait=True) renders 3 frames here, the preview recipe's form reaches `run`; frames outside the scene: one report naming exit 64")
     func legacyInBlender34() throws {
         let run = try drive(kind: "legacy", blender: "/usr/bin/blender", arguments: ["-b", "--factory-startup", "--python"],
                             blend: Binary.demo)
@@ -111,7 +116,9 @@ struct AddonTests {
     @Test("the extension in bpy 4.5: Blender's validator passes it, `extension install-file -e` enables it, submit renders with the running Blender")
     func extensionInBpy45() throws {
         let python = try BlenderVersionsTests.bpy("4.5")
-        let run = try drive(kind: "extension", blender: python, arguments: [], blend: BlenderVersionsTests.fixture("4.5"))
+        // A recipe that declares no `blender` parameter (preview) renders with $BLENDBATCH_BLENDER.
+        let run = try drive(kind: "extension", blender: python, arguments: [], blend: BlenderVersionsTests.fixture("4.5"),
+                            extra: ["BLENDBATCH_BLENDER": python])
         #expect(run.outcome["validate"] as? Int == 0 && run.outcome["install"] as? Int == 0)
         expectSubmitted(run)
         let log = try String(contentsOfFile: try #require(BlenderVersionsTests.taskLogs(run.out).first), encoding: .utf8)

@@ -37,11 +37,10 @@ def finish(settings, result, job_id=""):
     if settings is not None and job_id:
         settings.job_id = job_id
     if result.code == 0:
-        done = f"{summary['framesDone']}/{summary['framesTotal']} frames" if "framesDone" in summary else "done"
-        message = f"blendbatch: {done} (job {job_id})" if job_id else f"blendbatch: {done}"
+        frames = f"{summary['framesDone']}/{summary['framesTotal']} frames" if "framesDone" in summary else ""
         if settings is not None:
-            settings.job_state = f"done: {done}"
-        return "INFO", message
+            settings.job_state = f"done: {frames}" if frames else "done"
+        return "INFO", f"blendbatch: {frames or 'done'}" + (f" (job {job_id})" if job_id else "")
     message = result.message("render")
     if settings is not None:
         settings.job_state = f"failed: {cli.meaning(result.code)} (exit {result.code})"

@@ -52,7 +52,13 @@ outcome["first"] = dict(submit(), job_id=s.job_id, job_state=s.job_state)
 outcome["saved"] = os.stat(spec["blend"]).st_mtime_ns > saved_before
 s.frames = "500-502"
 outcome["outside"] = dict(submit(), job_state=s.job_state)
-s.frames = "1-3"
+s.recipe = "preview"  # another recipe: the form becomes its parameters
+form = bpy.context.window_manager.blendbatch_params
+outcome["preview_form"] = sorted(name for name in form.bl_rna.properties.keys() if name not in ("rna_type", "name"))
+form.every = 2
+s.frames, s.out = "1-4", "//preview"
+outcome["preview"] = dict(submit(), job_state=s.job_state)
+s.recipe = "render"
 job_id = s.job_id
 bpy.ops.wm.save_mainfile()
 bpy.ops.wm.open_mainfile(filepath=spec["blend"])
