@@ -12,11 +12,15 @@ from . import cli, command, jobs, recipe_form, settings as settings_module
 _studio_defaults = None  # `blendbatch config --json`'s "defaults", read once a session
 
 
-def binary_or_report(op, context):
-    binary = cli.find_binary(bpy.path.abspath(settings_module.preferences(context).binary))
-    if binary is None:
-        op.report({"ERROR"}, "blendbatch not found: put it on PATH or set its path in the add-on's preferences")
-    return binary
+class NeedsBinary:
+    """An operator that runs the blendbatch binary: `run(context, binary)` does its work once it is found."""
+
+    def execute(self, context):
+        binary = cli.find_binary(bpy.path.abspath(settings_module.preferences(context).binary))
+        if binary is None:
+            self.report({"ERROR"}, "blendbatch not found: put it on PATH or set its path in the add-on's preferences")
+            return {"CANCELLED"}
+        return self.run(context, binary)
 
 
 def studio_defaults(binary, reload=False):
@@ -51,7 +55,7 @@ def options(context):
     }
 
 
-class BLENDBATCH_OT_submit(bpy.types.Operator):
+class BLENDBATCH_OT_submit(NeedsBinary, bpy.types.Operator):
     bl_idname = "blendbatch.submit"
     bl_label = "Submit"
     bl_description = "Render this scene with blendbatch in the background (unsaved changes are saved first)"
@@ -74,10 +78,7 @@ class BLENDBATCH_OT_submit(bpy.types.Operator):
         if s.backend == "local" and recipe_form.is_form_of(recipe):
             recipe_form.draw(layout.column(), recipe, context.window_manager.blendbatch_params)
 
-    def execute(self, context):
-        binary = binary_or_report(self, context)
-        if binary is None:
-            return {"CANCELLED"}
+    def run(self, context, binary):
         scene, s = context.scene, context.scene.blendbatch
         settings_module.apply_studio_defaults(s, studio_defaults(binary))
         if not bpy.data.filepath:
@@ -115,16 +116,14 @@ class BLENDBATCH_OT_submit(bpy.types.Operator):
         return {"FINISHED"} if level == "INFO" else {"CANCELLED"}
 
 
-class BLENDBATCH_OT_estimate(bpy.types.Operator):
+class BLENDBATCH_OT_estimate(NeedsBinary, bpy.types.Operator):
     bl_idname = "blendbatch.estimate"
     bl_label = "Estimate"
     bl_description = "Estimate the render's time here and its cost on AWS (blendbatch estimate)"
 
-    def execute(self, context):
-        binary = binary_or_report(self, context)
-        if binary is None or not bpy.data.filepath:
-            if binary is not None:
-                self.report({"ERROR"}, "save the .blend first: the estimate reads the saved file")
+    def run(self, context, binary):
+        if not bpy.data.filepath:
+            self.report({"ERROR"}, "save the .blend first: the estimate reads the saved file")
             return {"CANCELLED"}
         result = cli.run([binary, "estimate", bpy.data.filepath, "--json"])
         if result.lacks_command():
@@ -156,7 +155,7 @@ def estimate_text(estimate):
     return " · ".join(parts) or "no estimate for this file"
 
 
-class BLENDBATCH_OT_open_report(bpy.types.Operator):
+class BLENDBATCH_OT_open_report(NeedsBinary, bpy.types.Operator):
     bl_idname = "blendbatch.open_report"
     bl_label = "Open report"
     bl_description = "Write the last job's HTML report (blendbatch report) and open it"
@@ -165,10 +164,7 @@ class BLENDBATCH_OT_open_report(bpy.types.Operator):
     def poll(cls, context):
         return bool(context.scene.blendbatch.job_id)
 
-    def execute(self, context):
-        binary = binary_or_report(self, context)
-        if binary is None:
-            return {"CANCELLED"}
+    def run(self, context, binary):
         s = context.scene.blendbatch
         result = cli.run([binary, "report", s.job_id])
         if result.lacks_command():
@@ -199,15 +195,12 @@ class BLENDBATCH_OT_cancel(bpy.types.Operator):
         return {"FINISHED"}
 
 
-class BLENDBATCH_OT_refresh(bpy.types.Operator):
+class BLENDBATCH_OT_refresh(NeedsBinary, bpy.types.Operator):
     bl_idname = "blendbatch.refresh"
     bl_label = "Refresh recipes"
     bl_description = "Read the recipes and the studio's defaults again through blendbatch"
 
-    def execute(self, context):
-        binary = binary_or_report(self, context)
-        if binary is None:
-            return {"CANCELLED"}
+    def run(self, context, binary):
         failed = recipe_form.load(binary)
         if failed is not None:
             self.report({"ERROR"}, failed.message("recipes"))
