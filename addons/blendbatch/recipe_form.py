@@ -49,7 +49,9 @@ def declared(recipe):
 
 
 def _attribute(name):
-    return name + "_" if hasattr(bpy.types.PropertyGroup, name) else name
+    """The field's attribute: the parameter's name, unless a property group already has it (`name`)."""
+    taken = name in bpy.types.PropertyGroup.bl_rna.properties or hasattr(bpy.types.PropertyGroup, name)
+    return name + "_" if taken else name
 
 
 def _property(p):
