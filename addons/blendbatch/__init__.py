@@ -23,7 +23,10 @@ _modules = (settings, recipe_form, operators, panel)
 def _prefill(_=None, __=None):
     """Load the recipe list and the studio's defaults once Blender has a window (not in background)."""
     if not bpy.app.background and bpy.context.window_manager.windows:
-        bpy.ops.blendbatch.refresh()
+        try:
+            bpy.ops.blendbatch.refresh()
+        except RuntimeError:  # bpy.ops raises on its ERROR report (no binary yet), which Blender shows
+            pass
 
 
 def register():

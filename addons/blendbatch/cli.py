@@ -48,14 +48,17 @@ class Result:
 
     @property
     def why(self):
-        lines = [l for l in self.stderr.splitlines() if l.strip() and not l.startswith(PROGRESS)]
-        last = lines[-1].strip() if lines else ""
+        """The CLI's own line: its last `blendbatch: …` or `error: …` line (a recipe's traceback follows
+        that one), else its last line."""
+        lines = [l.strip() for l in self.stderr.splitlines() if l.strip() and not l.startswith(PROGRESS)]
+        said = [l for l in lines if l.startswith(("blendbatch: ", "error: "))] or lines
+        last = said[-1] if said else ""
         return last[len("blendbatch: "):] if last.startswith("blendbatch: ") else last
 
-    def message(self, what):
-        """One line for a Blender report: what failed, the exit code's meaning, and the CLI's reason."""
-        why = f": {self.why}" if self.why else ""
-        return f"blendbatch {what}: {meaning(self.code)} (exit {self.code}){why}"
+    def message(self, what, why=None):
+        """One line for a Blender report: what failed, the exit code's meaning, and why (the CLI's line)."""
+        why = why or self.why
+        return f"blendbatch {what}: {meaning(self.code)} (exit {self.code})" + (f": {why}" if why else "")
 
     def json(self):
         try:

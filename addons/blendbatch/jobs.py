@@ -41,7 +41,7 @@ def finish(settings, result, job_id=""):
         if settings is not None:
             settings.job_state = f"done: {frames}" if frames else "done"
         return "INFO", f"blendbatch: {frames or 'done'}" + (f" (job {job_id})" if job_id else "")
-    message = result.message("render")
+    message = result.message("render", summary.get("reason"))
     if settings is not None:
         settings.job_state = f"failed: {cli.meaning(result.code)} (exit {result.code})"
     return "ERROR", message
