@@ -11,6 +11,7 @@ local p = recipe {
     { name = "file", type = "path", required = true, help = "the .blend to render" },
     { name = "scene", type = "string", help = "scene to render (default: the file's active scene)" },
     { name = "frames", type = "frames", help = "frames to render, OpenJD style (default: the scene's own range)" },
+    { name = "frames_in_scene", type = "bool", default = false, help = "refuse frames outside the scene's range instead of rendering them" },
     { name = "chunk", type = "int", help = "frames per task (default: one task per worker, at most 25 frames; one task with workers = 1)" },
     { name = "chunk_time", type = "string", help = "size tasks to run about this long (60s, 2m), from a measured frame" },
     { name = "percent", type = "int", help = "resolution percentage (default: the scene's)" },
@@ -39,7 +40,7 @@ local job, err, code = render.submit {
   file = p.file, scene = p.scene, frames = p.frames, chunk = p.chunk, chunk_time = p.chunk_time,
   percent = p.percent, samples = p.samples, engine = p.engine, format = p.format, workers = p.workers,
   device = p.device, denoise = p.denoise, persistent_data = p.persistent_data, allow_older_blender = p.allow_older_blender,
-  keep_existing = p.keep_existing,
+  keep_existing = p.keep_existing, frames_in_scene = p.frames_in_scene,
   out = p.out, video = p.video, allow_gaps = p.allow_gaps, blender = p.blender, chaos = p.chaos,
   resume = p.resume,
 }

@@ -10,7 +10,7 @@ public enum JobWatch {
     public static func follow(_ handle: LocalJobHandle, label: String = "rendering", progress: Bool = true) async -> JobStatus {
         guard progress else { return await handle.wait() }
         let initial = await handle.status()
-        let bar = ProgressBar(label: label, total: initial.framesTotal)
+        let bar = ProgressBar(label: label, total: initial.framesTotal, job: initial.id)
         let state = ProgressState()
         let status = await handle.wait { event in show(event, bar: bar, state: state) }
         bar.finish()

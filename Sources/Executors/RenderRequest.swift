@@ -10,6 +10,8 @@ public struct RenderRequest: Sendable, Equatable {
     public var scene: String?
     /// OpenJD frame set (`1-100:5`, `1,5,9-12`, `1..100`); nil = the scene's own range and step.
     public var frames: String?
+    /// Refuse `frames` reaching outside the scene's range (the Blender add-on asks for this).
+    public var framesInScene = false
     public var chunk: Int?
     /// Target seconds per task (`--chunk-time`), sized from a measured frame.
     public var chunkTime: Double?
@@ -105,6 +107,10 @@ public struct RenderRequest: Sendable, Equatable {
             throw problem(.usage, "frames '\(frames ?? "\(sceneInfo.frameStart)-\(sceneInfo.frameEnd)")': \(error)")
         }
         guard !frameSet.isEmpty else { throw problem(.usage, "frames '\(frames ?? "")': no frames to render") }
+        if framesInScene, let frames, let outside = frameSet.frames.first(where: { $0 < sceneInfo.frameStart || $0 > sceneInfo.frameEnd }) {
+            throw problem(.usage, "frames '\(frames)': frame \(outside) is outside the scene's range "
+                + "\(sceneInfo.frameStart)-\(sceneInfo.frameEnd); give frames within it, or none for the whole range")
+        }
         if let percent, !(1...1000).contains(percent) { throw problem(.usage, "percent \(percent): give 1-1000") }
         if let samples, samples < 1 { throw problem(.usage, "samples \(samples): give at least 1") }
         if let workers, workers < 1 { throw problem(.usage, "workers \(workers): give at least 1") }

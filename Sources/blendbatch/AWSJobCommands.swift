@@ -62,7 +62,7 @@ enum AWSJobCommands {
         } else {
             printError("job \(handle.id) submitted\n" + awsLines(handle).joined(separator: "\n"))
         }
-        let bar = ProgressBar(label: "rendering on AWS", total: manifest.allFrames.count)
+        let bar = ProgressBar(label: "rendering on AWS", total: manifest.allFrames.count, job: handle.id)
         let progress = AWSProgress()
         let report = await handle.wait { event in
             switch event {

@@ -6,8 +6,13 @@ import RenderPlan
 extension RenderCommand {
     /// `--backend aws`: plan the .blend where it is (a path or s3://), submit ONE array job and ONE
     /// stitch job to AWS Batch (`AWSJobCommands.render`), print the ids and return; `--wait` follows it.
+    /// The queue and job definition default to the studio config's `defaults`.
     func runOnAWS() async throws {
-        guard let queue, !queue.isEmpty else { fail(.usage, "--backend aws needs --queue (the stack's is blendbatch-render)") }
+        let studio = RecipeExecution.studioConfig().defaults
+        let jobDefinition = jobDefinition ?? studio.jobDefinition
+        guard let queue = queue ?? studio.queue, !queue.isEmpty else {
+            fail(.usage, "--backend aws needs --queue (the stack's is blendbatch-render)")
+        }
         guard let out = options.out else {
             fail(.usage, "--backend aws needs --out s3://BUCKET/PREFIX (Batch tasks cannot write to this machine)")
         }

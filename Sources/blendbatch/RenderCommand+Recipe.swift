@@ -34,7 +34,8 @@ extension RenderCommand {
                      "resume": resume ? true : nil, "json": json ? true : nil,
                      "persistent_data": options.noPersistentData ? false : nil,
                      "allow_older_blender": options.allowOlderBlender ? true : nil,
-                     "keep_existing": options.keepExisting ? true : nil]
+                     "keep_existing": options.keepExisting ? true : nil,
+                     "frames_in_scene": options.framesInScene ? true : nil]
         for case let (name, flag?) in flags { values[name] = .boolean(flag) }
         return values
     }

@@ -112,6 +112,9 @@ struct RenderOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Frames, OpenJD style: 1-100, 1-100:5, 1,5,9-12, or Blender's 1..100 (default: the scene's range and step).", valueName: "range"))
     var frames: String?
 
+    @Flag(name: .customLong("frames-in-scene"), help: "Refuse --frames reaching outside the scene's frame range (exit 64) instead of rendering them.")
+    var framesInScene = false
+
     @Option(help: "Frames per task (default: one task per worker, at most 25 frames, or one task with --workers 1; each task pays Blender's start-up once).")
     var chunk: Int?
 
@@ -174,6 +177,7 @@ struct RenderOptions: ParsableArguments {
         var request = RenderRequest(file: file)
         request.scene = scene
         request.frames = frames
+        request.framesInScene = framesInScene
         request.chunk = chunk
         request.percent = percent
         request.samples = samples

@@ -16,7 +16,7 @@ extension LuaModule {
         let fields = """
             {file=, scene=, frames='1-100:5', chunk=N, chunk_time='60s', percent=P, samples=N, engine='cycles'|'eevee'|ID,
              device='cpu'|'cuda'|'optix'|'hip'|'oneapi', denoise=true|false, persistent_data=false, allow_older_blender=true,
-             keep_existing=true,
+             keep_existing=true, frames_in_scene=true,
              format='PNG'|'JPEG'|'OPEN_EXR'|… (default: the scene's), workers=N, out=dir|'s3://bucket/prefix', video=true,
              allow_gaps=false}
             """
@@ -90,6 +90,7 @@ enum RenderModuleSupport {
         request.persistentData = table["persistent_data"]?.boolValue
         request.allowOlderBlender = table["allow_older_blender"]?.boolValue ?? false
         request.keepExisting = table["keep_existing"]?.boolValue ?? false
+        request.framesInScene = table["frames_in_scene"]?.boolValue ?? false
         // A shared recipe's renders run the Python saved in a .blend only if the user named that file.
         if !Capabilities.of(args).mayRunScripts(of: file) { request.blendScripts = false }
         request.workers = table["workers"]?.intValue

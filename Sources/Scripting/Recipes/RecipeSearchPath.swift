@@ -3,12 +3,12 @@ public import ObjectStore
 
 /// Where recipes are looked up, in order (the first recipe of a name wins, like `PATH`):
 /// `$BLENDBATCH_RECIPE_PATH` (colon-separated folders or store prefixes such as
-/// `s3://studio-pipeline/recipes/`), then `$XDG_CONFIG_HOME/blendbatch/recipes`
-/// (else `~/.config/blendbatch/recipes`), then the bundled recipes.
+/// `s3://studio-pipeline/recipes/`), then the studio config's `recipe_path`, then
+/// `$XDG_CONFIG_HOME/blendbatch/recipes` (else `~/.config/blendbatch/recipes`), then the bundled recipes.
 public struct RecipeSearchPath: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
         public var location: StoreLocation
-        /// `path` (from BLENDBATCH_RECIPE_PATH), `user` or `bundled`.
+        /// `path` (from BLENDBATCH_RECIPE_PATH), `studio` (the config's `recipe_path`), `user` or `bundled`.
         public var kind: String
     }
 
@@ -21,6 +21,10 @@ public struct RecipeSearchPath: Sendable, Equatable {
                                 executable: String = CommandLine.arguments.first ?? "") -> RecipeSearchPath {
         var entries = rejoinURLs(environment["BLENDBATCH_RECIPE_PATH"] ?? "").compactMap { text in
             (try? StoreLocation(parsing: text)).map { Entry(location: $0, kind: "path") }
+        }
+        // A config that cannot be read is reported where it is used (running a recipe), not here.
+        for text in (try? StudioConfig.load(environment: environment))?.recipePath ?? [] {
+            if let location = try? StoreLocation(parsing: text) { entries.append(Entry(location: location, kind: "studio")) }
         }
         let config = environment["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
             ?? environment["HOME"].map { $0 + "/.config" }

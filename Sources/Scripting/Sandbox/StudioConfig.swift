@@ -3,7 +3,8 @@ import LuaKit
 
 /// What the people running blendbatch decide about recipes, never a recipe itself: which recipe
 /// origins are trusted (they run with all of Lua, as with `--trust`), which programs sandboxed
-/// recipes may name (`blender=`, `worker=`, `ffmpeg=`), and the Lua limits.
+/// recipes may name (`blender=`, `worker=`, `ffmpeg=`), the Lua limits, where the studio's recipes
+/// are, and what a submission starts from (`blendbatch config --json` prints it for the add-on).
 ///
 /// Read from `/etc/blendbatch/config.json` (the studio's, pinned by whoever administers the
 /// machine), then `$XDG_CONFIG_HOME/blendbatch/config.json` (else `~/.config/…`): lists add up, a
@@ -12,7 +13,9 @@ import LuaKit
 /// ```json
 /// { "trusted_recipes": ["s3://studio-pipeline/recipes/", "/opt/studio/recipes"],
 ///   "allowed_programs": ["/opt/blender-4.2/blender"],
-///   "lua_memory_limit": "2GiB", "recipe_depth_limit": 8 }
+///   "lua_memory_limit": "2GiB", "recipe_depth_limit": 8,
+///   "recipe_path": ["s3://studio-pipeline/recipes/"],
+///   "defaults": { "backend": "aws", "queue": "blendbatch-render", "out": "s3://studio-renders/jobs" } }
 /// ```
 public struct StudioConfig: Sendable, Equatable {
     /// Recipe folders and store prefixes whose recipes run trusted.
@@ -23,6 +26,10 @@ public struct StudioConfig: Sendable, Equatable {
     public var luaMemoryLimit = LuaState.defaultMemoryLimit
     /// How deep `recipes.run` may nest.
     public var recipeDepthLimit = 8
+    /// Recipe folders and store prefixes searched after `$BLENDBATCH_RECIPE_PATH` (the studio's file first).
+    public var recipePath: [String] = []
+    /// What a submission starts from, by setting name (the user's file wins per name).
+    public var defaults = SubmitDefaults()
     /// The files read, for messages.
     public var files: [String] = []
 
@@ -67,11 +74,12 @@ public struct StudioConfig: Sendable, Equatable {
         guard let object = try? JSONSerialization.jsonObject(with: data), let fields = object as? [String: Any] else {
             throw bad("not a JSON object; see README, Security model")
         }
-        let known: Set = ["trusted_recipes", "allowed_programs", "lua_memory_limit", "recipe_depth_limit"]
+        let known: Set = ["trusted_recipes", "allowed_programs", "lua_memory_limit", "recipe_depth_limit", "recipe_path", "defaults"]
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
             throw bad("unknown setting '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
         }
-        for (key, list) in [("trusted_recipes", \StudioConfig.trustedRecipes), ("allowed_programs", \StudioConfig.allowedPrograms)] {
+        for (key, list) in [("trusted_recipes", \StudioConfig.trustedRecipes), ("allowed_programs", \StudioConfig.allowedPrograms),
+                            ("recipe_path", \StudioConfig.recipePath)] {
             guard let value = fields[key] else { continue }
             guard let items = value as? [String] else { throw bad("\(key) must be a list of strings") }
             self[keyPath: list] += items
@@ -85,6 +93,9 @@ public struct StudioConfig: Sendable, Equatable {
         if let value = fields["recipe_depth_limit"] {
             guard let depth = value as? Int, (1...15).contains(depth) else { throw bad("recipe_depth_limit: give a number from 1 to 15") }
             recipeDepthLimit = depth
+        }
+        if let value = fields["defaults"] {
+            do { try defaults.merge(value) } catch { throw bad("defaults: \(error.description)") }
         }
         files.append(file)
     }
