@@ -86,6 +86,15 @@ struct RenderCommand: AsyncParsableCommand {
     @Flag(help: "With --backend aws: follow the job until it ends instead of returning after submission.")
     var wait = false
 
+    @Option(name: .customLong("max-time"), help: ArgumentHelp("Local budget: refuse when the estimate's p90 wall time is over it; stop starting tasks once the job has run this long (e.g. 30m).", valueName: "duration"))
+    var maxTime: String?
+
+    @Option(name: .customLong("max-cost"), help: ArgumentHelp("AWS budget in US$: refuse when the estimate's p90 cost is over it; with --wait, cancel array children not started once the measured spend reaches it.", valueName: "usd"))
+    var maxCost: Double?
+
+    @OptionGroup(title: "Estimate (for --max-cost with --backend aws; see blendbatch estimate --help)")
+    var cost: EstimateOptions
+
     enum Backend: String, ExpressibleByArgument, CaseIterable { case local, aws }
 
     func run() async throws {
@@ -95,6 +104,7 @@ struct RenderCommand: AsyncParsableCommand {
             do { _ = try ChaosSpec(parsing: chaos) } catch { fail(.usage, "\(error)") }
         }
         _ = options.chunkSeconds()
+        if maxCost != nil { fail(.usage, "--max-cost prices AWS instances: use it with --backend aws (here --max-time limits the wall time)") }
         let status = try await runRecipe()
         if status != 0 { Foundation.exit(status) }
     }

@@ -1,0 +1,222 @@
+import Foundation
+
+/// One frame's render time as measured on this machine.
+public struct FrameSample: Codable, Sendable, Equatable {
+    public var frame: Int
+    public var seconds: Double
+
+    public init(frame: Int, seconds: Double) {
+        self.frame = frame
+        self.seconds = seconds
+    }
+}
+
+/// A median and a p10–p90 range.
+public struct Spread: Codable, Sendable, Equatable {
+    public var median: Double
+    public var p10: Double
+    public var p90: Double
+
+    public init(median: Double, p10: Double, p90: Double) {
+        self.median = median
+        self.p10 = p10
+        self.p90 = p90
+    }
+
+    func map(_ transform: (Double) -> Double) -> Spread { Spread(median: transform(median), p10: transform(p10), p90: transform(p90)) }
+}
+
+/// What a job will take: here at `--workers`, and on each instance type on Spot and On-Demand.
+/// `blendbatch estimate --json` prints it and `<job folder>/cost.json` keeps it under `estimate`.
+public struct CostEstimate: Codable, Sendable, Equatable {
+    /// This machine at `workers` parallel tasks of `threads` threads each on `cores` cores.
+    public struct Here: Codable, Sendable, Equatable {
+        public var wallSeconds: Spread
+        public var workers: Int
+        public var threadsPerTask: Int
+        public var cores: Int
+    }
+
+    /// One instance type: every array child on an instance of its own.
+    public struct Instance: Codable, Sendable, Equatable {
+        public struct Figures: Codable, Sendable, Equatable {
+            public var wallSeconds: Double
+            public var spotUSD: Double
+            public var onDemandUSD: Double
+        }
+        public var instanceType: String
+        public var vcpus: Int
+        public var speed: Double
+        public var arraySize: Int
+        public var spotUSDPerHour: Double
+        public var onDemandUSDPerHour: Double
+        /// Median figures.
+        public var wallSeconds: Double
+        public var spotUSD: Double
+        public var onDemandUSD: Double
+        /// What Spot saves against On-Demand, in percent.
+        public var spotSavingPercent: Double
+        public var p10: Figures
+        public var p90: Figures
+    }
+
+    /// Where the prices came from.
+    public struct Prices: Codable, Sendable, Equatable {
+        public var date: String
+        public var region: String
+        public var source: String
+        /// Spot prices read from EC2 DescribeSpotPriceHistory just now, for these types.
+        public var spotRefreshed: [String]
+    }
+
+    public var frames: Int
+    public var tasks: Int
+    /// Where the frame times come from: `sampled` (rendered now) or `job <id>` (`--from`).
+    public var basis: String
+    public var samples: [FrameSample]
+    /// Blender's start-up per task, measured.
+    public var startupSeconds: Double
+    /// The render time of all frames on one core of this machine, in hours.
+    public var coreHours: Spread
+    public var here: Here
+    public var instances: [Instance]
+    public var prices: Prices
+
+    enum CodingKeys: String, CodingKey {
+        case frames, tasks, basis, samples, here, instances, prices
+        case startupSeconds = "startup_seconds", coreHours = "core_hours"
+    }
+}
+
+extension CostEstimate.Here {
+    enum CodingKeys: String, CodingKey {
+        case wallSeconds = "wall_seconds", workers, threadsPerTask = "threads_per_task", cores
+    }
+}
+
+extension CostEstimate.Instance {
+    enum CodingKeys: String, CodingKey {
+        case instanceType = "instance_type", vcpus, speed, arraySize = "array_size", wallSeconds = "wall_seconds"
+        case spotUSDPerHour = "spot_usd_per_hour", onDemandUSDPerHour = "on_demand_usd_per_hour"
+        case spotUSD = "spot_usd", onDemandUSD = "on_demand_usd", spotSavingPercent = "spot_saving_percent", p10, p90
+    }
+}
+
+extension CostEstimate.Instance.Figures {
+    enum CodingKeys: String, CodingKey {
+        case wallSeconds = "wall_seconds", spotUSD = "spot_usd", onDemandUSD = "on_demand_usd"
+    }
+}
+
+extension CostEstimate.Prices {
+    enum CodingKeys: String, CodingKey { case date, region, source, spotRefreshed = "spot_refreshed" }
+}
+
+/// The scaling model, explicit so a user can check it (README "Estimate and budget"):
+/// - a sampled frame that took `s` seconds with `threads` threads kept `min(threads, cores)` cores
+///   busy, so it costs `s × min(threads, cores)` core-seconds; the job's total is the mean over the
+///   samples times its frame count (the samples are spread over the range, one per equal stretch);
+/// - here, `workers` tasks share the cores: wall = core-seconds / min(workers × threads, cores),
+///   plus one start-up per task a worker runs;
+/// - on an instance type with `vcpus` and `speed` (a vCPU's speed against one core here), each of
+///   `arraySize` children renders its share on all its vCPUs: wall = start-ups + core-seconds /
+///   (arraySize × vcpus × speed); each child's instance is billed for that wall time (at least 60 s);
+/// - the p10–p90 range comes from resampling the frame samples (the spread of their mean).
+public struct EstimateModel: Sendable {
+    public var samples: [FrameSample]
+    public var startupSeconds: Double
+    public var threads: Int
+    public var frames: Int
+    public var tasks: Int
+    public var workers: Int
+    public var cores: Int
+    /// AWS array children; nil = one per task.
+    public var arraySize: Int?
+
+    public init(samples: [FrameSample], startupSeconds: Double, threads: Int, frames: Int, tasks: Int, workers: Int,
+                cores: Int = ProcessInfo.processInfo.activeProcessorCount, arraySize: Int? = nil) {
+        self.samples = samples
+        self.startupSeconds = max(0, startupSeconds)
+        self.threads = max(1, threads)
+        self.frames = frames
+        self.tasks = max(1, tasks)
+        self.workers = max(1, workers)
+        self.cores = max(1, cores)
+        self.arraySize = arraySize
+    }
+
+    /// The job's render time in core-seconds of this machine.
+    public var coreSeconds: Spread {
+        let perFrame = samples.map { $0.seconds * Double(min(threads, cores)) }
+        guard !perFrame.isEmpty else { return Spread(median: 0, p10: 0, p90: 0) }
+        let means = Self.resampledMeans(perFrame).sorted()
+        func quantile(_ q: Double) -> Double { means[min(means.count - 1, Int(q * Double(means.count)))] * Double(frames) }
+        let mean = perFrame.reduce(0, +) / Double(perFrame.count)
+        return Spread(median: mean * Double(frames), p10: quantile(0.1), p90: quantile(0.9))
+    }
+
+    /// Wall seconds here at `workers`.
+    public var hereWall: Spread {
+        let parallel = Double(min(workers * threads, cores))
+        let startups = Double((tasks + workers - 1) / workers) * startupSeconds
+        return coreSeconds.map { $0 / parallel + startups }
+    }
+
+    /// Wall time and prices on one instance type.
+    public func instance(_ type: String, price: InstancePrice) -> CostEstimate.Instance {
+        let children = max(1, min(arraySize ?? tasks, tasks))
+        let waves = Double((tasks + children - 1) / children)
+        let core = coreSeconds
+        func figures(_ coreSeconds: Double) -> CostEstimate.Instance.Figures {
+            let wall = waves * startupSeconds + coreSeconds / (Double(children * price.vcpus) * price.speed)
+            let hours = Double(children) * max(60, wall) / 3600
+            return .init(wallSeconds: wall, spotUSD: hours * price.spotUSDPerHour, onDemandUSD: hours * price.onDemandUSDPerHour)
+        }
+        let median = figures(core.median)
+        let saving = price.onDemandUSDPerHour > 0 ? (1 - price.spotUSDPerHour / price.onDemandUSDPerHour) * 100 : 0
+        return .init(instanceType: type, vcpus: price.vcpus, speed: price.speed, arraySize: children,
+                     spotUSDPerHour: price.spotUSDPerHour, onDemandUSDPerHour: price.onDemandUSDPerHour,
+                     wallSeconds: median.wallSeconds, spotUSD: median.spotUSD, onDemandUSD: median.onDemandUSD,
+                     spotSavingPercent: saving, p10: figures(core.p10), p90: figures(core.p90))
+    }
+
+    /// The whole estimate for `types` priced from `table`.
+    public func estimate(basis: String, types: [String], table: PriceTable, spotRefreshed: [String] = [])
+        throws(PriceTableError) -> CostEstimate {
+        var instances: [CostEstimate.Instance] = []
+        for type in types { instances.append(instance(type, price: try table.price(of: type))) }
+        return CostEstimate(frames: frames, tasks: tasks, basis: basis, samples: samples, startupSeconds: startupSeconds,
+                            coreHours: coreSeconds.map { $0 / 3600 },
+                            here: .init(wallSeconds: hereWall, workers: workers, threadsPerTask: threads, cores: cores),
+                            instances: instances,
+                            prices: .init(date: table.date, region: table.region, source: table.source, spotRefreshed: spotRefreshed))
+    }
+
+    /// Means of 1,000 resamples (with replacement) of `values`, from a fixed seed: the same samples
+    /// always give the same range.
+    static func resampledMeans(_ values: [Double]) -> [Double] {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        return (0..<1000).map { _ in
+            var sum = 0.0
+            for _ in values {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                sum += values[Int((state >> 33) % UInt64(values.count))]
+            }
+            return sum / Double(values.count)
+        }
+    }
+
+    /// `count` frames spread over `frames` (the middle of each of `count` equal stretches), avoiding
+    /// `exclude` (frames already rendered) by taking the nearest other frame.
+    public static func sampleFrames(_ frames: [Int], count: Int, exclude: Set<Int> = []) -> [Int] {
+        let open = frames.filter { !exclude.contains($0) }
+        guard !open.isEmpty, count > 0 else { return [] }
+        var chosen: [Int] = []
+        for i in 0..<min(count, open.count) {
+            let target = frames[min(frames.count - 1, Int((Double(i) + 0.5) / Double(count) * Double(frames.count)))]
+            let free = open.filter { !chosen.contains($0) }
+            if let nearest = free.min(by: { abs($0 - target) < abs($1 - target) }) { chosen.append(nearest) }
+        }
+        return chosen.sorted()
+    }
+}

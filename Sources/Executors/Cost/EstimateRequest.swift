@@ -1,0 +1,84 @@
+import AWSCore
+import Foundation
+import RenderPlan
+
+/// What `blendbatch estimate` and Lua's `cost.estimate{}` ask: a render (the same request `render`
+/// takes), where the frame times come from (`sample` frames rendered now, or the job `fromJob`), and
+/// which instance types to price from which table.
+public struct EstimateRequest: Sendable {
+    public var render: RenderRequest
+    /// Frames to render as samples, spread over the range.
+    public var sample = 3
+    /// An earlier job (folder or id) whose frame times to use instead of sampling.
+    public var fromJob: String?
+    public var instanceTypes = PriceTable.defaultTypes
+    /// A price table file replacing the shipped one.
+    public var pricesPath: String?
+    /// Per-vCPU speed by instance type, over the table's.
+    public var speeds: [String: Double] = [:]
+    /// AWS array children; nil = one per task of the plan.
+    public var arraySize: Int?
+    /// Ask EC2 for current Spot prices (skipped quietly when AWS does not answer).
+    public var refreshSpot = true
+
+    public init(render: RenderRequest) { self.render = render }
+
+    public typealias Problem = RenderRequest.Problem
+
+    /// The price table the estimate uses, with `speeds` applied and every asked type in it.
+    public func priceTable() throws(Problem) -> PriceTable {
+        do throws(PriceTableError) {
+            var table = PriceTable.shipped
+            if let pricesPath { table = try PriceTable.load(path: pricesPath) }
+            table = try table.withSpeeds(speeds)
+            for type in instanceTypes { _ = try table.price(of: type) }
+            return table
+        } catch {
+            throw Problem(code: error.code, message: error.description)
+        }
+    }
+
+    /// Plan the render, measure its frames (or read `fromJob`'s), and price it. Sampled frames stay in
+    /// the output with the job's fingerprint, so the render that follows skips them.
+    public func run(executor: LocalExecutor, aws: AWSClient? = nil) async throws(Problem) -> (CostEstimate, JobManifest) {
+        if sample < 1 { throw Problem(code: .usage, message: "sample \(sample): give at least 1 frame") }
+        if let arraySize, arraySize < 1 { throw Problem(code: .usage, message: "array size \(arraySize): give at least 1") }
+        var table = try priceTable()
+        var render = self.render
+        render.chunkTime = nil  // the estimate prices the plan as it is; it measures its own frames
+        let manifest = try await render.plan(measureWith: executor)
+        let threads = manifest.overrides.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let measured: (samples: [FrameSample], startup: Double, threads: Int, basis: String)
+        if let fromJob {
+            let job: MeasuredJob
+            do { job = try MeasuredJob.read(try JobFolder.find(fromJob, output: render.out)) } catch let error as ExecutorError {
+                throw Problem(code: error.exitCode, message: "--from \(fromJob): \(error)")
+            } catch { throw Problem(code: .dataError, message: "--from \(fromJob): \(error)") }
+            guard !job.samples.isEmpty else {
+                throw Problem(code: .dataError, message: "--from \(fromJob): the job recorded no rendered frame (its task logs have no frame times); estimate by sampling instead")
+            }
+            measured = (job.samples, job.startupSeconds, job.threads ?? threads, "job \(fromJob)")
+        } else {
+            let done = (try? await JobControl.framesDone(manifest, store: LocalExecutor.outputStore(for: manifest))) ?? []
+            let frames = EstimateModel.sampleFrames(manifest.allFrames, count: sample, exclude: done)
+            guard !frames.isEmpty else {
+                throw Problem(code: .usage, message: "every frame of the job is already in \(manifest.output.location); "
+                    + "estimate from the job that made them with --from JOB")
+            }
+            JobWatch.note("estimate: rendering sample frame(s) \(frames.map(String.init).joined(separator: ", ")) of \(manifest.allFrames.count)…")
+            guard let probe = await SampleRender.run(frames, of: manifest, executor: executor), probe.succeeded, !probe.samples.isEmpty else {
+                throw Problem(code: .renderFailure, message: "the sample frames failed to render; see the probe job's log under "
+                    + JobFolder.jobsRoot(forOutput: manifest.output.location))
+            }
+            measured = (probe.samples, probe.startupSeconds, threads, "sampled")
+        }
+        var refreshed: [String] = []
+        if refreshSpot, let aws { (table, refreshed) = await table.refreshingSpot(instanceTypes, client: aws) }
+        let model = EstimateModel(samples: measured.samples, startupSeconds: measured.startup, threads: measured.threads,
+                                  frames: manifest.allFrames.count, tasks: manifest.chunks.count,
+                                  workers: render.workerCount, arraySize: arraySize)
+        do throws(PriceTableError) {
+            return (try model.estimate(basis: measured.basis, types: instanceTypes, table: table, spotRefreshed: refreshed), manifest)
+        } catch { throw Problem(code: error.code, message: error.description) }
+    }
+}
