@@ -254,7 +254,6 @@ actor LocalRun: TaskControl {
         case .waitForStore:
             queue.append(key)
             if outage.isOver(now: Date()) { endForOutage() }
-        if let limit = configuration.maxTimeSeconds { stopIfOverTime(limit) }
         case .succeeded:
             if exit.isSuccess { outage.progressed() }
         case .cancelled:
@@ -411,6 +410,7 @@ actor LocalRun: TaskControl {
             await refreshFrames(of: [])
         }
         if outage.isOver(now: Date()) { endForOutage() }
+        if let limit = configuration.maxTimeSeconds { stopIfOverTime(limit) }
         for key in running.keys.sorted() where key.stage == .render {
             if store.location.isLocal { await refreshFrames(of: [key.index]) }
             guard !subscribers.isEmpty, var tail = running[key]?.tail else { continue }

@@ -37,7 +37,9 @@ extension LuaModule {
                 }
                 request.arraySize = options["array_size"]?.intValue
                 request.refreshSpot = options["refresh"]?.boolValue ?? true
-                let executor = LocalExecutor(configuration: try LuaJob.configuration(options, chaos: false))
+                var configuration = try LuaJob.configuration(options, chaos: false)
+                configuration.maxTimeSeconds = nil
+                let executor = LocalExecutor(configuration: configuration)
                 let aws = AWSClient(configuration: .resolve(environment: FISExperimentObject.awsContext(args).0))
                 let asked = request
                 let estimate = try args.wait {

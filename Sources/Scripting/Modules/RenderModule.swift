@@ -57,7 +57,9 @@ extension LuaModule {
             }
             return try RenderModuleSupport.failingAsLua {
                 let request = try RenderModuleSupport.request(args, 1)
-                let measure = try LuaJob.configuration(options, chaos: false)
+                var probes = try LuaJob.configuration(options, chaos: false)
+                probes.maxTimeSeconds = nil  // probes and samples run to their end
+                let measure = probes
                 let budget = try RenderBudget.limits(options)
                 let job = try args.wait {
                     var estimate: CostEstimate?
