@@ -39,6 +39,13 @@ struct RenderCommand: AsyncParsableCommand {
         without the bundled import/export add-ons, which a render never calls: a tenth less start-up, \
         the same images. BLENDBATCH_RENDER_PREFS=user turns this off.
 
+        Budgets: --max-time 30m first renders 3 sample frames (kept) and refuses the job (64, with the \
+        figures) when the estimate's p90 is over the limit; once the job has run that long, no new task \
+        starts, running ones finish, and the job ends with 75 ('blendbatch resume' finishes it). With \
+        --backend aws, --max-cost USD does the same with the Spot cost on the first --instance-type, \
+        and with --wait cancels the array children that have not started once the measured spend \
+        reaches it. Both are recorded in the job folder's cost.json. See 'blendbatch estimate --help'.
+
         Ctrl-C cancels cleanly (no Blender left running); 'blendbatch resume <id>' finishes the job.
         Before anything runs, the Blender that will render (--blender, $BLENDBATCH_BLENDER, then PATH; \
         a Python that can `import bpy` works too) is checked against the release that saved FILE and \
@@ -48,7 +55,7 @@ struct RenderCommand: AsyncParsableCommand {
         task's frames (--no-persistent-data turns that off).
 
         Exit codes: 0 done, 64 bad option, 65 bad .blend or scene, or a Blender too old for it, 66 file \
-        missing, 69 Blender/FFmpeg or the --device GPU missing, 70 frames failed, 74 output disk full or not writable, 76 store refused or \
+        missing, 69 Blender/FFmpeg or the --device GPU missing, 70 frames failed, 74 output disk full or not writable, 75 stopped by --max-time, 76 store refused or \
         unreachable, 130 cancelled.
 
         Examples:

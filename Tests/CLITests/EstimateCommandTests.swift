@@ -26,12 +26,13 @@ struct EstimateCommandTests {
             let spot = try #require(instance["spot_usd"] as? Double), onDemand = try #require(instance["on_demand_usd"] as? Double)
             #expect(spot > 0 && spot < onDemand && (instance["wall_seconds"] as? Double ?? 0) > 0)
         }
-        #expect(Binary.frames(out) == ["demo_0002.png", "demo_0005.png"])
+        // The samples and the warm-up frame before them stay in the output.
+        #expect(Binary.frames(out) == ["demo_0001.png", "demo_0002.png", "demo_0005.png"])
 
         let (code, stdout) = try Binary.run(["render"] + common + ["--json"])
         #expect(code == 0)
         let report = try Binary.json(stdout)
-        #expect(report["framesRendered"] as? Int == 4)
+        #expect(report["framesRendered"] as? Int == 3)
         #expect(Binary.frames(out).count == 6)
 
         let jobs = out + "/.blendbatch/jobs"
@@ -41,7 +42,7 @@ struct EstimateCommandTests {
         #expect(from.status == 0, "\(from.stderr)")
         let measured = try Binary.json(from.stdout)
         #expect(measured["basis"] as? String == "job \(jobs)/\(job)")
-        #expect((measured["samples"] as? [[String: Any]])?.count == 4)
+        #expect((measured["samples"] as? [[String: Any]])?.map { $0["frame"] as? Int } == [3, 4, 6])
         #expect((measured["instances"] as? [[String: Any]])?.compactMap { $0["instance_type"] as? String } == ["c5.xlarge"])
         #expect(Binary.frames(out).count == 6)
     }
@@ -78,5 +79,23 @@ struct EstimateCommandTests {
         #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
         #expect(r.stdout.isEmpty)
         #expect(Binary.frames(out).isEmpty)
+    }
+
+    @Test("Lua cost.estimate{} gives what estimate --json prints, for the types asked")
+    func lua() throws {
+        let out = Binary.folder("estimate-lua")
+        let script = out + "/estimate.lua"
+        try """
+            local cost = require "cost"
+            local e = assert(cost.estimate{file = '\(Binary.demo)', frames = '1-4', percent = 20, samples = 2, workers = 2,
+                                           out = '\(out)', sample = 1, refresh = false, instance_types = {'c5.xlarge'},
+                                           speed = {['c5.xlarge'] = 2}})
+            print(e.frames, #e.samples, e.here.wall_seconds.median > 0, e.instances[1].instance_type, e.instances[1].speed)
+            local bad, err, code = cost.estimate{file = '\(Binary.demo)', out = '\(out)', instance_types = {'x9.nothing'}}
+            print(bad, code)
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        let r = try CLIRunner.run(["run", "--trust", script])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "4\t1\ttrue\tc5.xlarge\t2.0\nnil\tusage\n")
     }
 }

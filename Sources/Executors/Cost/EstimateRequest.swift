@@ -65,8 +65,12 @@ public struct EstimateRequest: Sendable {
                 throw Problem(code: .usage, message: "every frame of the job is already in \(manifest.output.location); "
                     + "estimate from the job that made them with --from JOB")
             }
-            JobWatch.note("estimate: rendering sample frame(s) \(frames.map(String.init).joined(separator: ", ")) of \(manifest.allFrames.count)…")
-            guard let probe = await SampleRender.run(frames, of: manifest, executor: executor), probe.succeeded, !probe.samples.isEmpty else {
+            // A cold first frame (BVH, kernels, textures) would weigh on every sample: warm up on an earlier frame.
+            let warmUp = manifest.allFrames.first { !done.contains($0) && $0 < frames[0] }
+            JobWatch.note("estimate: rendering sample frame(s) \(frames.map(String.init).joined(separator: ", ")) of \(manifest.allFrames.count)"
+                + (warmUp.map { " after warm-up frame \($0)" } ?? "") + "…")
+            guard let probe = await SampleRender.run(frames, warmUp: warmUp, of: manifest, executor: executor), probe.succeeded,
+                  !probe.samples.isEmpty else {
                 throw Problem(code: .renderFailure, message: "the sample frames failed to render; see the probe job's log under "
                     + JobFolder.jobsRoot(forOutput: manifest.output.location))
             }

@@ -5,19 +5,27 @@ import RenderPlan
 /// A few frames of a job rendered as one probe task with the job's settings and fingerprint, so they
 /// stay in the output and the real render skips them. `--chunk-time` and `estimate` measure with it.
 public struct SampleRender: Sendable {
-    /// Each rendered frame's seconds (from the worker's `frame_saved` events).
+    /// Each rendered frame's seconds (from the worker's `frame_saved` events), the warm-up frame's left out.
     public var samples: [FrameSample]
     /// Wall seconds of the whole probe task (Blender's start-up included).
     public var elapsed: Double
     public var succeeded: Bool
+    /// A first frame was rendered to warm Blender up (its BVH build, kernels, textures) and left out.
+    public var warmedUp = false
 
-    /// Blender's start-up and scene load: the probe's time outside its frames.
-    public var startupSeconds: Double { max(0, elapsed - samples.reduce(0) { $0 + $1.seconds }) }
+    /// What a task costs beyond its frames at their warm speed: the probe's time outside the samples,
+    /// and with a warm-up frame less one mean sample (so a task's first, cold frame counts once, as
+    /// in a real task, instead of weighing on every sample).
+    public var startupSeconds: Double {
+        let sum = samples.reduce(0) { $0 + $1.seconds }
+        guard warmedUp, !samples.isEmpty else { return max(0, elapsed - sum) }
+        return max(0, elapsed - sum - sum / Double(samples.count))
+    }
 
-    /// Render `frames` of `job` as one task with `executor`.
-    public static func run(_ frames: [Int], of job: JobManifest, executor: LocalExecutor) async -> SampleRender? {
+    /// Render `frames` of `job` as one task with `executor`, after `warmUp` (a frame before them) when given.
+    public static func run(_ frames: [Int], warmUp: Int? = nil, of job: JobManifest, executor: LocalExecutor) async -> SampleRender? {
         var probe = JobManifest(id: JobManifest.newID(name: "probe"), input: job.input, scene: job.scene, overrides: job.overrides,
-                                chunks: [FrameChunk(index: 0, frames: frames)], output: job.output, stitch: nil)
+                                chunks: [FrameChunk(index: 0, frames: (warmUp.map { [$0] } ?? []) + frames)], output: job.output, stitch: nil)
         probe.fingerprint = job.fingerprint
         probe.blendScripts = job.blendScripts
         let started = Date()
@@ -25,7 +33,8 @@ public struct SampleRender: Sendable {
         let status = await handle.wait()
         let elapsed = Date().timeIntervalSince(started)
         let log = (try? String(contentsOfFile: handle.folder.path + "/logs/task-0.1.log", encoding: .utf8)) ?? ""
-        return SampleRender(samples: frameSamples(log: log), elapsed: elapsed, succeeded: status.state == .succeeded)
+        return SampleRender(samples: frameSamples(log: log).filter { $0.frame != warmUp }, elapsed: elapsed,
+                            succeeded: status.state == .succeeded, warmedUp: warmUp != nil)
     }
 
     /// The `frame_saved` events of a task log.
