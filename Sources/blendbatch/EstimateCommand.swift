@@ -10,12 +10,14 @@ struct EstimateCommand: AsyncParsableCommand {
         abstract: "Estimate a render's time here and its cost on EC2 (Spot and On-Demand) from a few sample frames.",
         discussion: """
         Plans FILE with the render options (the same as `blendbatch render` takes), renders --sample \
-        frames spread over the range as one task with those settings, and scales their times up:
+        frames spread over the range (after one warm-up frame) as one task with those settings, and \
+        scales their times up:
 
           core-seconds = mean sample time × min(threads per task, cores) × frames
-          here:     wall = core-seconds / min(workers × threads, cores) + one Blender start-up per task a worker runs
-          instance: wall = start-ups + core-seconds / (array size × vCPUs × speed); each child's instance
+          here:     wall = core-seconds / min(workers × threads, cores) + one task overhead per task a worker runs
+          instance: wall = overheads + core-seconds / (array size × vCPUs × speed); each child's instance
                     is billed that long (at least 60 s) at the table's hourly price
+        (task overhead: Blender's start-up and a cold first frame, as the sample task measured them)
 
         speed is how fast one vCPU of the type renders against one core here (the table's guess; \
         --speed TYPE=F sets it once you know it). p10–p90 is the spread of the sample mean. The sample \
@@ -81,6 +83,11 @@ struct EstimateOptions: ParsableArguments {
 
     @Flag(name: .customLong("no-refresh"), help: "Use the price table as it is; do not ask EC2 for current Spot prices.")
     var noRefresh = false
+
+    /// Whether any of these options was given.
+    var given: Bool {
+        sample != 3 || fromJob != nil || !instanceTypes.isEmpty || prices != nil || !speed.isEmpty || arraySize != nil || noRefresh
+    }
 
     func request(_ render: RenderRequest) -> EstimateRequest {
         var request = EstimateRequest(render: render)

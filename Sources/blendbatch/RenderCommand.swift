@@ -112,6 +112,7 @@ struct RenderCommand: AsyncParsableCommand {
         }
         _ = options.chunkSeconds()
         if maxCost != nil { fail(.usage, "--max-cost prices AWS instances: use it with --backend aws (here --max-time limits the wall time)") }
+        if cost.given { fail(.usage, "--sample, --from, --instance-type, --prices, --speed, --array-size and --no-refresh go with --backend aws --max-cost") }
         let status = try await runRecipe()
         if status != 0 { Foundation.exit(status) }
     }

@@ -113,9 +113,10 @@ extension CostEstimate.Prices {
 }
 
 /// The scaling model, explicit so a user can check it (README "Estimate and budget"):
-/// - a sampled frame that took `s` seconds with `threads` threads kept `min(threads, cores)` cores
-///   busy, so it costs `s × min(threads, cores)` core-seconds; the job's total is the mean over the
-///   samples times its frame count (the samples are spread over the range, one per equal stretch);
+/// - a sampled frame that took `s` seconds in one of `sampledTasks` tasks of `threads` threads running
+///   at once had `min(sampledTasks × threads, cores) / sampledTasks` cores, so it costs `s` times that
+///   in core-seconds; the job's total is the mean over the samples times its frame count (the samples
+///   are spread over the range, one per equal stretch);
 /// - here, `workers` tasks share the cores: wall = core-seconds / min(workers × threads, cores),
 ///   plus one start-up per task a worker runs;
 /// - on an instance type with `vcpus` and `speed` (a vCPU's speed against one core here), each of
@@ -126,6 +127,8 @@ public struct EstimateModel: Sendable {
     public var samples: [FrameSample]
     public var startupSeconds: Double
     public var threads: Int
+    /// Tasks that ran at once while the samples were measured.
+    public var sampledTasks: Int
     public var frames: Int
     public var tasks: Int
     public var workers: Int
@@ -133,11 +136,12 @@ public struct EstimateModel: Sendable {
     /// AWS array children; nil = one per task.
     public var arraySize: Int?
 
-    public init(samples: [FrameSample], startupSeconds: Double, threads: Int, frames: Int, tasks: Int, workers: Int,
+    public init(samples: [FrameSample], startupSeconds: Double, threads: Int, sampledTasks: Int = 1, frames: Int, tasks: Int, workers: Int,
                 cores: Int = ProcessInfo.processInfo.activeProcessorCount, arraySize: Int? = nil) {
         self.samples = samples
         self.startupSeconds = max(0, startupSeconds)
         self.threads = max(1, threads)
+        self.sampledTasks = max(1, sampledTasks)
         self.frames = frames
         self.tasks = max(1, tasks)
         self.workers = max(1, workers)
@@ -147,7 +151,8 @@ public struct EstimateModel: Sendable {
 
     /// The job's render time in core-seconds of this machine.
     public var coreSeconds: Spread {
-        let perFrame = samples.map { $0.seconds * Double(min(threads, cores)) }
+        let share = Double(min(sampledTasks * threads, cores)) / Double(sampledTasks)
+        let perFrame = samples.map { $0.seconds * share }
         guard !perFrame.isEmpty else { return Spread(median: 0, p10: 0, p90: 0) }
         let means = Self.resampledMeans(perFrame).sorted()
         func quantile(_ q: Double) -> Double { means[min(means.count - 1, Int(q * Double(means.count)))] * Double(frames) }

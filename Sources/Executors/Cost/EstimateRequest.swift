@@ -48,7 +48,7 @@ public struct EstimateRequest: Sendable {
         render.chunkTime = nil  // the estimate prices the plan as it is; it measures its own frames
         let manifest = try await render.plan(measureWith: executor)
         let threads = manifest.overrides.threads ?? ProcessInfo.processInfo.activeProcessorCount
-        let measured: (samples: [FrameSample], startup: Double, threads: Int, basis: String)
+        let measured: (samples: [FrameSample], startup: Double, threads: Int, tasks: Int, basis: String)
         if let fromJob {
             let job: MeasuredJob
             do { job = try MeasuredJob.read(try JobFolder.find(fromJob, output: render.out)) } catch let error as ExecutorError {
@@ -57,7 +57,8 @@ public struct EstimateRequest: Sendable {
             guard !job.samples.isEmpty else {
                 throw Problem(code: .dataError, message: "--from \(fromJob): the job recorded no rendered frame (its task logs have no frame times); estimate by sampling instead")
             }
-            measured = (job.samples, job.startupSeconds, job.threads ?? threads, "job \(fromJob)")
+            // Its frames ran as many at once as --workers allows now (the job folder does not record its workers).
+            measured = (job.samples, job.startupSeconds, job.threads ?? threads, min(render.workerCount, job.tasks), "job \(fromJob)")
         } else {
             let done = (try? await JobControl.framesDone(manifest, store: LocalExecutor.outputStore(for: manifest))) ?? []
             let frames = EstimateModel.sampleFrames(manifest.allFrames, count: sample, exclude: done)
@@ -65,21 +66,23 @@ public struct EstimateRequest: Sendable {
                 throw Problem(code: .usage, message: "every frame of the job is already in \(manifest.output.location); "
                     + "estimate from the job that made them with --from JOB")
             }
-            // A cold first frame (BVH, kernels, textures) would weigh on every sample: warm up on an earlier frame.
-            let warmUp = manifest.allFrames.first { !done.contains($0) && $0 < frames[0] }
+            // As many probe tasks as the job runs at once; each warms up on a frame before the samples
+            // (a cold first frame would otherwise weigh on every sample).
+            let tasks = min(render.workerCount, manifest.chunks.count, frames.count)
+            let warmUps = Array(manifest.allFrames.filter { !done.contains($0) && $0 < frames[0] }.prefix(tasks))
             JobWatch.note("estimate: rendering sample frame(s) \(frames.map(String.init).joined(separator: ", ")) of \(manifest.allFrames.count)"
-                + (warmUp.map { " after warm-up frame \($0)" } ?? "") + "…")
-            guard let probe = await SampleRender.run(frames, warmUp: warmUp, of: manifest, executor: executor), probe.succeeded,
-                  !probe.samples.isEmpty else {
+                + (warmUps.isEmpty ? "" : " after warm-up frame(s) \(warmUps.map(String.init).joined(separator: ", "))") + "…")
+            guard let probe = await SampleRender.run(frames, warmUps: warmUps, tasks: tasks, of: manifest, executor: executor),
+                  probe.succeeded, !probe.samples.isEmpty else {
                 throw Problem(code: .renderFailure, message: "the sample frames failed to render; see the probe job's log under "
                     + JobFolder.jobsRoot(forOutput: manifest.output.location))
             }
-            measured = (probe.samples, probe.startupSeconds, threads, "sampled")
+            measured = (probe.samples, probe.startupSeconds, threads, probe.tasks, "sampled")
         }
         var refreshed: [String] = []
         if refreshSpot, let aws { (table, refreshed) = await table.refreshingSpot(instanceTypes, client: aws) }
         let model = EstimateModel(samples: measured.samples, startupSeconds: measured.startup, threads: measured.threads,
-                                  frames: manifest.allFrames.count, tasks: manifest.chunks.count,
+                                  sampledTasks: measured.tasks, frames: manifest.allFrames.count, tasks: manifest.chunks.count,
                                   workers: render.workerCount, arraySize: arraySize)
         do throws(PriceTableError) {
             return (try model.estimate(basis: measured.basis, types: instanceTypes, table: table, spotRefreshed: refreshed), manifest)

@@ -2,39 +2,40 @@ import Foundation
 import Render
 import RenderPlan
 
-/// A few frames of a job rendered as one probe task with the job's settings and fingerprint, so they
+/// A few frames of a job rendered as probe tasks with the job's settings and fingerprint, so they
 /// stay in the output and the real render skips them. `--chunk-time` and `estimate` measure with it.
 public struct SampleRender: Sendable {
-    /// Each rendered frame's seconds (from the worker's `frame_saved` events), the warm-up frame's left out.
+    /// Each sampled frame's seconds (from the worker's `frame_saved` events), warm-up frames left out.
     public var samples: [FrameSample]
-    /// Wall seconds of the whole probe task (Blender's start-up included).
-    public var elapsed: Double
+    /// What a task costs beyond its frames at their warm speed: Blender's start-up and scene load, plus
+    /// what a cold first frame (BVH, kernels, textures) costs over a warm one.
+    public var startupSeconds: Double
+    /// Probe tasks that ran at the same time (the samples paid that sharing of the cores).
+    public var tasks: Int
     public var succeeded: Bool
-    /// A first frame was rendered to warm Blender up (its BVH build, kernels, textures) and left out.
-    public var warmedUp = false
 
-    /// What a task costs beyond its frames at their warm speed: the probe's time outside the samples,
-    /// and with a warm-up frame less one mean sample (so a task's first, cold frame counts once, as
-    /// in a real task, instead of weighing on every sample).
-    public var startupSeconds: Double {
-        let sum = samples.reduce(0) { $0 + $1.seconds }
-        guard warmedUp, !samples.isEmpty else { return max(0, elapsed - sum) }
-        return max(0, elapsed - sum - sum / Double(samples.count))
-    }
-
-    /// Render `frames` of `job` as one task with `executor`, after `warmUp` (a frame before them) when given.
-    public static func run(_ frames: [Int], warmUp: Int? = nil, of job: JobManifest, executor: LocalExecutor) async -> SampleRender? {
+    /// Render `frames` of `job` as `tasks` probe tasks at once with `executor` (the job's own
+    /// concurrency, so the samples pay the same sharing of cores, caches and memory as the job's
+    /// frames will), each first rendering one of `warmUps`.
+    public static func run(_ frames: [Int], warmUps: [Int] = [], tasks: Int = 1, of job: JobManifest,
+                           executor: LocalExecutor) async -> SampleRender? {
+        let count = max(1, min(tasks, frames.count))
+        let chunks = (0..<count).map { i in
+            FrameChunk(index: i, frames: (i < warmUps.count ? [warmUps[i]] : []) + stride(from: i, to: frames.count, by: count).map { frames[$0] })
+        }
         var probe = JobManifest(id: JobManifest.newID(name: "probe"), input: job.input, scene: job.scene, overrides: job.overrides,
-                                chunks: [FrameChunk(index: 0, frames: (warmUp.map { [$0] } ?? []) + frames)], output: job.output, stitch: nil)
+                                chunks: chunks, output: job.output, stitch: nil)
         probe.fingerprint = job.fingerprint
         probe.blendScripts = job.blendScripts
-        let started = Date()
         guard let handle = try? await executor.start(probe) else { return nil }
         let status = await handle.wait()
-        let elapsed = Date().timeIntervalSince(started)
-        let log = (try? String(contentsOfFile: handle.folder.path + "/logs/task-0.1.log", encoding: .utf8)) ?? ""
-        return SampleRender(samples: frameSamples(log: log).filter { $0.frame != warmUp }, elapsed: elapsed,
-                            succeeded: status.state == .succeeded, warmedUp: warmUp != nil)
+        guard let measured = try? MeasuredJob.read(handle.folder) else { return nil }
+        let warm = measured.samples.filter { warmUps.contains($0.frame) }
+        let rest = measured.samples.filter { !warmUps.contains($0.frame) }
+        func mean(_ samples: [FrameSample]) -> Double { samples.reduce(0) { $0 + $1.seconds } / Double(max(1, samples.count)) }
+        let coldExtra = warm.isEmpty || rest.isEmpty ? 0 : max(0, mean(warm) - mean(rest))
+        return SampleRender(samples: rest, startupSeconds: measured.startupSeconds + coldExtra, tasks: count,
+                            succeeded: status.state == .succeeded)
     }
 
     /// The `frame_saved` events of a task log.
@@ -52,6 +53,8 @@ public struct MeasuredJob: Sendable {
     public var samples: [FrameSample]
     public var startupSeconds: Double
     public var threads: Int?
+    /// The job's tasks (at most this many ran at once).
+    public var tasks: Int
 
     /// Read what the job folder records: every task log's `frame_saved` events (the last attempt's
     /// time of a frame wins) and, from the journal, each render attempt's duration beyond its frames
@@ -75,6 +78,6 @@ public struct MeasuredJob: Sendable {
         }
         let samples = byFrame.keys.sorted().map { FrameSample(frame: $0, seconds: byFrame[$0]!) }
         let startup = startups.isEmpty ? 0 : startups.reduce(0, +) / Double(startups.count)
-        return MeasuredJob(samples: samples, startupSeconds: startup, threads: manifest.overrides.threads)
+        return MeasuredJob(samples: samples, startupSeconds: startup, threads: manifest.overrides.threads, tasks: manifest.chunks.count)
     }
 }

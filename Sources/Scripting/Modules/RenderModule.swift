@@ -32,7 +32,8 @@ extension LuaModule {
             The fields of render.plan, plus blender=path, chaos=fis.spot_interruption{...} (or 'interrupt=30%')
             and resume=true (continue the last job for `out` with the same settings, as `blendbatch render
             --resume`). max_time='30m' (as `render --max-time`): sample frames first and refuse (usage) when the
-            estimate's p90 is over it; once the job has run that long no new task starts (exit 75, frames kept). Plans and starts the job; frames already in the output are not rendered again.
+            estimate's p90 is over it; once the job has run that long no new task starts (exit 75, frames kept).
+            Plans and starts the job; frames already in the output are not rendered again.
             This process runs the job: a script that ends without job:wait() has it cancelled (frames kept).
             An s3:// out gets every frame uploaded as it is saved (the job folder stays on this machine, in
             $BLENDBATCH_STATE_DIR or ~/.local/state/blendbatch/jobs); its bucket is checked first.
