@@ -63,7 +63,7 @@ struct EstimateCommand: AsyncParsableCommand {
 
 /// The options that choose how an estimate is made and priced (`estimate`, and `render --max-cost`).
 struct EstimateOptions: ParsableArguments {
-    @Option(help: "Sample frames to render, spread over the range.")
+    @Option(help: "How many sample frames to render, spread over the range (--samples sets the render samples).")
     var sample = 3
 
     @Option(name: .customLong("from"), help: ArgumentHelp("Use the frame times of an earlier job (its folder or id) instead of sampling.", valueName: "job"))

@@ -96,6 +96,6 @@ struct EstimateCommandTests {
             """.write(toFile: script, atomically: true, encoding: .utf8)
         let r = try CLIRunner.run(["run", "--trust", script])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout == "4\t1\ttrue\tc5.xlarge\t2.0\nnil\tusage\n")
+        #expect(r.stdout == "4\t1\ttrue\tc5.xlarge\t2\nnil\tusage\n")
     }
 }

@@ -5,8 +5,8 @@ import Testing
 @Suite("Budgets: refusal before submitting, the AWS spend check")
 struct BudgetTests {
     func estimate(seconds: Double) throws -> CostEstimate {
-        let model = EstimateModel(samples: [FrameSample(frame: 1, seconds: seconds)], startupSeconds: 0, threads: 1, frames: 100,
-                                  tasks: 1, workers: 1, cores: 1)
+        let model = EstimateModel(samples: [FrameSample(frame: 1, seconds: seconds)], startupSeconds: 0, threads: 1,
+                                  chunks: [Array(1...100)], workers: 1, cores: 1)
         return try model.estimate(basis: "sampled", types: ["c7i.4xlarge"], table: PriceTable.shipped)
     }
 

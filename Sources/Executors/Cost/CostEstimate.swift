@@ -115,13 +115,14 @@ extension CostEstimate.Prices {
 /// The scaling model, explicit so a user can check it (README "Estimate and budget"):
 /// - a sampled frame that took `s` seconds in one of `sampledTasks` tasks of `threads` threads running
 ///   at once had `min(sampledTasks × threads, cores) / sampledTasks` cores, so it costs `s` times that
-///   in core-seconds; the job's total is the mean over the samples times its frame count (the samples
-///   are spread over the range, one per equal stretch);
-/// - here, `workers` tasks share the cores: wall = core-seconds / min(workers × threads, cores),
-///   plus one start-up per task a worker runs;
+///   in core-seconds; a frame between samples costs what the line between its neighbours says (before
+///   the first or after the last: that sample's), so a scene that grows heavier is followed;
+/// - a task is its overhead (`startupSeconds`: Blender's start-up and the cold first frame) and then
+///   its frames; here the tasks run in order on `workers` slots, and while `k` of them render each gets
+///   `min(k × threads, cores) / k` cores (a task left alone at the end speeds up);
 /// - on an instance type with `vcpus` and `speed` (a vCPU's speed against one core here), each of
-///   `arraySize` children renders its share on all its vCPUs: wall = start-ups + core-seconds /
-///   (arraySize × vcpus × speed); each child's instance is billed for that wall time (at least 60 s);
+///   `arraySize` children runs its tasks on an instance of its own at `vcpus × speed` cores; each
+///   child's instance is billed for its tasks' time (at least 60 s);
 /// - the p10–p90 range comes from resampling the frame samples (the spread of their mean).
 public struct EstimateModel: Sendable {
     public var samples: [FrameSample]
@@ -129,60 +130,88 @@ public struct EstimateModel: Sendable {
     public var threads: Int
     /// Tasks that ran at once while the samples were measured.
     public var sampledTasks: Int
-    public var frames: Int
-    public var tasks: Int
+    /// The job's tasks: each one's frames, in the order they run.
+    public var chunks: [[Int]]
     public var workers: Int
     public var cores: Int
     /// AWS array children; nil = one per task.
     public var arraySize: Int?
 
-    public init(samples: [FrameSample], startupSeconds: Double, threads: Int, sampledTasks: Int = 1, frames: Int, tasks: Int, workers: Int,
+    public init(samples: [FrameSample], startupSeconds: Double, threads: Int, sampledTasks: Int = 1, chunks: [[Int]], workers: Int,
                 cores: Int = ProcessInfo.processInfo.activeProcessorCount, arraySize: Int? = nil) {
-        self.samples = samples
+        self.samples = samples.sorted { $0.frame < $1.frame }
         self.startupSeconds = max(0, startupSeconds)
         self.threads = max(1, threads)
         self.sampledTasks = max(1, sampledTasks)
-        self.frames = frames
-        self.tasks = max(1, tasks)
+        self.chunks = chunks.isEmpty ? [[]] : chunks
         self.workers = max(1, workers)
         self.cores = max(1, cores)
         self.arraySize = arraySize
     }
 
+    public var frames: Int { chunks.reduce(0) { $0 + $1.count } }
+    public var tasks: Int { chunks.count }
+
+    /// Cores a sampled frame had.
+    var share: Double { Double(min(sampledTasks * threads, cores)) / Double(sampledTasks) }
+
+    /// Core-seconds of `frame`: the samples' line through it.
+    func cost(of frame: Int) -> Double {
+        guard let first = samples.first, let last = samples.last else { return 0 }
+        if frame <= first.frame { return first.seconds * share }
+        if frame >= last.frame { return last.seconds * share }
+        let upper = samples.firstIndex { $0.frame >= frame }!
+        let (a, b) = (samples[upper - 1], samples[upper])
+        let t = Double(frame - a.frame) / Double(b.frame - a.frame)
+        return (a.seconds + t * (b.seconds - a.seconds)) * share
+    }
+
+    /// How the p10 and p90 of the sample mean compare with the mean (1 when the samples agree).
+    var spreadFactors: (p10: Double, p90: Double) {
+        let values = samples.map(\.seconds)
+        let mean = values.reduce(0, +) / Double(max(1, values.count))
+        guard mean > 0 else { return (1, 1) }
+        let means = Self.resampledMeans(values).sorted()
+        return (means[means.count / 10] / mean, means[min(means.count - 1, means.count * 9 / 10)] / mean)
+    }
+
     /// The job's render time in core-seconds of this machine.
     public var coreSeconds: Spread {
-        let share = Double(min(sampledTasks * threads, cores)) / Double(sampledTasks)
-        let perFrame = samples.map { $0.seconds * share }
-        guard !perFrame.isEmpty else { return Spread(median: 0, p10: 0, p90: 0) }
-        let means = Self.resampledMeans(perFrame).sorted()
-        func quantile(_ q: Double) -> Double { means[min(means.count - 1, Int(q * Double(means.count)))] * Double(frames) }
-        let mean = perFrame.reduce(0, +) / Double(perFrame.count)
-        return Spread(median: mean * Double(frames), p10: quantile(0.1), p90: quantile(0.9))
+        let total = chunks.joined().reduce(0) { $0 + cost(of: $1) }
+        let f = spreadFactors
+        return Spread(median: total, p10: total * f.p10, p90: total * f.p90)
     }
+
+    /// The tasks' frame work in core-seconds, scaled by `factor`.
+    func work(_ factor: Double) -> [Double] { chunks.map { $0.reduce(0) { $0 + cost(of: $1) } * factor } }
 
     /// Wall seconds here at `workers`.
     public var hereWall: Spread {
-        let parallel = Double(min(workers * threads, cores))
-        let startups = Double((tasks + workers - 1) / workers) * startupSeconds
-        return coreSeconds.map { $0 / parallel + startups }
+        let f = spreadFactors
+        func wall(_ factor: Double) -> Double {
+            Self.makespan(work(factor), overhead: startupSeconds, slots: workers, threads: Double(threads), cores: Double(cores))
+        }
+        return Spread(median: wall(1), p10: wall(f.p10), p90: wall(f.p90))
     }
 
     /// Wall time and prices on one instance type.
     public func instance(_ type: String, price: InstancePrice) -> CostEstimate.Instance {
         let children = max(1, min(arraySize ?? tasks, tasks))
-        let waves = Double((tasks + children - 1) / children)
-        let core = coreSeconds
-        func figures(_ coreSeconds: Double) -> CostEstimate.Instance.Figures {
-            let wall = waves * startupSeconds + coreSeconds / (Double(children * price.vcpus) * price.speed)
-            let hours = Double(children) * max(60, wall) / 3600
+        let rate = Double(price.vcpus) * price.speed
+        func figures(_ factor: Double) -> CostEstimate.Instance.Figures {
+            let tasks = work(factor)
+            let wall = Self.makespan(tasks, overhead: startupSeconds, slots: children, threads: rate, cores: .infinity)
+            let busy = tasks.reduce(0) { $0 + startupSeconds + $1 / rate }
+            let hours = max(Double(children) * 60, busy) / 3600
             return .init(wallSeconds: wall, spotUSD: hours * price.spotUSDPerHour, onDemandUSD: hours * price.onDemandUSDPerHour)
         }
-        let median = figures(core.median)
+        let f = spreadFactors
+        let median = figures(1)
         let saving = price.onDemandUSDPerHour > 0 ? (1 - price.spotUSDPerHour / price.onDemandUSDPerHour) * 100 : 0
         return .init(instanceType: type, vcpus: price.vcpus, speed: price.speed, arraySize: children,
                      spotUSDPerHour: price.spotUSDPerHour, onDemandUSDPerHour: price.onDemandUSDPerHour,
                      wallSeconds: median.wallSeconds, spotUSD: median.spotUSD, onDemandUSD: median.onDemandUSD,
-                     spotSavingPercent: saving, p10: figures(core.p10), p90: figures(core.p90))
+                     spotSavingPercent: saving, p10: figures(f.p10), p90: figures(f.p90))
     }
 
     /// The whole estimate for `types` priced from `table`.
@@ -195,6 +224,25 @@ public struct EstimateModel: Sendable {
                             here: .init(wallSeconds: hereWall, workers: workers, threadsPerTask: threads, cores: cores),
                             instances: instances,
                             prices: .init(date: table.date, region: table.region, source: table.source, spotRefreshed: spotRefreshed))
+    }
+
+    /// Seconds until every task is done when tasks (`work` core-seconds each, after `overhead` seconds
+    /// that take no share of the cores) run in order on `slots`, and the `k` rendering at a time get
+    /// `min(k × threads, cores) / k` cores each.
+    static func makespan(_ work: [Double], overhead: Double, slots: Int, threads: Double, cores: Double) -> Double {
+        var pending = work[...]
+        var running: [(wait: Double, work: Double)] = []
+        var time = 0.0
+        while true {
+            while running.count < slots, let next = pending.popFirst() { running.append((overhead, next)) }
+            guard !running.isEmpty else { return time }
+            let rendering = running.filter { $0.wait <= 0 }.count
+            let rate = rendering == 0 ? 0 : min(Double(rendering) * threads, cores) / Double(rendering)
+            let step = running.map { $0.wait > 0 ? $0.wait : $0.work / rate }.min()!
+            time += step
+            running = running.map { $0.wait > 0 ? ($0.wait - step, $0.work) : (0, $0.work - step * rate) }
+                .filter { $0.wait > 1e-9 || $0.work > 1e-9 }
+        }
     }
 
     /// Means of 1,000 resamples (with replacement) of `values`, from a fixed seed: the same samples

@@ -16,12 +16,20 @@ public struct SampleRender: Sendable {
 
     /// Render `frames` of `job` as `tasks` probe tasks at once with `executor` (the job's own
     /// concurrency, so the samples pay the same sharing of cores, caches and memory as the job's
-    /// frames will), each first rendering one of `warmUps`.
-    public static func run(_ frames: [Int], warmUps: [Int] = [], tasks: Int = 1, of job: JobManifest,
+    /// frames will), each first rendering one of `warmUps`; a task with fewer samples than the others
+    /// renders frames of `spare` after them, so no sample runs with the cores to itself. Warm-up and
+    /// spare frames are not counted (they stay in the output, like the samples).
+    public static func run(_ frames: [Int], warmUps: [Int] = [], spare: [Int] = [], tasks: Int = 1, of job: JobManifest,
                            executor: LocalExecutor) async -> SampleRender? {
         let count = max(1, min(tasks, frames.count))
+        var spare = spare
+        let longest = (frames.count + count - 1) / count
         let chunks = (0..<count).map { i in
-            FrameChunk(index: i, frames: (i < warmUps.count ? [warmUps[i]] : []) + stride(from: i, to: frames.count, by: count).map { frames[$0] })
+            var own = stride(from: i, to: frames.count, by: count).map { frames[$0] }
+            while own.count < longest, let next = spare.firstIndex(where: { $0 > own.last ?? .min }) ?? spare.indices.first {
+                own.append(spare.remove(at: next))
+            }
+            return FrameChunk(index: i, frames: (i < warmUps.count ? [warmUps[i]] : []) + own.sorted())
         }
         var probe = JobManifest(id: JobManifest.newID(name: "probe"), input: job.input, scene: job.scene, overrides: job.overrides,
                                 chunks: chunks, output: job.output, stitch: nil)
@@ -31,7 +39,7 @@ public struct SampleRender: Sendable {
         let status = await handle.wait()
         guard let measured = try? MeasuredJob.read(handle.folder) else { return nil }
         let warm = measured.samples.filter { warmUps.contains($0.frame) }
-        let rest = measured.samples.filter { !warmUps.contains($0.frame) }
+        let rest = measured.samples.filter { frames.contains($0.frame) }
         func mean(_ samples: [FrameSample]) -> Double { samples.reduce(0) { $0 + $1.seconds } / Double(max(1, samples.count)) }
         let coldExtra = warm.isEmpty || rest.isEmpty ? 0 : max(0, mean(warm) - mean(rest))
         return SampleRender(samples: rest, startupSeconds: measured.startupSeconds + coldExtra, tasks: count,
