@@ -9,15 +9,16 @@ struct EstimateCommand: AsyncParsableCommand {
         commandName: "estimate", _superCommandName: "blendbatch",
         abstract: "Estimate a render's time here and its cost on EC2 (Spot and On-Demand) from a few sample frames.",
         discussion: """
-        Plans FILE with the render options (the same as `blendbatch render` takes), renders --sample \
-        frames spread over the range (after one warm-up frame) as one task with those settings, and \
-        scales their times up:
+        Plans FILE with the render options (the same as `blendbatch render` takes) and renders --sample \
+        frames spread over the range with those settings, as one probe task per worker at once (each \
+        after a warm-up frame), then scales their times up:
 
-          core-seconds = mean sample time × min(threads per task, cores) × frames
-          here:     wall = core-seconds / min(workers × threads, cores) + one task overhead per task a worker runs
-          instance: wall = overheads + core-seconds / (array size × vCPUs × speed); each child's instance
-                    is billed that long (at least 60 s) at the table's hourly price
-        (task overhead: Blender's start-up and a cold first frame, as the sample task measured them)
+          a sample's core-seconds = its seconds × the cores its task had (min(tasks × threads, cores) / tasks)
+          a frame between samples = the line between its neighbours; a task = overhead (start-up and
+            the cold first frame, measured) + its frames
+          here:     the plan's tasks simulated on --workers slots sharing the cores
+          instance: each array child on its own instance at vCPUs × speed cores; billed for its tasks'
+                    time (at least 60 s) at the table's hourly price
 
         speed is how fast one vCPU of the type renders against one core here (the table's guess; \
         --speed TYPE=F sets it once you know it). p10–p90 is the spread of the sample mean. The sample \
