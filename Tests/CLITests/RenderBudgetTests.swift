@@ -20,6 +20,23 @@ struct RenderBudgetTests {
         #expect(jobs.allSatisfy { $0.contains("probe") }, "\(jobs)")
     }
 
+    @Test("--max-time within the estimate: the job runs, reuses the samples, and cost.json keeps the estimate and the limit")
+    func maxTimeWithin() throws {
+        let out = Binary.folder("max-time-ok")
+        let (code, stdout) = try Binary.run(["render", Binary.demo, "--frames", "1-6", "--out", out, "--max-time", "1h", "--no-video",
+                                             "--json"] + Binary.tiny)
+        #expect(code == 0)
+        let report = try Binary.json(stdout)
+        #expect(report["framesDone"] as? Int == 6)
+        #expect((report["framesRendered"] as? Int ?? 6) < 6)
+        let jobs = out + "/.blendbatch/jobs"
+        let job = try #require(try FileManager.default.contentsOfDirectory(atPath: jobs).sorted().last { !$0.contains("probe") })
+        let cost = try Binary.json(String(contentsOfFile: "\(jobs)/\(job)/cost.json", encoding: .utf8))
+        #expect((cost["budget"] as? [String: Any])?["max_time_seconds"] as? Double == 3600)
+        #expect((cost["budget"] as? [String: Any])?["stopped"] as? Bool == false)
+        #expect((((cost["estimate"] as? [String: Any])?["here"] as? [String: Any])?["wall_seconds"] as? [String: Any])?["p90"] != nil)
+    }
+
     @Test("--max-cost on this machine is a usage error naming --max-time")
     func maxCostLocal() throws {
         let r = try CLIRunner.run(["render", Binary.demo, "--frames", "1-2", "--out", Binary.folder("max-cost"), "--max-cost", "5"])
