@@ -121,29 +121,26 @@ enum EstimateText {
     }
 
     static func render(_ e: CostEstimate, file: String) -> String {
-        func seconds(_ s: Double) -> String {
-            s < 120 ? String(format: "%.0f s", s) : s < 7200 ? String(format: "%.1f min", s / 60) : String(format: "%.1f h", s / 3600)
-        }
         let samples = e.samples.prefix(8).map { "\($0.frame): \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", ")
         let from = e.basis == "sampled" ? "\(e.samples.count) sampled frame(s)" : "\(e.samples.count) frame(s) of \(e.basis)"
         let w = e.here.wallSeconds
         var lines = [
             "estimate: \(file), \(e.frames) frames in \(e.tasks) task(s), from \(from) (\(samples)\(e.samples.count > 8 ? ", …" : ""); "
                 + "Blender start-up \(String(format: "%.1f", e.startupSeconds)) s a task)",
-            "here (\(e.here.workers) worker(s) × \(e.here.threadsPerTask) thread(s), \(e.here.cores) cores): \(seconds(w.median)) "
-                + "(p10–p90 \(seconds(w.p10))–\(seconds(w.p90))); \(String(format: "%.3f", e.coreHours.median)) core-hours",
+            "here (\(e.here.workers) worker(s) × \(e.here.threadsPerTask) thread(s), \(e.here.cores) cores): \(Budget.duration(w.median)) "
+                + "(p10–p90 \(Budget.duration(w.p10))–\(Budget.duration(w.p90))); \(String(format: "%.3f", e.coreHours.median)) core-hours",
             "",
             row(["instance type", "vCPUs", "speed", "array", "wall", "Spot", "On-Demand", "Spot saves"]),
         ]
         for i in e.instances {
-            lines.append(row([i.instanceType, "\(i.vcpus)", String(format: "%.2f", i.speed), "\(i.arraySize)", seconds(i.wallSeconds),
-                              String(format: "$%.2f", i.spotUSD), String(format: "$%.2f", i.onDemandUSD),
+            lines.append(row([i.instanceType, "\(i.vcpus)", String(format: "%.2f", i.speed), "\(i.arraySize)", Budget.duration(i.wallSeconds),
+                              Budget.usd(i.spotUSD), Budget.usd(i.onDemandUSD),
                               String(format: "%.0f %%", i.spotSavingPercent)]))
         }
         lines.append("")
         lines.append("prices: \(e.prices.region), \(e.prices.date); Spot refreshed from EC2: "
             + (e.prices.spotRefreshed.isEmpty ? "no (the table's)" : e.prices.spotRefreshed.joined(separator: ", ")))
-        lines.append("costs at p90: " + e.instances.map { "\($0.instanceType) \(String(format: "$%.2f", $0.p90.spotUSD)) Spot" }.joined(separator: ", "))
+        lines.append("costs at p90: " + e.instances.map { "\($0.instanceType) \(Budget.usd($0.p90.spotUSD)) Spot" }.joined(separator: ", "))
         if e.basis == "sampled" { lines.append("the sample frames are kept in the output: a render with the same settings skips them") }
         return lines.joined(separator: "\n")
     }

@@ -47,8 +47,8 @@ extension RenderCommand {
         } catch { fail(error.code, "estimating before --max-cost: \(error.message)") }
         let type = estimateRequest.instanceTypes[0]
         if let refusal = Budget(maxCostUSD: maxCost).refusal(estimate, instance: type, spot: true) { fail(.usage, refusal) }
-        printError("blendbatch: estimate on \(type) Spot: US$\(String(format: "%.2f", estimate.instances[0].spotUSD)) "
-            + "(p90 US$\(String(format: "%.2f", estimate.instances[0].p90.spotUSD))), within --max-cost US$\(String(format: "%.2f", maxCost))")
+        printError("blendbatch: estimate on \(type) Spot: \(Budget.usd(estimate.instances[0].spotUSD)) "
+            + "(p90 \(Budget.usd(estimate.instances[0].p90.spotUSD))), within --max-cost \(Budget.usd(maxCost))")
         return (AWSSpendLimit(maxUSD: maxCost, instanceType: type, market: "spot", usdPerHour: estimate.instances[0].spotUSDPerHour), estimate)
     }
 }

@@ -13,7 +13,7 @@ struct RenderBudgetTests {
         let out = Binary.folder("max-time")
         let r = try CLIRunner.run(["render", Binary.demo, "--frames", "1-6", "--out", out, "--max-time", "1s"] + Binary.tiny)
         #expect(r.status == 64, "\(r.stderr)")
-        #expect(r.stderr.contains("is over --max-time 1s; not submitted"), "\(r.stderr)")
+        #expect(r.stderr.contains("is over --max-time 1 s; not submitted"), "\(r.stderr)")
         #expect(r.stderr.contains("p10–p90"))
         #expect(!FileManager.default.fileExists(atPath: out + "/demo.mp4"))
         let jobs = (try? FileManager.default.contentsOfDirectory(atPath: out + "/.blendbatch/jobs")) ?? []

@@ -14,7 +14,7 @@ struct BudgetTests {
     func refusal() throws {
         let e = try estimate(seconds: 36)  // 3600 s here; 225 s on a c7i.4xlarge
         let time = try #require(Budget(maxTimeSeconds: 1800).refusal(e))
-        #expect(time.contains("60.0min") && time.contains("--max-time 30.0min") && time.contains("not submitted"))
+        #expect(time.contains("60.0 min") && time.contains("--max-time 30.0 min") && time.contains("not submitted"))
         #expect(Budget(maxTimeSeconds: 3601).refusal(e) == nil)
         let spot = e.instances[0].p90.spotUSD
         let cost = try #require(Budget(maxCostUSD: spot / 2).refusal(e, instance: "c7i.4xlarge"))

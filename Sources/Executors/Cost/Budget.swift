@@ -40,12 +40,14 @@ public struct Budget: Sendable, Equatable {
     /// Whether `elapsed` seconds of wall time used up `maxTimeSeconds`.
     public func timeIsUp(elapsed: Double) -> Bool { maxTimeSeconds.map { elapsed >= $0 } ?? false }
 
-    static func usd(_ value: Double) -> String { String(format: "US$%.2f", value) }
+    /// `US$1.25`.
+    public static func usd(_ value: Double) -> String { String(format: "US$%.2f", value) }
 
-    static func duration(_ seconds: Double) -> String {
-        if seconds < 120 { return String(format: "%.0fs", seconds) }
-        if seconds < 7200 { return String(format: "%.1fmin", seconds / 60) }
-        return String(format: "%.1fh", seconds / 3600)
+    /// `45 s`, `12.5 min`, `3.2 h`.
+    public static func duration(_ seconds: Double) -> String {
+        if seconds < 120 { return String(format: "%.0f s", seconds) }
+        if seconds < 7200 { return String(format: "%.1f min", seconds / 60) }
+        return String(format: "%.1f h", seconds / 3600)
     }
 }
 

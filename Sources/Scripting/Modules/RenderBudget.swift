@@ -28,8 +28,8 @@ enum RenderBudget {
             throw RenderProblem(code: error.code, message: "estimating before the budget check: \(error.message)")
         }
         if let refusal = budget.refusal(result) { throw RenderProblem(code: .usage, message: refusal) }
-        JobWatch.note("estimate: \(Int(result.here.wallSeconds.median.rounded())) s here (p90 \(Int(result.here.wallSeconds.p90.rounded())) s), "
-            + "within --max-time \(Int(budget.maxTimeSeconds ?? 0)) s")
+        JobWatch.note("estimate: \(Budget.duration(result.here.wallSeconds.median)) here (p90 \(Budget.duration(result.here.wallSeconds.p90))), "
+            + "within --max-time \(Budget.duration(budget.maxTimeSeconds ?? 0))")
         return result
     }
 
