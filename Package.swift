@@ -48,7 +48,8 @@ let package = Package(
             "BlendFile", "RenderPlan", "ObjectStore", "ProcessSpawn",
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.embedInCode("Blender/render_driver.py")]),
-        .target(name: "Executors", dependencies: ["Render", "AWSServices", "ProcessSpawn"]),
+        .target(name: "Executors", dependencies: ["Render", "AWSServices", "ProcessSpawn"],
+                resources: [.embedInCode("Cost/prices.json")]),
         .target(name: "Chaos", dependencies: ["Executors", "AWSServices"]),
 
         // Lua side.

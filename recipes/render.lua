@@ -29,6 +29,7 @@ local p = recipe {
     { name = "allow_gaps", type = "bool", default = false, help = "make the video even if frames failed, repeating the previous frame" },
     { name = "blender", type = "path", help = "the Blender to run (default: $BLENDBATCH_BLENDER, then blender on PATH)" },
     { name = "chaos", type = "string", help = "inject local Spot interruptions: interrupt=30%[,notice=2s][,seed=N][,max=3]" },
+    { name = "max_time", type = "string", help = "refuse when the estimated time is over it; stop starting tasks once the job ran this long (30m)" },
     { name = "resume", type = "bool", default = false, help = "continue the last job for out with the same settings" },
     { name = "json", type = "bool", default = false, help = "print the end summary as JSON" },
   },
@@ -42,7 +43,7 @@ local job, err, code = render.submit {
   device = p.device, denoise = p.denoise, persistent_data = p.persistent_data, allow_older_blender = p.allow_older_blender,
   keep_existing = p.keep_existing, frames_in_scene = p.frames_in_scene,
   out = p.out, video = p.video, allow_gaps = p.allow_gaps, blender = p.blender, chaos = p.chaos,
-  resume = p.resume,
+  resume = p.resume, max_time = p.max_time,
 }
 if not job then fail(err, code) end
 local report = job:wait { progress = true }

@@ -30,6 +30,9 @@ public struct LocalExecutor: Executor {
         /// Seconds the output store may fail without a sign of life before the job ends with 76
         /// (default 2 minutes, or `BLENDBATCH_STORE_OUTAGE_LIMIT`: `90`, `30s`, `5m`).
         public var storeOutageLimit: Double
+        /// `--max-time`: seconds of wall time after which no new task starts (running ones finish and
+        /// keep their frames; the job ends with 75 and `resume` finishes it). nil = no limit.
+        public var maxTimeSeconds: Double?
 
         public init(workers: Int = LocalExecutor.defaultWorkers(),
                     workerCommand: [String] = LocalExecutor.defaultWorkerCommand,

@@ -410,6 +410,7 @@ actor LocalRun: TaskControl {
             await refreshFrames(of: [])
         }
         if outage.isOver(now: Date()) { endForOutage() }
+        if let limit = configuration.maxTimeSeconds { stopIfOverTime(limit) }
         for key in running.keys.sorted() where key.stage == .render {
             if store.location.isLocal { await refreshFrames(of: [key.index]) }
             guard !subscribers.isEmpty, var tail = running[key]?.tail else { continue }
@@ -420,6 +421,26 @@ actor LocalRun: TaskControl {
     }
 
     // MARK: Stopping
+
+    /// `--max-time`: once the run is `limit` seconds old, start nothing more; running tasks finish and
+    /// keep their frames. Recorded in the journal's end reason and `cost.json`.
+    private func stopIfOverTime(_ limit: Double) {
+        let elapsed = Date().timeIntervalSince(startedAt)
+        guard fatalReason == nil, !cancelRequested, Budget(maxTimeSeconds: limit).timeIsUp(elapsed: elapsed) else { return }
+        queue.removeAll()
+        fatalCode = ExitCode.interrupted.rawValue
+        fatalReason = "budget: --max-time \(Budget.duration(limit)) reached, no new task started after it; the frames "
+            + "rendered are kept (finish with 'blendbatch resume \(manifest.id)')"
+        emit(.message("--max-time \(Budget.duration(limit)) reached: no new task starts; running tasks finish"))
+        let reason = fatalReason
+        CostRecord.update(folder: folder.path) { record in
+            var budget = record.budget ?? CostRecord.Budget()
+            budget.maxTimeSeconds = limit
+            budget.stopped = true
+            budget.reason = reason
+            record.budget = budget
+        }
+    }
 
     /// Cancel the job: nothing new starts; running tasks get SIGTERM, then SIGKILL after the grace period.
     func cancel() {

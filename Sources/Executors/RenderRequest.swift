@@ -188,26 +188,18 @@ public struct RenderRequest: Sendable, Equatable {
         return max(1, min(25, Int((Double(total) / Double(workerCount)).rounded(.up))))
     }
 
-    /// Render the first two frames as a probe task, read Blender's start-up and per-frame time from the
-    /// worker's `frame_saved` events, and size chunks to run about `seconds`.
+    /// Render the first two frames as a probe task (`SampleRender`), read Blender's start-up and
+    /// per-frame time, and size chunks to run about `seconds`.
     func measuredChunking(seconds: Double, frames: FrameSet, input: String, scene: String, overrides: RenderOverrides,
                           output: OutputSpec, fingerprint: String, executor: LocalExecutor) async -> Chunking {
         let fallback = Chunking.frames(defaultChunk(total: frames.count))
-        var probe = JobManifest(id: JobManifest.newID(name: "probe"), input: input, scene: scene, overrides: overrides,
-                                chunks: [FrameChunk(index: 0, frames: Array(frames.frames.prefix(2)))], output: output, stitch: nil)
-        probe.fingerprint = fingerprint  // the job keeps the probe's frames
-        let started = Date()
-        guard let handle = try? await executor.start(probe) else { return fallback }
-        let status = await handle.wait()
-        let elapsed = Date().timeIntervalSince(started)
-        let log = (try? String(contentsOfFile: handle.folder.path + "/logs/task-0.1.log", encoding: .utf8)) ?? ""
-        let perFrame = log.split(separator: "\n").compactMap { line -> Double? in
-            guard line.contains("\"frame_saved\""), let range = line.range(of: "\"seconds\":") else { return nil }
-            return Double(line[range.upperBound...].prefix { $0.isNumber || $0 == "." })
-        }
-        guard status.state == .succeeded, !perFrame.isEmpty else { return fallback }
-        let mean = perFrame.reduce(0, +) / Double(perFrame.count)
-        return .targetTime(seconds: seconds, secondsPerFrame: mean, startupSeconds: max(0, elapsed - perFrame.reduce(0, +)))
+        var job = JobManifest(id: "probe", input: input, scene: scene, overrides: overrides, chunks: [], output: output, stitch: nil)
+        job.fingerprint = fingerprint  // the job keeps the probe's frames
+        job.blendScripts = blendScripts
+        guard let probe = await SampleRender.run(Array(frames.frames.prefix(2)), of: job, executor: executor),
+              probe.succeeded, !probe.samples.isEmpty else { return fallback }
+        let mean = probe.samples.reduce(0) { $0 + $1.seconds } / Double(probe.samples.count)
+        return .targetTime(seconds: seconds, secondsPerFrame: mean, startupSeconds: probe.startupSeconds)
     }
 
     /// Whether two manifests describe the same work (ids and dates aside): `--resume` continues such a job.

@@ -40,6 +40,7 @@ public enum ModuleRegistry {
         .batch,
         .blend,
         .blendbatchInfo,
+        .cost,
         .fis,
         .frames,
         .json,

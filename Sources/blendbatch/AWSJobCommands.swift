@@ -28,7 +28,7 @@ enum AWSJobCommands {
     /// and both Batch job ids, and with `wait` follow it. Returns the exit code.
     /// `file` is the release that saved the .blend: the job definition must be able to open it.
     static func render(_ manifest: JobManifest, file: AWSWorkerChoice.File?, queue: String, jobDefinition: String?,
-                       allowOlderBlender: Bool, wait: Bool, json: Bool) async throws -> Int32 {
+                       allowOlderBlender: Bool, wait: Bool, json: Bool, budget: (AWSSpendLimit, CostEstimate)? = nil) async throws -> Int32 {
         let client = makeAWSClient()
         var executor = AWSBatchExecutor(
             batch: BatchClient(client: client),
@@ -53,6 +53,9 @@ enum AWSJobCommands {
             failAWS(error, doing: "submitting job \(manifest.id) to \(queue)")
         }
         upload.finish()
+        if let budget {
+            await AWSSpendLimit.update(handle) { $0.estimate = budget.1; $0.budget = .init(maxCostUSD: budget.0.maxUSD, stopped: false) }
+        }
         if !wait || json {
             if json && !wait { try printJSON(handle.record) } else if !json {
                 print(handle.id)
@@ -64,6 +67,8 @@ enum AWSJobCommands {
         }
         let bar = ProgressBar(label: "rendering on AWS", total: manifest.allFrames.count, job: handle.id)
         let progress = AWSProgress()
+        let watch = budget.map { budget in Task { await budget.0.watch(handle) { printError("blendbatch: " + $0) } } }
+        defer { watch?.cancel() }
         let report = await handle.wait { event in
             switch event {
             case .frameDone(_, let done, _): bar.update(done: done, detail: progress.set(done: done))

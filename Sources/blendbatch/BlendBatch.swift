@@ -16,7 +16,7 @@ struct BlendBatch: AsyncParsableCommand {
             """,
         version: UserAgent.version,
         subcommands: [
-            InfoCommand.self, RenderCommand.self, RunCommand.self, ReplCommand.self, RecipesCommand.self,
+            InfoCommand.self, RenderCommand.self, EstimateCommand.self, RunCommand.self, ReplCommand.self, RecipesCommand.self,
             StatusCommand.self, CancelCommand.self, ResumeCommand.self, ChaosCommand.self,
             WorkerCommand.self, PlanCommand.self, StoreCommand.self, AWSCommand.self, ExportCommand.self,
             FISCommand.self, ConfigCommand.self, SlurmTaskEndedCommand.self,

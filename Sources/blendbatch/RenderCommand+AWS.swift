@@ -27,8 +27,33 @@ extension RenderCommand {
         let request = options.request(file: file)
         let planner = StoreJobPlanner(input: file, output: output, id: JobManifest.newID(name: name), request: request)
         let (manifest, blend) = await planner.planned(client: makeAWSClient())
+        let budget = try await budgetCheck(request)
         let code = try await AWSJobCommands.render(manifest, file: blend, queue: queue, jobDefinition: jobDefinition,
-                                                   allowOlderBlender: options.allowOlderBlender, wait: wait, json: json)
+                                                   allowOlderBlender: options.allowOlderBlender, wait: wait, json: json, budget: budget)
         if code != 0 { Foundation.exit(code) }
+    }
+
+    /// `--max-cost`: estimate on this machine (sampling, or `--from`), refuse when the p90 cost on the
+    /// first `--instance-type` (Spot, as the stack's compute environment) is over it, and hand the
+    /// spend limit on; nil without `--max-cost`.
+    func budgetCheck(_ request: RenderRequest) async throws -> (AWSSpendLimit, CostEstimate)? {
+        if maxTime != nil { fail(.usage, "--max-time limits a render on this machine; with --backend aws give --max-cost") }
+        guard let maxCost else { return nil }
+        guard maxCost > 0 else { fail(.usage, "--max-cost \(maxCost): give a positive amount in US$") }
+        guard case .local? = try? StoreLocation(parsing: file) else {
+            fail(.usage, "--max-cost estimates on this machine first: give a local .blend (not \(file))")
+        }
+        var estimateRequest = cost.request(request)
+        estimateRequest.instanceTypes = [estimateRequest.instanceTypes[0]]
+        let estimate: CostEstimate
+        do {
+            (estimate, _) = try await estimateRequest.run(executor: LocalExecutor(configuration: options.executorConfiguration()),
+                                                          aws: makeAWSClient())
+        } catch { fail(error.code, "estimating before --max-cost: \(error.message)") }
+        let type = estimateRequest.instanceTypes[0]
+        if let refusal = Budget(maxCostUSD: maxCost).refusal(estimate, instance: type, spot: true) { fail(.usage, refusal) }
+        printError("blendbatch: estimate on \(type) Spot: \(Budget.usd(estimate.instances[0].spotUSD)) "
+            + "(p90 \(Budget.usd(estimate.instances[0].p90.spotUSD))), within --max-cost \(Budget.usd(maxCost))")
+        return (AWSSpendLimit(maxUSD: maxCost, instanceType: type, market: "spot", usdPerHour: estimate.instances[0].spotUSDPerHour), estimate)
     }
 }

@@ -26,7 +26,7 @@ extension RenderCommand {
         var values: [String: LuaValue] = ["file": .string(file)]
         let texts = ["scene": options.scene, "frames": options.frames, "chunk_time": options.chunkTime, "engine": options.engine,
                      "format": options.format, "out": options.out, "blender": options.blender, "chaos": chaos,
-                     "device": options.device, "denoise": options.denoise?.rawValue]
+                     "device": options.device, "denoise": options.denoise?.rawValue, "max_time": maxTime]
         let numbers = ["chunk": options.chunk, "percent": options.percent, "samples": options.samples, "workers": options.workers]
         for case let (name, text?) in texts { values[name] = .string(text) }
         for case let (name, number?) in numbers { values[name] = .integer(number) }

@@ -39,6 +39,13 @@ struct RenderCommand: AsyncParsableCommand {
         without the bundled import/export add-ons, which a render never calls: a tenth less start-up, \
         the same images. BLENDBATCH_RENDER_PREFS=user turns this off.
 
+        Budgets: --max-time 30m first renders 3 sample frames (kept) and refuses the job (64, with the \
+        figures) when the estimate's p90 is over the limit; once the job has run that long, no new task \
+        starts, running ones finish, and the job ends with 75 ('blendbatch resume' finishes it). With \
+        --backend aws, --max-cost USD does the same with the Spot cost on the first --instance-type, \
+        and with --wait cancels the array children that have not started once the measured spend \
+        reaches it. Both are recorded in the job folder's cost.json. See 'blendbatch estimate --help'.
+
         Ctrl-C cancels cleanly (no Blender left running); 'blendbatch resume <id>' finishes the job.
         Before anything runs, the Blender that will render (--blender, $BLENDBATCH_BLENDER, then PATH; \
         a Python that can `import bpy` works too) is checked against the release that saved FILE and \
@@ -48,7 +55,7 @@ struct RenderCommand: AsyncParsableCommand {
         task's frames (--no-persistent-data turns that off).
 
         Exit codes: 0 done, 64 bad option, 65 bad .blend or scene, or a Blender too old for it, 66 file \
-        missing, 69 Blender/FFmpeg or the --device GPU missing, 70 frames failed, 74 output disk full or not writable, 76 store refused or \
+        missing, 69 Blender/FFmpeg or the --device GPU missing, 70 frames failed, 74 output disk full or not writable, 75 stopped by --max-time, 76 store refused or \
         unreachable, 130 cancelled.
 
         Examples:
@@ -86,6 +93,15 @@ struct RenderCommand: AsyncParsableCommand {
     @Flag(help: "With --backend aws or slurm: follow the job until it ends instead of returning after submission.")
     var wait = false
 
+    @Option(name: .customLong("max-time"), help: ArgumentHelp("Local budget: refuse when the estimate's p90 wall time is over it; stop starting tasks once the job has run this long (e.g. 30m).", valueName: "duration"))
+    var maxTime: String?
+
+    @Option(name: .customLong("max-cost"), help: ArgumentHelp("AWS budget in US$: refuse when the estimate's p90 cost is over it; with --wait, cancel array children not started once the measured spend reaches it.", valueName: "usd"))
+    var maxCost: Double?
+
+    @OptionGroup(title: "Estimate (for --max-cost with --backend aws; see blendbatch estimate --help)")
+    var cost: EstimateOptions
+
     @OptionGroup(title: "Slurm (--backend slurm)") var slurm: SlurmOptions
 
     enum Backend: String, ExpressibleByArgument, CaseIterable { case local, aws, slurm }
@@ -99,6 +115,8 @@ struct RenderCommand: AsyncParsableCommand {
             do { _ = try ChaosSpec(parsing: chaos) } catch { fail(.usage, "\(error)") }
         }
         _ = options.chunkSeconds()
+        if maxCost != nil { fail(.usage, "--max-cost prices AWS instances: use it with --backend aws (here --max-time limits the wall time)") }
+        if cost.given { fail(.usage, "--sample, --from, --instance-type, --prices, --speed, --array-size and --no-refresh go with --backend aws --max-cost") }
         let status = try await runRecipe()
         if status != 0 { Foundation.exit(status) }
     }

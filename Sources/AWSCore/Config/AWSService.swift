@@ -24,6 +24,7 @@ public struct AWSService: Sendable, Hashable, CustomStringConvertible {
     public static let stepFunctions = AWSService(signingName: "states", serviceId: "SFN")
     public static let ecr = AWSService(signingName: "ecr", endpointPrefix: "api.ecr", serviceId: "ECR")
     public static let sts = AWSService(signingName: "sts", serviceId: "STS")
+    public static let ec2 = AWSService(signingName: "ec2", serviceId: "EC2")
     public static let iam = AWSService(signingName: "iam", serviceId: "IAM", isGlobal: true)
 
     /// `AWS_ENDPOINT_URL_<SERVICE_ID>`: upper case, spaces and dashes as underscores.

@@ -99,6 +99,7 @@ final class LuaJob: LuaObject, @unchecked Sendable {
         if let workers = options["workers"]?.intValue { configuration.workers = max(1, workers) }
         if let blender = options["blender"]?.stringValue { configuration.environment["BLENDBATCH_BLENDER"] = blender }
         if let worker = options["worker"]?.stringValue { configuration.workerCommand = worker.split(separator: " ").map(String.init) }
+        configuration.maxTimeSeconds = try RenderBudget.limits(options)?.maxTimeSeconds
         if chaos, let spec = options["chaos"] {
             let text = spec.stringValue ?? spec.tableValue?["spec"]?.stringValue ?? ""
             do { configuration.hooks.append(SpotInterrupter(spec: try ChaosSpec(parsing: text))) } catch {

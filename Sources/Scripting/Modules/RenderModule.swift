@@ -18,7 +18,7 @@ extension LuaModule {
              device='cpu'|'cuda'|'optix'|'hip'|'oneapi', denoise=true|false, persistent_data=false, allow_older_blender=true,
              keep_existing=true, frames_in_scene=true,
              format='PNG'|'JPEG'|'OPEN_EXR'|… (default: the scene's), workers=N, out=dir|'s3://bucket/prefix', video=true,
-             allow_gaps=false}
+             allow_gaps=false, max_time='30m'}
             """
         m.function("plan", doc: "render.plan\(fields) -> manifest | nil, err, code\nRead the .blend and plan the job; nothing runs.") { args in
             try RenderModuleSupport.failingAsLua {
@@ -31,7 +31,9 @@ extension LuaModule {
             render.submit{...} -> job | nil, err, code
             The fields of render.plan, plus blender=path, chaos=fis.spot_interruption{...} (or 'interrupt=30%')
             and resume=true (continue the last job for `out` with the same settings, as `blendbatch render
-            --resume`). Plans and starts the job; frames already in the output are not rendered again.
+            --resume`). max_time='30m' (as `render --max-time`): sample frames first and refuse (usage) when the
+            estimate's p90 is over it; once the job has run that long no new task starts (exit 75, frames kept).
+            Plans and starts the job; frames already in the output are not rendered again.
             This process runs the job: a script that ends without job:wait() has it cancelled (frames kept).
             An s3:// out gets every frame uploaded as it is saved (the job folder stays on this machine, in
             $BLENDBATCH_STATE_DIR or ~/.local/state/blendbatch/jobs); its bucket is checked first.
@@ -56,11 +58,18 @@ extension LuaModule {
             }
             return try RenderModuleSupport.failingAsLua {
                 let request = try RenderModuleSupport.request(args, 1)
-                let measure = try LuaJob.configuration(options, chaos: false)
+                var probes = try LuaJob.configuration(options, chaos: false)
+                probes.maxTimeSeconds = nil  // probes and samples run to their end
+                let measure = probes
+                let budget = try RenderBudget.limits(options)
                 let job = try args.wait {
+                    var estimate: CostEstimate?
+                    if let budget { estimate = try await RenderBudget.check(request, budget, executor: LocalExecutor(configuration: measure)) }
                     let manifest = try await RenderModuleSupport.plan(request, measureWith: LocalExecutor(configuration: measure))
                     RenderModuleSupport.noteMissingFiles(manifest.input)
-                    return try await LuaJob.submit(manifest, options: options)
+                    let job = try await LuaJob.submit(manifest, options: options)
+                    if let budget { RenderBudget.record(estimate, budget, folder: job.handle.folder.path) }
+                    return job
                 }
                 capabilities.grantJob(job)
                 return .object(job)
