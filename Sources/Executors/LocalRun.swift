@@ -52,6 +52,9 @@ actor LocalRun: TaskControl {
     private var fatalCode: Int32?
     private let startedAt = Date()
     private var finished: JobStatus?
+    /// The live `report.html`: when it was last written, and the write in flight.
+    private var reportWrittenAt = Date.distantPast
+    private var reportWrite: Task<Void, Never>?
 
     // Events.
     private var subscribers: [@Sendable (JobEvent) -> Void] = []
@@ -410,6 +413,14 @@ actor LocalRun: TaskControl {
             await refreshFrames(of: [])
         }
         if outage.isOver(now: Date()) { endForOutage() }
+        if reportWrite == nil, Date().timeIntervalSince(reportWrittenAt) >= Double(ReportHTML.refreshSeconds) / 2 {
+            reportWrittenAt = Date()
+            let (folder, status, store) = (folder, snapshot(), store)
+            reportWrite = Task.detached { [weak self] in
+                await Self.writeReport(folder: folder, status: status, store: store)
+                await self?.reportWritten()
+            }
+        }
         for key in running.keys.sorted() where key.stage == .render {
             if store.location.isLocal { await refreshFrames(of: [key.index]) }
             guard !subscribers.isEmpty, var tail = running[key]?.tail else { continue }
@@ -511,7 +522,17 @@ actor LocalRun: TaskControl {
         status.controllerAlive = false
         status.failureCode = code
         finished = status
+        await reportWrite?.value
+        await Self.writeReport(folder: folder, status: status, store: store)
         return status
+    }
+
+    private func reportWritten() { reportWrite = nil }
+
+    /// Write the job's `report.html` (best effort: a report that cannot be written must not stop a render).
+    private static func writeReport(folder: JobFolder, status: JobStatus, store: any ObjectStore) async {
+        guard let builder = try? await LocalReportSource.builder(folder: folder, status: status, store: store) else { return }
+        _ = try? await ReportFile.write(builder, to: ReportFile.path(in: folder.path), store: store)
     }
 
     func snapshot() -> JobStatus {
