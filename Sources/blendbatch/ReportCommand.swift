@@ -34,7 +34,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (builder, store) = try await source()
-        let path = out.map { ($0 as NSString).expandingTildeInPath } ?? ReportFile.path(in: builder.jobFolder)
+        let path = Self.absolute(out.map { ($0 as NSString).expandingTildeInPath } ?? ReportFile.path(in: builder.jobFolder))
         if json {
             try printJSON(builder.build(reportFolder: (path as NSString).deletingLastPathComponent))
             return
@@ -45,6 +45,10 @@ struct ReportCommand: AsyncParsableCommand {
             fail(.ioError, "cannot write the report to \(path): \(StoreError.systemReason(error)) (choose another place with --out FILE)")
         }
         print(path)
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
     }
 
     /// What the job recorded, from its backend.

@@ -108,10 +108,11 @@ public struct JobReportBuilder: Sendable {
         }
     }
 
-    /// `path` as seen from folder `base` (both absolute), e.g. `../../../demo.gif`.
+    /// `path` as seen from folder `base` (relative ones taken from the current folder), e.g. `../../../demo.gif`.
     static func relativePath(_ path: String, from base: String) -> String {
-        let target = (path as NSString).standardizingPath.split(separator: "/")
-        let origin = (base as NSString).standardizingPath.split(separator: "/")
+        let cwd = FileManager.default.currentDirectoryPath as NSString
+        let target = (cwd.appendingPathComponent(path) as NSString).standardizingPath.split(separator: "/")
+        let origin = (cwd.appendingPathComponent(base) as NSString).standardizingPath.split(separator: "/")
         var common = 0
         while common < min(target.count, origin.count) && target[common] == origin[common] { common += 1 }
         return (Array(repeating: "..", count: origin.count - common) + target[common...].map(String.init)).joined(separator: "/")

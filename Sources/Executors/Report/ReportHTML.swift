@@ -21,9 +21,10 @@ public enum ReportHTML {
         """
         page += progress(report)
         page += section("Render time per frame", summary(report) + ReportCharts.frameTimes(report.frames, median: report.medianFrameSeconds, slow: report.slowSeconds)
-                        + #"<p class="legend"><span class="key bar"></span> frame <span class="key slow"></span> slow (above \#(report.slowSeconds.map { ReportCharts.num($0, 2) } ?? "–") s) <span class="key median"></span> median</p>"#)
+                        + #"<p class="legend"><span class="key frame"></span> frame <span class="key slow"></span> slow (above \#(report.slowSeconds.map { ReportCharts.num($0, 2) } ?? "–") s) <span class="key median"></span> median</p>"#)
         page += section("Tasks", ReportCharts.timeline(report.attempts, now: report.generatedAt)
-                        + #"<p class="legend">\#(AttemptRecord.Outcome.allCases.map { "<span class=\"key \($0.rawValue)\"></span> \($0.rawValue)" }.joined(separator: " "))</p>"#)
+                        + #"<p class="legend">\#(timeSpan(report.attempts, now: report.generatedAt)) · one bar per attempt:"#
+                        + #" \#(AttemptRecord.Outcome.allCases.map { "<span class=\"key \($0.rawValue)\"></span> \($0.rawValue)" }.joined(separator: " "))</p>"#)
         page += failures(report.failures)
         page += media(report.media)
         page += cost(report.cost)
@@ -43,6 +44,12 @@ public enum ReportHTML {
             <div class="bar"><div style="width:\(ReportCharts.num(share * 100, 2))%"></div></div>
             <p id="progress">\(facts.joined(separator: " · "))</p>\(s.reason.map { "<p class=\"reason\">\(escape($0))</p>" } ?? "")
             """)
+    }
+
+    /// The time the timeline spans, from the first start to the last end.
+    static func timeSpan(_ attempts: [AttemptRecord], now: Date) -> String {
+        guard let start = attempts.map(\.start).min(), let end = attempts.map({ $0.end ?? now }).max() else { return "" }
+        return "0 – \(duration(end.timeIntervalSince(start)))"
     }
 
     static func summary(_ report: JobReportData) -> String {
@@ -149,7 +156,7 @@ public enum ReportHTML {
     rect.retried,.key.retried{fill:#e8a317;background:#e8a317}rect.interrupted,.key.interrupted{fill:#8e44ad;background:#8e44ad}
     rect.failed,.key.failed{fill:#b00020;background:#b00020}rect.cancelled,.key.cancelled{fill:#999;background:#999}
     .mark-interrupted{fill:#fff;stroke:#8e44ad;stroke-width:2}.mark-failed{fill:#fff;stroke:#b00020;stroke-width:2}
-    .key{display:inline-block;width:10px;height:10px;margin-left:8px}.key.bar{background:#4a7fb5}.key.slow{background:#d9480f}.key.median{border-top:2px dashed #222;height:0}
+    .key{display:inline-block;width:10px;height:10px;margin-left:8px}.key.frame{background:#4a7fb5}.key.slow{background:#d9480f}.key.median{border-top:2px dashed #222;height:0}
     table{border-collapse:collapse}th,td{text-align:left;padding:2px 12px 2px 0;vertical-align:top}
     pre{background:#111;color:#eee;padding:8px;overflow:auto;max-height:300px;font-size:12px}
     figure{display:inline-block;margin:0 16px 0 0;vertical-align:top}img.sheet{max-width:600px}
