@@ -115,7 +115,8 @@ struct ReportCommandTests {
         #expect(outcomes.contains("failed"), "\(outcomes)")
         let failures = try #require(json["failures"] as? [[String: Any]])
         #expect(failures.first?["title"] as? String == "frame 5 (task 1)")
-        #expect(!((failures.first?["logTail"] as? [String]) ?? []).isEmpty)
+        let tail = failures.first?["logTail"] as? [String] ?? []
+        #expect(tail.contains { $0.contains("while rendering frame 5") }, "\(tail)")
 
         let written = try CLIRunner.run(["report", try jobFolder(out)])
         let path = try #require(written.stdout.split(separator: "\n").last.map(String.init))
