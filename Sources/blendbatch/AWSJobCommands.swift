@@ -72,6 +72,10 @@ enum AWSJobCommands {
             }
         }
         bar.finish()
+        // The final report: in the job folder here, and beside the video (best effort: the job is done either way).
+        if let builder = try? await AWSReportSource.builder(handle: handle, status: report) {
+            _ = try? await ReportFile.write(builder, to: ReportFile.path(in: builder.jobFolder), store: handle.store)
+        }
         if json { try printJSON(report) } else { print(report.summaryLines.joined(separator: "\n")) }
         return JobWatch.exitCode(report)
     }
