@@ -196,4 +196,35 @@ struct ReportCommandTests {
         let beside = try await handle.store.read(key: ReportFile.storeKey(outputName: manifest.output.name))
         #expect(String(decoding: beside, as: UTF8.self).contains("data-frame=\"4\""))
     }
+
+    @Test("Lua: job:metrics() has each frame's seconds, memory, task, attempt and host; job:report{} writes the page (default in the job folder, out= where handed) or returns its data; a sandboxed recipe cannot write it elsewhere")
+    func lua() throws {
+        let dir = try CLIRunner.tempDir()
+        let out = dir.path + "/out", page = dir.path + "/page.html"
+        let script = """
+            local render = require "render"
+            local job = render.submit{file = arg[1], out = arg[2], frames = "1-3", chunk = 2, percent = 20, samples = 2, video = false}
+            job:wait()
+            local m = job:metrics()
+            print(#m, m[1].frame, m[3].task, m[1].attempt, m[1].host, m[1].seconds >= 0, m[1].peakMemory > 0)
+            print(job:report{})
+            print(job:report{out = arg[3]})
+            local data = job:report{json = true}
+            print(#data.frames, data.status.state, data.backend)
+            local ok, err = pcall(job.report, job, {out = "/tmp/elsewhere-report.html"})
+            print(ok, err)
+            """
+        try script.write(to: dir.appendingPathComponent("report.lua"), atomically: true, encoding: .utf8)
+        let r = try CLIRunner.run(["run", "report.lua", Binary.demo, out, page], directory: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "3\t1\t1\t1\t\(ProcessInfo.processInfo.hostName)\ttrue\ttrue", "\(lines)")
+        #expect(lines.count == 5)
+        let folder = try jobFolder(out)
+        #expect(lines.dropFirst().first == folder + "/report.html")
+        #expect(lines.dropFirst(2).first == page && FileManager.default.fileExists(atPath: page))
+        #expect(lines.dropFirst(3).first == "3\tsucceeded\tlocal")
+        #expect(lines.last?.hasPrefix("false\t") == true && lines.last?.contains("may not write /tmp/elsewhere-report.html") == true, "\(lines)")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/elsewhere-report.html"))
+    }
 }
