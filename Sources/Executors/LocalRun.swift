@@ -52,8 +52,8 @@ actor LocalRun: TaskControl {
     private var fatalCode: Int32?
     private let startedAt = Date()
     private var finished: JobStatus?
-    /// The live `report.html`: when it was last written, and the write in flight.
-    private var reportWrittenAt = Date.distantPast
+    /// The live `report.html`: when it is next due, and the write in flight.
+    private var reportDue = Date.distantPast
     private var reportWrite: Task<Void, Never>?
 
     // Events.
@@ -413,12 +413,12 @@ actor LocalRun: TaskControl {
             await refreshFrames(of: [])
         }
         if outage.isOver(now: Date()) { endForOutage() }
-        if reportWrite == nil, Date().timeIntervalSince(reportWrittenAt) >= Double(ReportHTML.refreshSeconds) / 2 {
-            reportWrittenAt = Date()
+        if reportWrite == nil, Date() >= reportDue {
             let (folder, status, store) = (folder, snapshot(), store)
             reportWrite = Task.detached { [weak self] in
-                await Self.writeReport(folder: folder, status: status, store: store)
-                await self?.reportWritten()
+                let started = Date()
+                await Self.writeReport(folder: folder, status: status, store: store, storeTimeout: 30)
+                await self?.reportWritten(took: Date().timeIntervalSince(started))
             }
         }
         for key in running.keys.sorted() where key.stage == .render {
@@ -522,17 +522,29 @@ actor LocalRun: TaskControl {
         status.controllerAlive = false
         status.failureCode = code
         finished = status
+        reportWrite?.cancel()
         await reportWrite?.value
-        await Self.writeReport(folder: folder, status: status, store: store)
+        // A job stopped by Ctrl-C or by the store must end promptly: the store gets seconds, not minutes.
+        let hurry = cancelRequested || outage.isDown || fatalCode == ExitCode.storeError.rawValue
+        await Self.writeReport(folder: folder, status: status, store: store, storeTimeout: hurry ? 2 : 60)
         return status
     }
 
-    private func reportWritten() { reportWrite = nil }
+    /// The next live write is due in half the page's refresh time, or later for a job whose report
+    /// takes long to build (at most a tenth of the controller's time goes to it).
+    private func reportWritten(took seconds: Double) {
+        reportWrite = nil
+        reportDue = Date().addingTimeInterval(max(Double(ReportHTML.refreshSeconds) / 2, seconds * 10))
+    }
 
-    /// Write the job's `report.html` (best effort: a report that cannot be written must not stop a render).
-    private static func writeReport(folder: JobFolder, status: JobStatus, store: any ObjectStore) async {
-        guard let builder = try? await LocalReportSource.builder(folder: folder, status: status, store: store) else { return }
-        _ = try? await ReportFile.write(builder, to: ReportFile.path(in: folder.path), store: store)
+    /// Write the job's `report.html` (best effort: a report that cannot be written must not stop a
+    /// render), giving the store `storeTimeout` seconds for the metrics and for the final upload each.
+    private static func writeReport(folder: JobFolder, status: JobStatus, store: any ObjectStore, storeTimeout: Double) async {
+        guard let builder = try? await LocalReportSource.builder(folder: folder, status: status, store: store,
+                                                                 metricsTimeout: storeTimeout) else { return }
+        _ = try? await store.answer(within: storeTimeout, about: ReportFile.name) {
+            try await ReportFile.write(builder, to: ReportFile.path(in: folder.path), store: store)
+        }
     }
 
     func snapshot() -> JobStatus {

@@ -3,6 +3,7 @@ import AWSServices
 import Executors
 import Foundation
 import ObjectStore
+import Render
 import RenderPlan
 
 /// `status`, `cancel` and `resume` for jobs submitted to AWS Batch: found in this machine's AWS job
@@ -84,8 +85,11 @@ enum AWSJobCommands {
     /// Batch calls succeeded with frames missing from the store) exits with its failure code.
     static func status(_ job: String, json: Bool) async throws -> Bool {
         guard let (handle, _) = await handle(job) else { return false }
-        let status: JobStatus
-        do { status = try await handle.currentStatus() } catch { failAWS(error, doing: "asking Batch about job \(handle.id)") }
+        var status: JobStatus
+        do {
+            status = try await handle.currentStatus()
+            status.frameMetrics = try await FrameMetrics.read(job: handle.id, store: handle.store)
+        } catch { failAWS(error, doing: "asking Batch about job \(handle.id)") }
         if json { try printJSON(status) } else { print((status.summaryLines + awsLines(handle)).joined(separator: "\n")) }
         if status.state == .failed { Foundation.exit(JobWatch.exitCode(status)) }
         return true

@@ -184,6 +184,8 @@ struct ReportCommandTests {
         #expect(json["backend"] as? String == "aws")
         #expect((json["frames"] as? [[String: Any]])?.compactMap { $0["host"] as? String } == ["ip-10-0-0-0", "ip-10-0-0-0", "ip-10-0-0-1", "ip-10-0-0-1"])
         #expect(((json["status"] as? [String: Any])?["framesDone"] as? Int) == 4)
+        let status = try Binary.json(try runAWSCLI(["status", manifest.id, "--json"], home: state).stdout)
+        #expect((status["frameMetrics"] as? [[String: Any]])?.compactMap { $0["frame"] as? Int } == [1, 2, 3, 4])
 
         let written = try runAWSCLI(["report", manifest.id], home: state)
         #expect(written.code == 0, "\(written.stderr)")

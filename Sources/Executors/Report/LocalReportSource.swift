@@ -52,11 +52,19 @@ public enum LocalReportSource {
         return max(1, ProcessInfo.processInfo.activeProcessorCount / most)
     }
 
-    /// The report of the job in `folder` with `status` (as `JobControl.status` gives it).
-    public static func builder(folder: JobFolder, status: JobStatus, store: any ObjectStore) async throws -> JobReportBuilder {
+    /// The report of the job in `folder` with `status` (as `JobControl.status` gives it). With
+    /// `metricsTimeout`, a store that does not answer within it leaves the frames out instead of failing.
+    public static func builder(folder: JobFolder, status: JobStatus, store: any ObjectStore,
+                               metricsTimeout: Double? = nil) async throws -> JobReportBuilder {
         let manifest = try folder.readManifest()
         let attempts = attempts(Journal.read(path: folder.journalPath))
-        let frames = try await FrameMetrics.read(job: manifest.id, store: store)
+        let read: @Sendable () async throws -> [FrameMetric] = { try await FrameMetrics.read(job: manifest.id, store: store) }
+        let frames: [FrameMetric]
+        if let metricsTimeout {
+            frames = (try? await store.answer(within: metricsTimeout, about: FrameMetrics.prefix(job: manifest.id), read)) ?? []
+        } else {
+            frames = try await read()
+        }
         var builder = JobReportBuilder(manifest: manifest, backend: "local", status: status, attempts: attempts, frames: frames,
                                        coresPerTask: coresPerTask(manifest, attempts: attempts),
                                        cost: CostFile.read(folder: folder.path), jobFolder: folder.path)
