@@ -52,8 +52,8 @@ actor LocalRun: TaskControl {
     private var fatalCode: Int32?
     private let startedAt = Date()
     private var finished: JobStatus?
-    /// The live `report.html`: when it is next due, and the write in flight.
-    private var reportDue = Date.distantPast
+    /// The live `report.html`: when it is next due (the first a few seconds in, leaving the start-up its CPU), and the write in flight.
+    private var reportDue = Date().addingTimeInterval(Double(ReportHTML.refreshSeconds) / 2)
     private var reportWrite: Task<Void, Never>?
 
     // Events.
