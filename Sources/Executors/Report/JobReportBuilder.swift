@@ -23,6 +23,7 @@ public struct JobReportBuilder: Sendable {
         self.manifest = manifest
         self.backend = backend
         self.status = status
+        self.status.frameMetrics = nil   // the report has them once, as `frames`
         self.attempts = attempts
         self.frames = frames
         self.coresPerTask = coresPerTask

@@ -52,7 +52,8 @@ public enum LocalReportSource {
         return max(1, ProcessInfo.processInfo.activeProcessorCount / most)
     }
 
-    /// The report of the job in `folder` with `status` (as `JobControl.status` gives it). With
+    /// The report of the job in `folder` with `status` (as `JobControl.status` gives it, its frame
+    /// metrics used when it has them, else read from `store`). With
     /// `metricsTimeout`, a store that does not answer within it leaves the frames out instead of failing.
     public static func builder(folder: JobFolder, status: JobStatus, store: any ObjectStore,
                                metricsTimeout: Double? = nil) async throws -> JobReportBuilder {
@@ -60,7 +61,9 @@ public enum LocalReportSource {
         let attempts = attempts(Journal.read(path: folder.journalPath))
         let read: @Sendable () async throws -> [FrameMetric] = { try await FrameMetrics.read(job: manifest.id, store: store) }
         let frames: [FrameMetric]
-        if let metricsTimeout {
+        if let known = status.frameMetrics {
+            frames = known   // `JobControl.status` read them already
+        } else if let metricsTimeout {
             frames = (try? await store.answer(within: metricsTimeout, about: FrameMetrics.prefix(job: manifest.id), read)) ?? []
         } else {
             frames = try await read()
