@@ -21,7 +21,7 @@ public enum ReportFile {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let report = builder.build(reportFolder: folder)
         try Data(ReportHTML.render(report).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        if !report.live, !store.location.isLocal {
+        if report.status.state.isFinal, !store.location.isLocal {
             let beside = builder.build(reportFolder: nil)
             try await store.put(data: Data(ReportHTML.render(beside).utf8), key: storeKey(outputName: builder.manifest.output.name))
         }
