@@ -1,5 +1,6 @@
 import Foundation
 import ObjectStore
+import Render
 import RenderPlan
 
 /// Following and stopping a local job from any process, through its job folder alone:
@@ -9,11 +10,13 @@ public enum JobControl {
     public static func status(folder: JobFolder, store: (any ObjectStore)? = nil) async throws -> JobStatus {
         let manifest = try folder.readManifest()
         let ledger = JobLedger(replaying: Journal.read(path: folder.journalPath))
-        let done = try await framesDone(manifest, store: store ?? LocalExecutor.outputStore(for: manifest))
+        let store = try store ?? LocalExecutor.outputStore(for: manifest)
+        let done = try await framesDone(manifest, store: store)
         var status = ledger.status(id: manifest.id, framesTotal: Set(manifest.allFrames).count, framesDone: done.count,
                                    tasksTotal: manifest.chunks.count, controllerAlive: folder.controllerAlive,
                                    jobFolder: folder.path)
         if status.stitch == .succeeded { status.video = videoPath(manifest) }
+        status.frameMetrics = try await FrameMetrics.read(job: manifest.id, store: store)
         return status
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Render
 
 /// A snapshot of a job: what `blendbatch status` prints, and (once final) the end report.
 public struct JobStatus: Codable, Sendable, Equatable {
@@ -39,6 +40,9 @@ public struct JobStatus: Codable, Sendable, Equatable {
     public var controllerAlive: Bool = false
     /// Where the tasks run when not on this machine's pool: `slurm`.
     public var backend: String?
+    /// Each rendered frame's render seconds, peak memory, task, attempt and host, in frame order
+    /// (what `blendbatch status` reads from `FrameMetrics`; nil in progress snapshots).
+    public var frameMetrics: [FrameMetric]?
 
     public init(id: String, state: JobState, framesTotal: Int, framesDone: Int, tasksTotal: Int) {
         self.id = id
@@ -78,6 +82,11 @@ extension JobStatus {
                      "frames: \(framesDone)/\(framesTotal) in the store\(framesRendered > 0 ? ", \(framesRendered) rendered this run" : "")",
                      "tasks: \(tasksSucceeded) succeeded, \(tasksRunning) running, \(tasksFailed) failed of \(tasksTotal); "
                         + "\(attempts) attempts, \(retries) retries, \(interruptions) interruptions"]
+        if let metrics = frameMetrics, let slowest = metrics.max(by: { $0.seconds < $1.seconds }) {
+            let median = metrics.map(\.seconds).sorted()[metrics.count / 2]
+            let memory = metrics.compactMap(\.peakMemory).max().map { String(format: ", peak memory %.0f MiB", Double($0) / 1_048_576) } ?? ""
+            lines.append(String(format: "render time: median %.2f s a frame, slowest frame %d (%.2f s)", median, slowest.frame, slowest.seconds) + memory)
+        }
         if let stitch { lines.append("stitch: \(stitch.rawValue)\(video.map { " → \($0)" } ?? "")") }
         if !failedFrames.isEmpty {
             let frames = failedFrames.map { String($0.frame) }.joined(separator: ",")

@@ -52,6 +52,9 @@ actor LocalRun: TaskControl {
     private var fatalCode: Int32?
     private let startedAt = Date()
     private var finished: JobStatus?
+    /// The live `report.html`: when it is next due (the first a few seconds in, leaving the start-up its CPU), and the write in flight.
+    private var reportDue = Date().addingTimeInterval(Double(ReportHTML.refreshSeconds) / 2)
+    private var reportWrite: Task<Void, Never>?
 
     // Events.
     private var subscribers: [@Sendable (JobEvent) -> Void] = []
@@ -411,6 +414,14 @@ actor LocalRun: TaskControl {
         }
         if outage.isOver(now: Date()) { endForOutage() }
         if let limit = configuration.maxTimeSeconds { stopIfOverTime(limit) }
+        if reportWrite == nil, Date() >= reportDue {
+            let (folder, status, store) = (folder, snapshot(), store)
+            reportWrite = Task.detached { [weak self] in
+                let started = Date()
+                await Self.writeReport(folder: folder, status: status, store: store, storeTimeout: 30)
+                await self?.reportWritten(took: Date().timeIntervalSince(started))
+            }
+        }
         for key in running.keys.sorted() where key.stage == .render {
             if store.location.isLocal { await refreshFrames(of: [key.index]) }
             guard !subscribers.isEmpty, var tail = running[key]?.tail else { continue }
@@ -532,7 +543,29 @@ actor LocalRun: TaskControl {
         status.controllerAlive = false
         status.failureCode = code
         finished = status
+        reportWrite?.cancel()
+        await reportWrite?.value
+        // A job stopped by Ctrl-C or by the store must end promptly: the store gets seconds, not minutes.
+        let hurry = cancelRequested || outage.isDown || fatalCode == ExitCode.storeError.rawValue
+        await Self.writeReport(folder: folder, status: status, store: store, storeTimeout: hurry ? 2 : 60)
         return status
+    }
+
+    /// The next live write is due in half the page's refresh time, or later for a job whose report
+    /// takes long to build (at most a tenth of the controller's time goes to it).
+    private func reportWritten(took seconds: Double) {
+        reportWrite = nil
+        reportDue = Date().addingTimeInterval(max(Double(ReportHTML.refreshSeconds) / 2, seconds * 10))
+    }
+
+    /// Write the job's `report.html` (best effort: a report that cannot be written must not stop a
+    /// render), giving the store `storeTimeout` seconds for the metrics and for the final upload each.
+    private static func writeReport(folder: JobFolder, status: JobStatus, store: any ObjectStore, storeTimeout: Double) async {
+        guard let builder = try? await LocalReportSource.builder(folder: folder, status: status, store: store,
+                                                                 metricsTimeout: storeTimeout) else { return }
+        _ = try? await store.answer(within: storeTimeout, about: ReportFile.name) {
+            try await ReportFile.write(builder, to: ReportFile.path(in: folder.path), store: store)
+        }
     }
 
     func snapshot() -> JobStatus {

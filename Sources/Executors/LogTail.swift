@@ -31,16 +31,25 @@ struct LogTail {
     /// The message of the worker's `failed` event near the end of the log (what went wrong, in its
     /// own words: "disk full: …", "scene 'X' not found …"), if it wrote one.
     func lastFailure() -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard let end = try? handle.seekToEnd() else { return nil }
-        try? handle.seek(toOffset: end > 65_536 ? end - 65_536 : 0)
-        guard let data = try? handle.readToEnd() else { return nil }
-        let text = String(decoding: data, as: UTF8.self)
+        guard let text = Self.tail(path: path) else { return nil }
         for line in text.split(separator: "\n").reversed() where line.hasPrefix("{") && line.contains(#""event":"failed""#) {
             if let event = WorkerEvent.parse(String(line)), event.event == .failed, let message = event.message { return message }
         }
         return nil
+    }
+
+    /// The last `count` lines of the log at `path` (empty when it cannot be read).
+    static func lastLines(path: String, count: Int) -> [String] {
+        (tail(path: path) ?? "").split(separator: "\n").suffix(count).map(String.init)
+    }
+
+    /// The last 64 KiB of the file at `path`, as text.
+    private static func tail(path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let end = try? handle.seekToEnd() else { return nil }
+        try? handle.seek(toOffset: end > 65_536 ? end - 65_536 : 0)
+        return (try? handle.readToEnd()).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// `Fra:<n> … Sample <i>/<n>` (or EEVEE's `Rendering i / n samples`) from one Blender log line,

@@ -18,6 +18,9 @@ public struct RenderWorker: Sendable {
     public var emit: @Sendable (WorkerEvent) -> Void
     /// Blender's raw log, a run of whole lines (newlines included) at a time (the CLI copies it to stderr).
     public var log: @Sendable (String) -> Void
+    /// This task's attempt (1-based) and host, recorded with each frame's metrics (see `FrameMetrics`).
+    public var attempt = 1
+    public var host = ProcessInfo.processInfo.hostName
 
     public init(manifest: JobManifest, index: Int, blender: String, control: WorkerControl = WorkerControl(),
                 emit: @escaping @Sendable (WorkerEvent) -> Void = { _ in },
@@ -92,8 +95,11 @@ public struct RenderWorker: Sendable {
 
         let log = self.log, emit = self.emit, control = self.control, fingerprint = manifest.fingerprint
         let (saves, saveSink) = AsyncStream<SavedFrame>.makeStream()
+        let metricsKey = FrameMetrics.key(job: manifest.id, task: index, attempt: attempt)
+        let (index, attempt, host) = (self.index, self.attempt, self.host)
         let uploader = Task { () -> Result<[Int], WorkerError> in
             var uploaded: [Int] = []
+            var metrics: [FrameMetric] = []
             for await saved in saves {
                 guard missing.contains(saved.frame) else { try? FileManager.default.removeItem(atPath: saved.path); continue }
                 let key = output.frameKey(saved.frame)
@@ -114,6 +120,12 @@ public struct RenderWorker: Sendable {
                 }
                 uploaded.append(saved.frame)
                 emit(WorkerEvent(.frameSaved, frame: saved.frame, seconds: saved.seconds, key: key, peakMemory: saved.peakMemory))
+                // Metrics are a record of the work, not the work: a store that refuses them costs no frame.
+                metrics.append(FrameMetric(frame: saved.frame, seconds: saved.seconds ?? 0, peakMemory: saved.peakMemory, task: index,
+                                           attempt: attempt, host: host, savedAt: Date().timeIntervalSince1970))
+                do { try await store.put(data: FrameMetrics.encode(metrics), key: metricsKey) } catch {
+                    log("blendbatch: cannot store the frame metrics \(metricsKey): \(error)\n")
+                }
             }
             return .success(uploaded)
         }

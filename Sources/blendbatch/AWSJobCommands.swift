@@ -3,6 +3,7 @@ import AWSServices
 import Executors
 import Foundation
 import ObjectStore
+import Render
 import RenderPlan
 
 /// `status`, `cancel` and `resume` for jobs submitted to AWS Batch: found in this machine's AWS job
@@ -77,6 +78,10 @@ enum AWSJobCommands {
             }
         }
         bar.finish()
+        // The final report: in the job folder here, and beside the video (best effort: the job is done either way).
+        if let builder = try? await AWSReportSource.builder(handle: handle, status: report) {
+            _ = try? await ReportFile.write(builder, to: ReportFile.path(in: builder.jobFolder), store: handle.store)
+        }
         if json { try printJSON(report) } else { print(report.summaryLines.joined(separator: "\n")) }
         return JobWatch.exitCode(report)
     }
@@ -85,8 +90,11 @@ enum AWSJobCommands {
     /// Batch calls succeeded with frames missing from the store) exits with its failure code.
     static func status(_ job: String, json: Bool) async throws -> Bool {
         guard let (handle, _) = await handle(job) else { return false }
-        let status: JobStatus
-        do { status = try await handle.currentStatus() } catch { failAWS(error, doing: "asking Batch about job \(handle.id)") }
+        var status: JobStatus
+        do {
+            status = try await handle.currentStatus()
+            status.frameMetrics = try await FrameMetrics.read(job: handle.id, store: handle.store)
+        } catch { failAWS(error, doing: "asking Batch about job \(handle.id)") }
         if json { try printJSON(status) } else { print((status.summaryLines + awsLines(handle)).joined(separator: "\n")) }
         if status.state == .failed { Foundation.exit(JobWatch.exitCode(status)) }
         return true

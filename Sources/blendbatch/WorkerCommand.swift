@@ -75,8 +75,11 @@ struct WorkerCommand: AsyncParsableCommand {
                 do { blenderPath = try ToolLocator.locate(.blender, explicit: blender) } catch {
                     throw WorkerError(.unavailable, "\(error)")
                 }
-                _ = try await RenderWorker(manifest: task.manifest, index: task.index, blender: blenderPath,
-                                           control: control, emit: emit, log: log).run()
+                var worker = RenderWorker(manifest: task.manifest, index: task.index, blender: blenderPath,
+                                          control: control, emit: emit, log: log)
+                // Batch numbers attempts from 1 (the local executor sets the same variable).
+                worker.attempt = ProcessInfo.processInfo.environment["AWS_BATCH_JOB_ATTEMPT"].flatMap(Int.init) ?? 1
+                _ = try await worker.run()
             case .stitch:
                 let ffmpegPath: String
                 do { ffmpegPath = try ToolLocator.locate(.ffmpeg, explicit: ffmpeg) } catch {

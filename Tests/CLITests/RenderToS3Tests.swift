@@ -44,9 +44,14 @@ struct RenderToS3Tests {
         // Besides the frames, each one's settings marker (an empty object) in .blendbatch/fingerprints/.
         let markers = objects.map(\.key).filter { $0.hasPrefix(".blendbatch/fingerprints/") }
         #expect(markers.count == 4 && objects.filter { markers.contains($0.key) }.allSatisfy { $0.size == 0 })
-        let keys = Set(objects.map(\.key)).subtracting(markers)
+        // And each task attempt's frame metrics, beside the frames.
+        let metrics = objects.map(\.key).filter { $0.hasPrefix(".blendbatch/jobs/\(id)/metrics/") }
+        #expect(metrics.sorted() == [".blendbatch/jobs/\(id)/metrics/task-0.1.jsonl", ".blendbatch/jobs/\(id)/metrics/task-1.1.jsonl"])
+        let keys = Set(objects.map(\.key)).subtracting(markers).subtracting(metrics)
         let frames = (1...4).map { String(format: "frames/demo_%04d.png", $0) }
-        #expect(keys == Set(frames + ["demo.mp4", "demo.gif", "contact_sheet.png"]), "\(keys.sorted())")
+        #expect(keys == Set(frames + ["demo.mp4", "demo.gif", "contact_sheet.png", "demo.report.html"]), "\(keys.sorted())")
+        let page = String(decoding: try await store.read(key: "demo.report.html"), as: UTF8.self)
+        #expect(page.components(separatedBy: "<rect data-frame=").count == 5 && page.contains(#"<img src="demo.gif""#))
         let video = FileManager.default.temporaryDirectory.appendingPathComponent("\(uniqueName("s3out")).mp4")
         defer { try? FileManager.default.removeItem(at: video) }
         try await store.get(key: "demo.mp4", to: video)
@@ -55,6 +60,7 @@ struct RenderToS3Tests {
         // The job's folder is on this machine, in the state directory; status finds it by id.
         #expect(FileManager.default.fileExists(atPath: "\(state)/jobs/\(id)/journal.jsonl"))
         #expect(!keys.contains { $0.hasPrefix(".blendbatch") })
+        #expect(FileManager.default.fileExists(atPath: "\(state)/jobs/\(id)/report.html"))
         let status = try CLIRunner.run(["status", id, "--json"], environment: environment)
         #expect(status.status == 0, "\(status.stderr)")
         let counted = try Binary.json(status.stdout)

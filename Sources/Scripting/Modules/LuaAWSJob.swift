@@ -56,6 +56,15 @@ final class LuaAWSJob: LuaObject, @unchecked Sendable {
         m.method("frames", doc: "job:frames() -> {int...}\nThe job's frames now in the store, in order.") { job, args in
             .value(try args.wait { try await job.handle.framesInStore().sorted() })
         }
+        m.method("metrics", doc: LuaJobReport.metricsDoc) { job, args in
+            .value(try LuaJobReport.metrics(args, job: job.handle.id, store: job.handle.store))
+        }
+        m.method("report", doc: LuaJobReport.reportDoc) { job, args in
+            let handle = job.handle
+            return .value(try LuaJobReport.report(args) {
+                (try await AWSReportSource.builder(handle: handle, status: try await handle.currentStatus()), handle.store)
+            })
+        }
     }
 
     /// Plan `request` for AWS Batch and submit it to `queue` (with `jobDefinition`, default the

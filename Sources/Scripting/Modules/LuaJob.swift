@@ -79,6 +79,18 @@ final class LuaJob: LuaObject, @unchecked Sendable {
                 try await JobControl.framesDone(job.manifest, store: LocalExecutor.outputStore(for: job.manifest)).sorted()
             })
         }
+        m.method("metrics", doc: LuaJobReport.metricsDoc) { job, args in
+            .value(try LuaJobReport.metrics(args, job: job.handle.id, store: try LocalExecutor.outputStore(for: job.manifest)))
+        }
+        m.method("report", doc: LuaJobReport.reportDoc) { job, args in
+            .value(try LuaJobReport.report(args) { try await job.reportSource() })
+        }
+    }
+
+    /// The report's sources: the job folder, the store, the status now.
+    func reportSource() async throws -> (JobReportBuilder, any ObjectStore) {
+        let store = try LocalExecutor.outputStore(for: manifest)
+        return (try await LocalReportSource.builder(folder: handle.folder, status: await report(), store: store), store)
     }
 
     /// A manifest from argument `n`: a path to JSON, or a table.
