@@ -76,8 +76,10 @@ struct AddonTests {
                 "every 2nd of 1-4, through `run preview --every 2`")
         let reopened = o["reopened"] as? [String: Any] ?? [:]
         #expect(reopened["job_id"] as? String == jobID && reopened["fps"] as? Int == 12, "the job id was saved with the file")
-        #expect(run.stdout.contains("this blendbatch has no report yet"), "report: \(o["report"] ?? "")")
-        #expect(o["estimate"] as? String == "this blendbatch has no estimate yet")
+        let report = o["report"] as? String ?? ""
+        #expect(report.hasSuffix("report.html") && FileManager.default.fileExists(atPath: report), "Open report: \(report)")
+        let estimate = o["estimate"] as? String ?? ""
+        #expect(estimate.hasPrefix("here ~") && estimate.contains("spot") && estimate.contains("on demand"), "Estimate: \(estimate)")
         #expect(!(run.stdout + run.stderr).contains("Traceback"), "\(run.stdout)\n\(run.stderr)")
     }
 

@@ -141,7 +141,16 @@ struct ReportCommandTests {
         let render = try CLIRunner.run(["render", Binary.demo, "--frames", "1-2", "--no-video", "--out", out] + Binary.tiny)
         #expect(render.status == 0, "\(render.stderr)")
         let folder = try jobFolder(out)
-        try Data(#"{"estimate": {"here": {"wall_seconds": {"median": 90, "p10": 80, "p90": 120}}, "instances": [{"instance_type": "c7i.4xlarge", "wall_seconds": 30, "spot_usd": 0.01, "on_demand_usd": 0.03}]}, "budget": {"max_cost_usd": 5, "stopped": false}, "spent": {"usd": 0.02, "market": "spot"}}"#.utf8)
+        // The record as `render --max-cost` writes it: the whole `estimate --json` object, the budget, the spend.
+        let figures = #"{"wall_seconds": 30, "spot_usd": 0.01, "on_demand_usd": 0.03}"#
+        let estimate = #"{"frames": 2, "tasks": 1, "basis": "3 sample frames", "samples": [{"frame": 1, "seconds": 1.5}], "#
+            + #""startup_seconds": 2, "core_hours": {"median": 0.01, "p10": 0.01, "p90": 0.02}, "#
+            + #""here": {"wall_seconds": {"median": 90, "p10": 80, "p90": 120}, "workers": 2, "threads_per_task": 1, "cores": 2}, "#
+            + #""instances": [{"instance_type": "c7i.4xlarge", "vcpus": 16, "speed": 1, "array_size": 1, "spot_usd_per_hour": 0.3, "#
+            + #""on_demand_usd_per_hour": 0.714, "wall_seconds": 30, "spot_usd": 0.01, "on_demand_usd": 0.03, "spot_saving_percent": 66, "#
+            + #""p10": \#(figures), "p90": \#(figures)}], "#
+            + #""prices": {"date": "2026-12-05", "region": "us-east-1", "source": "test", "spot_refreshed": []}}"#
+        try Data(#"{"estimate": \#(estimate), "budget": {"max_cost_usd": 5, "stopped": false}, "spent": {"usd": 0.02, "market": "spot"}}"#.utf8)
             .write(to: URL(fileURLWithPath: folder + "/cost.json"))
         let json = try Binary.json(try CLIRunner.run(["report", folder, "--json"]).stdout)
         let cost = try #require(json["cost"] as? [String: Any])

@@ -53,12 +53,15 @@ public struct CostRecord: Codable, Sendable, Equatable {
         self.spent = spent
     }
 
-    public static func path(in folder: String) -> String { folder + "/cost.json" }
+    public static let fileName = "cost.json"
+    public static func path(in folder: String) -> String { folder + "/" + fileName }
 
     /// The record in a job folder (empty when there is none or it cannot be read).
-    public static func read(folder: String) -> CostRecord {
-        guard let data = FileManager.default.contents(atPath: path(in: folder)) else { return CostRecord() }
-        return (try? JSONDecoder().decode(CostRecord.self, from: data)) ?? CostRecord()
+    public static func read(folder: String) -> CostRecord { recorded(folder: folder) ?? CostRecord() }
+
+    /// The record in a job folder, or nil when there is none (or it cannot be read).
+    public static func recorded(folder: String) -> CostRecord? {
+        FileManager.default.contents(atPath: path(in: folder)).flatMap { try? JSONDecoder().decode(CostRecord.self, from: $0) }
     }
 
     /// The record as JSON (keys sorted, so it diffs well).

@@ -22,7 +22,7 @@ public enum AWSReportSource {
         let definition = try? await handle.batch.jobDefinition(handle.record.jobDefinition)
         let vcpus = definition?.containerProperties?.resourceRequirements?.first { $0.type == "VCPU" }.flatMap { Int($0.value) }
         let folder = JobFolder(for: handle.manifest)
-        var cost = CostFile.read(folder: folder.path)
+        var cost = CostRecord.recorded(folder: folder.path)
         if cost == nil, let data = try? await handle.store.read(key: AWSJobFolder(id: handle.id).key(CostRecord.fileName)) {
             cost = try? JSONDecoder().decode(CostRecord.self, from: data)
         }

@@ -70,17 +70,8 @@ public enum LocalReportSource {
         }
         var builder = JobReportBuilder(manifest: manifest, backend: "local", status: status, attempts: attempts, frames: frames,
                                        coresPerTask: coresPerTask(manifest, attempts: attempts),
-                                       cost: CostFile.read(folder: folder.path), jobFolder: folder.path)
+                                       cost: CostRecord.recorded(folder: folder.path), jobFolder: folder.path)
         builder.logTail = { LogTail.lastLines(path: $0, count: 20) }
         return builder
-    }
-}
-
-/// Reading `cost.json`.
-public enum CostFile {
-    /// The record in `folder`, or nil when there is none (or it does not parse).
-    public static func read(folder: String) -> CostRecord? {
-        guard let data = FileManager.default.contents(atPath: folder + "/" + CostRecord.fileName) else { return nil }
-        return try? JSONDecoder().decode(CostRecord.self, from: data)
     }
 }

@@ -88,23 +88,25 @@ public enum ReportHTML {
             + "\(ReportCharts.num(cost.coreHours, 3)) core-hours (\(cost.coresPerTask) cores a task) · "
             + "\(ReportCharts.num(cost.frameSeconds, 1)) s rendering frames</p>"
         guard let recorded = cost.recorded else { return section("Cost", body + "<p class=\"muted\">no estimate recorded</p>") }
-        if let here = recorded.estimate?.here?.wall_seconds {
-            body += "<p>estimate here: \(here.median.map(duration) ?? "–") (p10 \(here.p10.map(duration) ?? "–"), p90 \(here.p90.map(duration) ?? "–"))</p>"
+        if let estimate = recorded.estimate {
+            let here = estimate.here.wallSeconds
+            body += "<p>estimate here: \(duration(here.median)) (p10 \(duration(here.p10)), p90 \(duration(here.p90)))</p>"
+            if !estimate.instances.isEmpty {
+                body += "<table><tr><th>instance</th><th>wall</th><th>Spot</th><th>On-Demand</th></tr>" + estimate.instances.map {
+                    "<tr><td>\(escape($0.instanceType))</td><td>\(duration($0.wallSeconds))</td>"
+                        + "<td>\(usd($0.spotUSD))</td><td>\(usd($0.onDemandUSD))</td></tr>"
+                }.joined() + "</table>"
+            }
+        } else {
+            body += "<p class=\"muted\">no estimate recorded</p>"
         }
-        if let instances = recorded.estimate?.instances, !instances.isEmpty {
-            body += "<table><tr><th>instance</th><th>wall</th><th>Spot</th><th>On-Demand</th></tr>" + instances.map {
-                "<tr><td>\(escape($0.instance_type ?? "?"))</td><td>\($0.wall_seconds.map(duration) ?? "–")</td>"
-                    + "<td>\(usd($0.spot_usd))</td><td>\(usd($0.on_demand_usd))</td></tr>"
-            }.joined() + "</table>"
-        }
-        if recorded.estimate == nil { body += "<p class=\"muted\">no estimate recorded</p>" }
         if let budget = recorded.budget {
-            let limits = [budget.max_cost_usd.map { "max \(usd($0))" }, budget.max_time_seconds.map { "max \(duration($0))" }].compactMap { $0 }
+            let limits = [budget.maxCostUSD.map { "max \(usd($0))" }, budget.maxTimeSeconds.map { "max \(duration($0))" }].compactMap { $0 }
             body += "<p>budget: \(limits.joined(separator: ", "))\(budget.stopped == true ? " — <b>stopped</b>" : "")\(budget.reason.map { ": \(escape($0))" } ?? "")</p>"
         }
         if let spent = recorded.spent {
-            let details = [spent.instance_type, spent.market].compactMap { $0 }.map(escape).joined(separator: ", ")
-            body += "<p>spent: \(usd(spent.usd))\(details.isEmpty ? "" : " (\(details))")\(spent.task_seconds.map { " over \(ReportCharts.num($0, 1)) task-seconds" } ?? "")</p>"
+            let details = [spent.instanceType, spent.market].compactMap { $0 }.map(escape).joined(separator: ", ")
+            body += "<p>spent: \(usd(spent.usd))\(details.isEmpty ? "" : " (\(details))")\(spent.taskSeconds.map { " over \(ReportCharts.num($0, 1)) task-seconds" } ?? "")</p>"
         }
         return section("Cost", body)
     }
