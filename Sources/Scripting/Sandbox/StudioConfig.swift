@@ -3,7 +3,8 @@ import LuaKit
 
 /// What the people running blendbatch decide about recipes, never a recipe itself: which recipe
 /// origins are trusted (they run with all of Lua, as with `--trust`), which programs sandboxed
-/// recipes may name (`blender=`, `worker=`, `ffmpeg=`), and the Lua limits.
+/// recipes may name (`blender=`, `worker=`, `ffmpeg=`), which hosts their `notify.webhook` may post
+/// to, and the Lua limits.
 ///
 /// Read from `/etc/blendbatch/config.json` (the studio's, pinned by whoever administers the
 /// machine), then `$XDG_CONFIG_HOME/blendbatch/config.json` (else `~/.config/…`): lists add up, a
@@ -12,6 +13,7 @@ import LuaKit
 /// ```json
 /// { "trusted_recipes": ["s3://studio-pipeline/recipes/", "/opt/studio/recipes"],
 ///   "allowed_programs": ["/opt/blender-4.2/blender"],
+///   "notify_hosts": ["hooks.slack.com", "studio.webhook.office.com", "ntfy.studio.lan"],
 ///   "lua_memory_limit": "2GiB", "recipe_depth_limit": 8 }
 /// ```
 public struct StudioConfig: Sendable, Equatable {
@@ -19,6 +21,8 @@ public struct StudioConfig: Sendable, Equatable {
     public var trustedRecipes: [String] = []
     /// Programs a sandboxed recipe may name.
     public var allowedPrograms: [String] = []
+    /// Hosts a sandboxed recipe's `notify.webhook` may post to (exactly these names).
+    public var notifyHosts: [String] = []
     /// Bytes a recipe's Lua state may hold (`$BLENDBATCH_LUA_MEMORY_LIMIT` overrides it).
     public var luaMemoryLimit = LuaState.defaultMemoryLimit
     /// How deep `recipes.run` may nest.
@@ -67,11 +71,12 @@ public struct StudioConfig: Sendable, Equatable {
         guard let object = try? JSONSerialization.jsonObject(with: data), let fields = object as? [String: Any] else {
             throw bad("not a JSON object; see README, Security model")
         }
-        let known: Set = ["trusted_recipes", "allowed_programs", "lua_memory_limit", "recipe_depth_limit"]
+        let known: Set = ["trusted_recipes", "allowed_programs", "notify_hosts", "lua_memory_limit", "recipe_depth_limit"]
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
             throw bad("unknown setting '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
         }
-        for (key, list) in [("trusted_recipes", \StudioConfig.trustedRecipes), ("allowed_programs", \StudioConfig.allowedPrograms)] {
+        for (key, list) in [("trusted_recipes", \StudioConfig.trustedRecipes), ("allowed_programs", \StudioConfig.allowedPrograms),
+                            ("notify_hosts", \StudioConfig.notifyHosts)] {
             guard let value = fields[key] else { continue }
             guard let items = value as? [String] else { throw bad("\(key) must be a list of strings") }
             self[keyPath: list] += items
