@@ -80,7 +80,7 @@ public enum LuaStubs {
         if rest.hasPrefix("{") { return [("opts", "table", false)] }
         guard rest.hasPrefix("("), let close = rest.firstIndex(of: ")") else { return [] }
         let inside = rest[rest.index(after: rest.startIndex)..<close]
-        var result: [(String, String, Bool)] = []
+        var result: [(name: String, type: String, optional: Bool)] = []
         var optional = false
         for (index, raw) in inside.split(separator: ",").enumerated() {
             if raw.contains("[") { optional = true }
@@ -104,7 +104,7 @@ public enum LuaStubs {
         switch name {
         case "path", "text", "expr", "name", "url", "key", "prefix", "spec", "file", "code", "message", "id": "string"
         case "n", "count", "size", "frame", "seconds": "integer"
-        case "options", "opts", "set", "manifest", "value": name == "value" ? "any" : "table"
+        case "options", "opts", "set", "manifest": "table"
         default: "any"
         }
     }

@@ -95,7 +95,7 @@ public struct Stitcher: Sendable {
             keys.append(try await save(file, as: "\(output.name).gif", in: store))
         }
         if stitch.contactSheet {
-            let picks = Self.evenlySpaced(count: sequence.count, limit: Self.contactSheetLimit).map { (expected.frames[$0], sequence[$0]) }
+            let picks = Self.evenlySpaced(count: sequence.count, limit: Self.contactSheetLimit).map { (frame: expected.frames[$0], file: sequence[$0]) }
             let file = work + "/contact_sheet.png"
             try runFFmpeg(try ContactSheet(cells: picks, labels: labels, work: work).arguments(output: file), what: "the contact sheet")
             keys.append(try await save(file, as: "contact_sheet.png", in: store))

@@ -1,6 +1,7 @@
 import Executors
 import Foundation
 import LuaKit
+import Synchronization
 
 /// Loads blendbatch's modules into a Lua state someone else owns: the `lua5.4` interpreter doing
 /// `require "blendbatch"` through the BlendBatchLua plugin.

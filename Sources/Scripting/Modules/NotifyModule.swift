@@ -42,8 +42,9 @@ extension LuaModule {
                 return .failure("notify.webhook: \(failure)", code: "usage")
             }
             if let attempts = options["attempts"]?.intValue { webhook.attempts = min(10, max(1, attempts)) }
+            let delivery = webhook
             do {
-                try args.wait { try await webhook.post() }
+                try args.wait { try await delivery.post() }
                 return .value(.boolean(true))
             } catch let failure as Webhook.Failure {
                 return .failure("notify.webhook: \(failure)", code: failure.isUsage ? "usage" : "unavailable")
