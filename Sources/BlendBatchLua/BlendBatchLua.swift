@@ -8,10 +8,17 @@ public func luaopen_blendbatch(_ L: OpaquePointer?) -> Int32 {
     return PluginHost.open(L, module: modulePath())
 }
 
-/// The file this plugin was loaded from (as `dlopen` was given it).
+/// The file this plugin was loaded from, as `dlopen` was given it: the mapping in /proc/self/maps
+/// that holds this function's code (Swift's Glibc module does not export `dladdr`).
 private func modulePath() -> String? {
-    var info = Dl_info()
     let entry: @convention(c) (OpaquePointer?) -> Int32 = luaopen_blendbatch
-    guard dladdr(unsafeBitCast(entry, to: UnsafeRawPointer.self), &info) != 0, let name = info.dli_fname else { return nil }
-    return String(cString: name)
+    let address = UInt(bitPattern: unsafeBitCast(entry, to: UnsafeRawPointer.self))
+    guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return nil }
+    for line in maps.split(separator: "\n") {
+        let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+        let range = fields.first?.split(separator: "-").compactMap { UInt($0, radix: 16) } ?? []
+        guard fields.count == 6, range.count == 2, range[0] <= address, address < range[1] else { continue }
+        return fields[5].trimmingCharacters(in: .whitespaces)
+    }
+    return nil
 }

@@ -224,8 +224,8 @@ public struct AWSBatchExecutor: Executor {
         if !manifest.chunks.isEmpty {
             let render = SubmitJobRequest(
                 jobName: "\(name)-render\(suffix)", jobQueue: queue, jobDefinition: definition,
-                dependsOn: after.isEmpty ? nil : after.map { JobDependency(jobId: $0) },
                 arrayProperties: manifest.chunks.count > 1 ? ArrayProperties(size: manifest.chunks.count) : nil,
+                dependsOn: after.isEmpty ? nil : after.map { JobDependency(jobId: $0) },
                 containerOverrides: ContainerOverrides(environment: environment),
                 propagateTags: true, tags: tags)
             renderJobId = try await submit(render).jobId

@@ -92,8 +92,8 @@ public enum ShotList {
     static func shots(_ rows: [[String: String]], list: String, folder: String) throws(Problem) -> [Shot] {
         guard !rows.isEmpty else { throw Problem(description: "\(list): no shots") }
         var shots: [Shot] = []
-        for (number, row) in rows.enumerated() {
-            let label = "\(list): shot \(number + 1)"
+        for (position, row) in rows.enumerated() {
+            let label = "\(list): shot \(position + 1)"
             if let unknown = row.keys.sorted().first(where: { !columns.contains($0) }) {
                 throw Problem(description: "\(label): unknown field '\(unknown)' (known: \(columns.joined(separator: ", ")))")
             }
@@ -101,7 +101,7 @@ public enum ShotList {
                 throw Problem(description: "\(label): field '\(bad.key)' must be text or a number")
             }
             guard let file = row["file"], !file.isEmpty else { throw Problem(description: "\(label): no 'file' (the .blend to render)") }
-            func number(_ key: String) throws(Problem) -> Int? {
+            func positive(_ key: String) throws(Problem) -> Int? {
                 guard let text = row[key] else { return nil }
                 guard let value = Int(text) ?? Double(text).flatMap({ $0 == $0.rounded() ? Int($0) : nil }), value > 0 else {
                     throw Problem(description: "\(label): \(key) '\(text)' is not a positive whole number")
@@ -117,7 +117,7 @@ public enum ShotList {
                 throw Problem(description: "\(label): the name '\(name)' is taken by an earlier shot; give each shot its own name")
             }
             shots.append(Shot(name: name, file: path, scene: row["scene"], frames: row["frames"],
-                              percent: try number("percent"), samples: try number("samples"), engine: row["engine"]))
+                              percent: try positive("percent"), samples: try positive("samples"), engine: row["engine"]))
         }
         return shots
     }

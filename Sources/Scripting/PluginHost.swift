@@ -7,9 +7,8 @@ import Synchronization
 /// `require "blendbatch"` through the BlendBatchLua plugin.
 public enum PluginHost {
     /// Register every module in `L` and push the `blendbatch` table (`bb.blend`, `bb.frames`, ...,
-    /// `bb.help`). Returns the number of results for `luaopen_blendbatch`. `module` is the path the
-    /// plugin was loaded from: render tasks run the `blendbatch` beside it (as loaded, or with links
-    /// resolved), else the one on PATH.
+    /// `bb.help`). Returns the number of results for `luaopen_blendbatch`. `module` is the plugin's
+    /// file: render tasks run the `blendbatch` beside it (links resolved), else the one on PATH.
     public static func open(_ L: OpaquePointer, module: String? = nil) -> Int32 {
         if let module {
             let folders = [module, (module as NSString).resolvingSymlinksInPath].map { ($0 as NSString).deletingLastPathComponent }

@@ -30,7 +30,8 @@ struct JobGraphAWSTests {
         let batch = BatchClient(client: motoClient())
         let render = try #require(try await batch.describeJobs([secondRender]).first)
         #expect(render.dependsOn?.map(\.jobId) == [firstStitch])
-        let stitch = try #require(try await batch.describeJobs([try #require(r[2].stringValue)]).first)
+        let stitchId = try #require(r[2].stringValue)
+        let stitch = try #require(try await batch.describeJobs([stitchId]).first)
         #expect(stitch.dependsOn?.map(\.jobId) == [secondRender])
         #expect(r[3] == .boolean(false) && r[4].stringValue?.contains("an AWS job") == true)
     }

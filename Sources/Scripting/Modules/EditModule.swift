@@ -18,7 +18,7 @@ extension LuaModule {
             let path = try args.string(1)
             let capabilities = Capabilities.of(args)
             try capabilities.require(.read, path, args)
-            do {
+            do throws(ShotList.Problem) {
                 let shots = try ShotList.read(path)
                 capabilities.grantListed(shots.map(\.file), byList: path)
                 return .value(shots)
