@@ -93,12 +93,17 @@ public enum LuaStubs {
             if word.isEmpty || !(word.first!.isLetter || word.first == "_") || !word.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
                 word = "arg\(index + 1)"
             }
+            if keywords.contains(word) { word += "_" }
             if type == "any" { type = guessType(word) }
             if result.contains(where: { $0.0 == word }) { word += "\(index + 1)" }
             result.append((word, type, optional))
         }
         return result
     }
+
+    /// Lua's reserved words, which cannot name a parameter.
+    static let keywords: Set = ["and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if", "in",
+                                "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while"]
 
     static func guessType(_ name: String) -> String {
         switch name {

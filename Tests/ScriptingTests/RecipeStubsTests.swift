@@ -24,9 +24,10 @@ struct RecipeStubsTests {
         #expect(registered.count > 30)
         let missing = registered.filter { !defined.contains($0) }
         #expect(missing.isEmpty, "not in the stubs: \(missing)")
-        for (name, text) in files {
+        for (name, text) in files.sorted(by: { $0.key < $1.key }) {
+            let top = lua.stack.top
             #expect(throws: Never.self, "\(name) is not valid Lua") { try lua.load(text, name: "=" + name) }
-            lua.stack.pop()
+            lua.stack.top = top
         }
         #expect(files["render.lua"]?.contains("---@param opts table\n---@return blendbatch.Job|nil\n---@return string? err") == true)
         #expect(files["blendbatch.lua"]?.contains("---@field framesDone integer") == true)
