@@ -36,7 +36,8 @@ struct NotifyModuleTests {
         }
 
         deinit {
-            process.terminate()  // not waitUntilExit: Foundation's can miss the exit of a SIGTERMed child here
+            // SIGKILL: the server may inherit a blocked SIGTERM from the test thread that started it.
+            kill(process.processIdentifier, SIGKILL)
             try? FileManager.default.removeItem(atPath: log)
         }
     }
