@@ -47,7 +47,7 @@ if p.edit then
       local listed = {}
       for _, r in ipairs(rates) do listed[#listed + 1] = string.format("%s (%g fps)", r.name, r.fps) end
       fail("the shots have different frame rates: " .. table.concat(listed, ", ")
-        .. "; render them at one rate, or run with --edit false", "data_error")
+        .. "; render them at one rate, or run with --no-edit", "data_error")
     end
   end
 end

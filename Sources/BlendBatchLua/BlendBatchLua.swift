@@ -15,10 +15,10 @@ private func modulePath() -> String? {
     let address = UInt(bitPattern: unsafeBitCast(entry, to: UnsafeRawPointer.self))
     guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return nil }
     for line in maps.split(separator: "\n") {
-        let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+        let fields = line.split(separator: " ")  // start-end perms offset dev inode path
         let range = fields.first?.split(separator: "-").compactMap { UInt($0, radix: 16) } ?? []
-        guard fields.count == 6, range.count == 2, range[0] <= address, address < range[1] else { continue }
-        return fields[5].trimmingCharacters(in: .whitespaces)
+        guard fields.count >= 6, range.count == 2, range[0] <= address, address < range[1] else { continue }
+        return fields[5...].joined(separator: " ")
     }
     return nil
 }

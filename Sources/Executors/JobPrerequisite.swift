@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A job another job comes after: it must succeed before the other starts; when it fails or is
 /// cancelled, the other is skipped (ended as cancelled, the reason naming it) without running a task.
@@ -34,5 +35,45 @@ public struct JobPrerequisite: Sendable {
             }
         }
         return nil
+    }
+}
+
+/// The start of a job that comes after others: opened once, with why it must not run (or nil), by
+/// the prerequisites' ends or by a cancel that comes first.
+final class StartGate: Sendable {
+    private struct State {
+        var opened: String?? = nil
+        var waiters: [CheckedContinuation<String?, Never>] = []
+    }
+    private let state = Mutex(State())
+
+    /// A gate the prerequisites open when they have all ended.
+    init(after prerequisites: [JobPrerequisite]) {
+        Task { [weak self] in
+            let blocker = await JobPrerequisite.blocker(prerequisites)
+            self?.open(blocker)
+        }
+    }
+
+    /// Open the gate (the first call wins).
+    func open(_ blocker: String?) {
+        let waiters = state.withLock { state -> [CheckedContinuation<String?, Never>] in
+            guard state.opened == nil else { return [] }
+            state.opened = .some(blocker)
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        waiters.forEach { $0.resume(returning: blocker) }
+    }
+
+    /// Wait until the gate opens; why the job must not run, or nil.
+    func passage() async -> String? {
+        await withCheckedContinuation { continuation in
+            let opened = state.withLock { state -> String?? in
+                if state.opened == nil { state.waiters.append(continuation) }
+                return state.opened
+            }
+            if let opened { continuation.resume(returning: opened) }
+        }
     }
 }

@@ -183,12 +183,16 @@ public final class LocalJobHandle: JobHandle {
     public let folder: JobFolder
     let run: LocalRun
     private let task: Task<JobStatus, Never>
+    /// Holds the job until the jobs it comes after ended (nil: it starts at once).
+    private let gate: StartGate?
 
     init(folder: JobFolder, run: LocalRun, after: [JobPrerequisite] = []) {
         self.folder = folder
         self.run = run
+        let gate = after.isEmpty ? nil : StartGate(after: after)
+        self.gate = gate
         task = Task {
-            if !after.isEmpty, let blocker = await JobPrerequisite.blocker(after) { return await run.skip(reason: blocker) }
+            if let gate, let blocker = await gate.passage() { return await run.skip(reason: blocker) }
             return await run.run()
         }
     }
@@ -202,7 +206,11 @@ public final class LocalJobHandle: JobHandle {
         return await task.value
     }
 
-    public func cancel() async { await run.cancel() }
+    /// A job still waiting for the jobs it comes after ends at once, cancelled.
+    public func cancel() async {
+        await run.cancel()
+        gate?.open(nil)
+    }
 
     /// The end report, without subscribing to the job's events (they stay for whoever waits).
     public func finished() async -> JobStatus { await task.value }

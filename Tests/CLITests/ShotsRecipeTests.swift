@@ -72,7 +72,7 @@ struct ShotsRecipeTests {
                               to: "mixed.json", in: folder)
         let r = try bundled.run(["shots", "--list", mixed, "--out", out, "--percent", "10"])
         #expect(r.status == 65)
-        #expect(r.stderr == "blendbatch: the shots have different frame rates: demo (24 fps), demo30 (30 fps); render them at one rate, or run with --edit false\n",
+        #expect(r.stderr == "blendbatch: the shots have different frame rates: demo (24 fps), demo30 (30 fps); render them at one rate, or run with --no-edit\n",
                 "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out + "/demo"))
         let unknown = try write("[{\"file\": \"\(Binary.demo)\", \"fps\": 30}]", to: "unknown.json", in: folder)

@@ -39,3 +39,18 @@ struct JobPrerequisiteTests {
         #expect(JobWatch.summaryText(bEnd, folder: b.folder).contains("why: skipped: it comes after job \(a.id)"))
     }
 }
+
+extension JobPrerequisiteTests {
+    @Test("cancelling a job that waits for another ends it at once, cancelled, while the other runs on WithStandInWorker")
+    func cancelWhileWaiting() async throws {
+        let a = try await standInExecutor(["STANDIN_FRAME_SECONDS": "2"])
+            .start(StandIn.manifest(out: StandIn.folder(), frames: [1, 2, 3, 4], chunk: 4, stitch: false))
+        let b = try await standInExecutor().start(StandIn.manifest(out: StandIn.folder(), frames: [1], chunk: 1), after: [JobPrerequisite(a)])
+        await b.cancel()
+        let bEnd = await b.wait()
+        #expect(bEnd.state == .cancelled && bEnd.attempts == 0)
+        #expect(!(await a.status().state.isFinal), "the job it waited for should still run")
+        await a.cancel()
+        #expect(await a.wait().state == .cancelled)
+    }
+}
