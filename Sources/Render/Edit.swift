@@ -77,7 +77,10 @@ public struct Edit: Sendable {
         let parts = rate.split(separator: "/").compactMap { Double($0) }
         guard parts.count == 2, parts[1] != 0 else { return rate }
         let value = parts[0] / parts[1]
-        return value == value.rounded() ? String(Int(value)) : String(format: "%.3g", value)
+        if value == value.rounded() { return String(Int(value)) }
+        var text = String(format: "%.3f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        return text
     }
 
     @discardableResult
