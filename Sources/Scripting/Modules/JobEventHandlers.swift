@@ -31,6 +31,9 @@ struct JobEventHandlers {
                 _ follow: @escaping @Sendable (@escaping @Sendable (JobEvent) -> Void) async -> JobStatus) throws -> (JobStatus, LuaValue) {
         let inbox = EventInbox()
         args.start { inbox.close(await follow { inbox.post($0) }) }
+        // Ctrl-C is counted over the whole wait (the second one kills), not per batch of events.
+        let interrupts = Mutex(0)
+        let onInterrupt: @Sendable (Int) -> Void = { _ in onInterrupt(interrupts.withLock { $0 += 1; return $0 }) }
         var errors: [LuaValue] = []
         while true {
             let (events, end) = try args.wait(onInterrupt: onInterrupt) { await inbox.next() }
