@@ -53,9 +53,13 @@ let package = Package(
         .target(name: "Chaos", dependencies: ["Executors", "AWSServices"]),
 
         // Lua side.
+        .target(name: "Notify", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+
         .target(name: "LuaKit", dependencies: ["CLuaShim"]),
         .target(name: "Scripting", dependencies: [
-            "LuaKit", "BlendFile", "RenderPlan", "ObjectStore", "Render", "Executors", "Chaos",
+            "LuaKit", "BlendFile", "RenderPlan", "ObjectStore", "Render", "Executors", "Chaos", "Notify",
         ]),
         .target(name: "REPL", dependencies: ["Scripting", "CEditline"]),
 

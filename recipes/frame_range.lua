@@ -1,6 +1,7 @@
 -- frame_range.lua — fix a few frames of a finished render: deletes the range's frames from an
 -- existing output, renders them again (at the settings of the output's last job unless given),
--- then stitches the MP4 again from every frame the output holds.
+-- then stitches the MP4 again from every frame the output holds. Only the job's own frames count: on
+-- a job of every 3rd frame (5-29:3), --frames 10-12 renders frame 11 alone.
 -- blendbatch run frame_range --file shot.blend --frames 10-14 --out out
 local p = recipe {
   name = "frame_range",
@@ -19,9 +20,12 @@ local p = recipe {
 local render, frames, store, stitch, json = require "render", require "frames", require "store", require "stitch", require "json"
 
 -- The output's last job manifest, to reuse its input and settings.
-local last
+local last, recorded = nil, {}
 for _, item in ipairs(store.list(p.out .. "/.blendbatch/jobs/") or {}) do
-  if item.key:match("manifest%.json$") and (not last or item.last_modified > last.last_modified) then last = item end
+  if item.key:match("manifest%.json$") then
+    recorded[#recorded + 1] = item
+    if not last or item.last_modified > last.last_modified then last = item end
+  end
 end
 local manifest = last and json.decode(store.read(last.url) or "") or {}
 local overrides, stitched = manifest.overrides or {}, manifest.stitch or {}
@@ -41,7 +45,26 @@ local function present()
   return found
 end
 
-local range = assert(frames.parse(p.frames))
+-- The requested frames that belong to the output's jobs (their step kept); all of them when no job is recorded.
+local requested = assert(frames.parse(p.frames))
+local range = requested
+if #recorded > 0 then
+  local own, listed = {}, {}
+  for _, item in ipairs(recorded) do
+    for _, chunk in ipairs((json.decode(store.read(item.url) or "") or {}).chunks or {}) do
+      for _, n in ipairs(chunk.frames) do
+        if not own[n] then own[n] = true; listed[#listed + 1] = n end
+      end
+    end
+  end
+  range = {}
+  for _, n in ipairs(requested) do if own[n] then range[#range + 1] = n end end
+  if #range == 0 then
+    table.sort(listed)
+    error(string.format("--frames %s: none of these is one of the job's frames (%s); pick frames the job renders",
+      p.frames, frames.format(listed)), 0)
+  end
+end
 local before = present()
 if next(before) == nil then error(p.out .. "/frames: no frames; render the job first (recipe render)", 0) end
 local removed = 0
@@ -50,7 +73,7 @@ for _, n in ipairs(range) do
 end
 
 local job, err, code = render.submit {
-  file = file, frames = p.frames, percent = percent, samples = samples,
+  file = file, frames = frames.format(range), percent = percent, samples = samples,
   out = p.out, workers = p.workers, video = false,
 }
 if not job then fail(err, code) end

@@ -1,6 +1,7 @@
 -- resolution_sweep.lua — how resolution and samples trade against time: renders one frame at every
 -- combination of the given percentages and sample counts, prints a timing table (one row per
--- combination) and lays the images out on a contact sheet (row-major: percent, then samples).
+-- combination) and lays the images out on a contact sheet (row-major: percent, then samples), each
+-- scaled into one cell size and captioned with its percent, samples and render time.
 -- blendbatch run resolution_sweep --file shot.blend --frame 24 --percents 25,50,100 --samples 4,16,64 --out sweep
 local p = recipe {
   name = "resolution_sweep",
@@ -75,6 +76,10 @@ for _, row in ipairs(rows) do
   print(string.format("%7d %8d %9.2f %11s %9s", row.percent, row.samples, row.seconds,
     row.frame_time and string.format("%.2f", row.frame_time) or "-", tostring(row.bytes or "-")))
 end
-local sheet, err = stitch.contact_sheet { out = p.out, frames = "1-" .. index, name = "sweep" }
+local labels = {}
+for i, row in ipairs(rows) do
+  labels[i] = string.format("%d%%  %d smp  %.1f s", row.percent, row.samples, row.frame_time or row.seconds)
+end
+local sheet, err = stitch.contact_sheet { out = p.out, frames = "1-" .. index, name = "sweep", labels = labels }
 if not sheet then error(err, 0) end
 print("contact sheet: " .. sheet)

@@ -62,7 +62,10 @@ public struct AWSBatchExecutor: Executor {
 
     /// Submit and return the concrete handle (ids of the Batch jobs included). `file` is the release
     /// that saved the .blend (read from a local input when not given): the job definition must open it.
-    public func submitJob(_ manifest: JobManifest, file: AWSWorkerChoice.File? = nil) async throws -> AWSBatchJobHandle {
+    /// With `after`, the render job `dependsOn` each of those jobs' last Batch job, so Batch starts it
+    /// only when they succeeded (and fails it when one failed).
+    public func submitJob(_ manifest: JobManifest, file: AWSWorkerChoice.File? = nil,
+                          after: [AWSBatchJobHandle] = []) async throws -> AWSBatchJobHandle {
         let output = try StoreLocation(parsing: manifest.output.location)
         guard case .s3 = output else {
             throw AWSBatchError.outputNotInS3(manifest.output.location)
@@ -85,7 +88,7 @@ public struct AWSBatchExecutor: Executor {
         let manifestURL = output.appending(jobFolder.manifestKey).description
         let submission = try await submitJobs(manifest: manifest, manifestURL: manifestURL,
                                               queue: queue.jobQueueArn, definition: definition.jobDefinitionArn,
-                                              suffix: "")
+                                              suffix: "", after: after.compactMap(\.lastBatchJobId))
         let record = AWSJobRecord(id: manifest.id, output: output.description, manifest: manifestURL,
                                   queue: queue.jobQueueArn, jobDefinition: definition.jobDefinitionArn,
                                   region: batch.client.configuration.region, submittedAt: Date(),
@@ -211,7 +214,7 @@ public struct AWSBatchExecutor: Executor {
 
     /// Submit the render (array or plain) job and the stitch job that depends on it.
     func submitJobs(manifest: JobManifest, manifestURL: String, queue: String, definition: String,
-                    suffix: String) async throws -> AWSJobSubmission {
+                    suffix: String, after: [String] = []) async throws -> AWSJobSubmission {
         let environment = [KeyValuePair(name: "BLENDBATCH_MANIFEST", value: manifestURL),
                            KeyValuePair(name: "BLENDBATCH_JOB_ID", value: manifest.id)]
         var tags = settings.tags
@@ -222,6 +225,7 @@ public struct AWSBatchExecutor: Executor {
             let render = SubmitJobRequest(
                 jobName: "\(name)-render\(suffix)", jobQueue: queue, jobDefinition: definition,
                 arrayProperties: manifest.chunks.count > 1 ? ArrayProperties(size: manifest.chunks.count) : nil,
+                dependsOn: after.isEmpty ? nil : after.map { JobDependency(jobId: $0) },
                 containerOverrides: ContainerOverrides(environment: environment),
                 propagateTags: true, tags: tags)
             renderJobId = try await submit(render).jobId

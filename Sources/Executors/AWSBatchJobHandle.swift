@@ -16,6 +16,9 @@ public struct AWSBatchJobHandle: JobHandle {
 
     public var id: String { record.id }
 
+    /// The Batch job that ends this job (the stitch, else the render job): what a job after it `dependsOn`.
+    public var lastBatchJobId: String? { record.latest.stitchJobId ?? record.latest.renderJobId }
+
     /// The reason blendbatch gives Batch when it stops a job.
     public static let cancelReason = "cancelled with blendbatch cancel"
 

@@ -6,13 +6,18 @@ import RenderPlan
 /// per retry, dropped frame or failure, and the end summary (text, or the report as JSON).
 /// Signals are the caller's business: `interrupted(_:count:)` is what the n-th Ctrl-C does.
 public enum JobWatch {
-    /// Wait for the job's end; with `progress`, draw the bar and the event lines on stderr.
-    public static func follow(_ handle: LocalJobHandle, label: String = "rendering", progress: Bool = true) async -> JobStatus {
-        guard progress else { return await handle.wait() }
+    /// Wait for the job's end; with `progress`, draw the bar and the event lines on stderr. Every
+    /// event also goes to `also`.
+    public static func follow(_ handle: LocalJobHandle, label: String = "rendering", progress: Bool = true,
+                              also: @escaping @Sendable (JobEvent) -> Void = { _ in }) async -> JobStatus {
+        guard progress else { return await handle.wait(onEvent: also) }
         let initial = await handle.status()
         let bar = ProgressBar(label: label, total: initial.framesTotal, job: initial.id)
         let state = ProgressState()
-        let status = await handle.wait { event in show(event, bar: bar, state: state) }
+        let status = await handle.wait { event in
+            show(event, bar: bar, state: state)
+            also(event)
+        }
         bar.finish()
         return status
     }

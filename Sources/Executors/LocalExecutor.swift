@@ -81,11 +81,13 @@ public struct LocalExecutor: Executor {
     }
 
     /// The task command: `$BLENDBATCH_WORKER` when set (e.g. a wrapper that runs the worker in a
-    /// container, or a stand-in for benchmarks), else this program's own `worker` subcommand.
+    /// container, or a stand-in for benchmarks), else this program's own `worker` subcommand (in a
+    /// host such as `lua5.4`: the blendbatch it found, see `hostWorker`).
     public static var defaultWorkerCommand: [String] {
         if let custom = ProcessInfo.processInfo.environment["BLENDBATCH_WORKER"], !custom.isEmpty {
             return custom.split(separator: " ").map(String.init)
         }
+        if let program = hostWorker.withLock({ $0 }), !program.isEmpty { return [program, "worker"] }
         return [selfExecutable, "worker"]
     }
 
@@ -109,7 +111,8 @@ public struct LocalExecutor: Executor {
 
     /// Start a new job: create its folder, write the manifest, run.
     /// A remote store that cannot be reached throws its `StoreError` before anything is created.
-    public func start(_ manifest: JobManifest) async throws -> LocalJobHandle {
+    /// With `after`, the job's tasks start only once every prerequisite succeeded (see `JobPrerequisite`).
+    public func start(_ manifest: JobManifest, after: [JobPrerequisite] = []) async throws -> LocalJobHandle {
         do { try manifest.validate() } catch {
             throw ExecutorError.badJobFolder(JobFolder.jobsRoot(forOutput: manifest.output.location), reason: error.description)
         }
@@ -118,7 +121,7 @@ public struct LocalExecutor: Executor {
         let store = try await reachableStore(for: manifest)
         try folder.create(manifest: manifest)
         JobRegistry.record(id: manifest.id, folder: folder.path)
-        return try await run(folder: folder, manifest: manifest, store: store, previous: [])
+        return try await run(folder: folder, manifest: manifest, store: store, previous: [], after: after)
     }
 
     /// Resume a job whose controller ended or died: stop the dead run's orphaned processes, then run
@@ -146,7 +149,7 @@ public struct LocalExecutor: Executor {
     }
 
     private func run(folder: JobFolder, manifest: JobManifest, store: any ObjectStore, previous: [JournalEntry],
-                     lock: ControllerLock? = nil, orphansStopped: Int = 0) async throws -> LocalJobHandle {
+                     lock: ControllerLock? = nil, orphansStopped: Int = 0, after: [JobPrerequisite] = []) async throws -> LocalJobHandle {
         let lock = try lock ?? folder.lock()
         var configuration = self.configuration
         configuration.environment.merge(await renderPreferences()) { $1 }
@@ -154,7 +157,7 @@ public struct LocalExecutor: Executor {
                                lock: lock, previous: previous)
         if orphansStopped > 0 { await run.note("stopped \(orphansStopped) orphaned process(es) of the previous run") }
         if let warning = StoreOutage.ignoredSetting() { await run.note(warning) }
-        return LocalJobHandle(folder: folder, run: run)
+        return LocalJobHandle(folder: folder, run: run, after: after)
     }
 
     /// `RenderPreferences` for the Blender the tasks will run (made once per Blender build, on a
@@ -183,11 +186,18 @@ public final class LocalJobHandle: JobHandle {
     public let folder: JobFolder
     let run: LocalRun
     private let task: Task<JobStatus, Never>
+    /// Holds the job until the jobs it comes after ended (nil: it starts at once).
+    private let gate: StartGate?
 
-    init(folder: JobFolder, run: LocalRun) {
+    init(folder: JobFolder, run: LocalRun, after: [JobPrerequisite] = []) {
         self.folder = folder
         self.run = run
-        task = Task { await run.run() }
+        let gate = after.isEmpty ? nil : StartGate(after: after)
+        self.gate = gate
+        task = Task {
+            if let gate, let blocker = await gate.passage() { return await run.skip(reason: blocker) }
+            return await run.run()
+        }
     }
 
     public var id: String { folder.id }
@@ -199,7 +209,14 @@ public final class LocalJobHandle: JobHandle {
         return await task.value
     }
 
-    public func cancel() async { await run.cancel() }
+    /// A job still waiting for the jobs it comes after ends at once, cancelled.
+    public func cancel() async {
+        await run.cancel()
+        gate?.open(nil)
+    }
+
+    /// The end report, without subscribing to the job's events (they stay for whoever waits).
+    public func finished() async -> JobStatus { await task.value }
 
     /// SIGKILL every running task now (after `cancel`, when waiting for the grace period is too long).
     public func kill() async { await run.killNow() }

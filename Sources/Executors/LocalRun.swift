@@ -50,6 +50,8 @@ actor LocalRun: TaskControl {
     private var cancelRequested = false
     private var fatalReason: String?
     private var fatalCode: Int32?
+    /// Why the job ends without running (a job it comes after did not succeed).
+    private var skipReason: String?
     private let startedAt = Date()
     private var finished: JobStatus?
     /// The live `report.html`: when it is next due (the first a few seconds in, leaving the start-up its CPU), and the write in flight.
@@ -127,6 +129,15 @@ actor LocalRun: TaskControl {
         }
         await schedule()
         ticker.cancel()
+        return await finish()
+    }
+
+    /// End without starting a task: `reason` says why (see `JobPrerequisite`).
+    func skip(reason: String) async -> JobStatus {
+        skipReason = reason
+        record(JournalEntry(.run, run: runNumber, log: nil, reason: reason))
+        done = await framesInStore() ?? []
+        foundAtStart = done.count
         return await finish()
     }
 
@@ -516,7 +527,10 @@ actor LocalRun: TaskControl {
         var state: JobState = .succeeded
         var reason: String?
         var code: Int32? = ExitCode.renderFailure.rawValue
-        if cancelRequested {
+        if let skipReason {
+            state = .cancelled
+            reason = skipReason
+        } else if cancelRequested {
             state = .cancelled
             code = ExitCode.cancelled.rawValue
             reason = "cancelled; \(lost.count) frame(s) not rendered (resume with 'blendbatch resume \(manifest.id)')"

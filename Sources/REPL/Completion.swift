@@ -48,17 +48,19 @@ public struct Completion {
         return names.filter { $0.hasPrefix(partial) }.sorted().map { prefix + $0 }
     }
 
-    /// Push `value[key]` for the value at `index` (raw, then `__index` tables); false if absent.
+    /// Push `value[key]` for the value at `index` (raw, then `__index` tables, following chains of
+    /// metatables); false if absent. Tables it looked through stay pushed (the caller resets the stack).
     private func pushMember(_ key: String, of index: Int32) -> Bool {
-        let idx = stack.absolute(index)
-        var tables = [idx]
-        let top = stack.top
-        while let t = tables.popLast() {
-            if stack.type(at: t) == LUA_TTABLE, stack.pushField(key, of: t) != LUA_TNIL { return true }
-            stack.top = top
+        var tables = [stack.absolute(index)]
+        var looked = 0
+        while let t = tables.popLast(), looked < 16 {
+            looked += 1
+            if stack.type(at: t) == LUA_TTABLE {
+                if stack.pushField(key, of: t) != LUA_TNIL { return true }
+                stack.pop()
+            }
             tables.append(contentsOf: indexTables(of: t))
         }
-        stack.top = top
         return false
     }
 

@@ -16,6 +16,8 @@ public struct Stitcher: Sendable {
     public var emit: @Sendable (WorkerEvent) -> Void
     /// FFmpeg's raw log, a run of whole lines (newlines included) at a time.
     public var log: @Sendable (String) -> Void
+    /// A caption for a frame's cell on the contact sheet (frame → text).
+    public var labels: [Int: String] = [:]
 
     /// Frames on the contact sheet at most (evenly spaced over the job).
     public static let contactSheetLimit = 48
@@ -93,14 +95,9 @@ public struct Stitcher: Sendable {
             keys.append(try await save(file, as: "\(output.name).gif", in: store))
         }
         if stitch.contactSheet {
-            let picks = Self.evenlySpaced(count: sequence.count, limit: Self.contactSheetLimit).map { sequence[$0] }
-            let sheetDir = try linkSequence(picks, into: work + "/sheet", ext: ext)
-            let columns = min(8, picks.count)
-            let rows = (picks.count + columns - 1) / columns
+            let picks = Self.evenlySpaced(count: sequence.count, limit: Self.contactSheetLimit).map { (frame: expected.frames[$0], file: sequence[$0]) }
             let file = work + "/contact_sheet.png"
-            try runFFmpeg(["-start_number", "0", "-i", sheetDir + "/%06d." + ext,
-                           "-vf", "scale=160:-2,tile=\(columns)x\(rows):padding=4:margin=4:color=0x202020",
-                           "-frames:v", "1", "-update", "1", file], what: "the contact sheet")
+            try runFFmpeg(try ContactSheet(cells: picks, labels: labels, work: work).arguments(output: file), what: "the contact sheet")
             keys.append(try await save(file, as: "contact_sheet.png", in: store))
         }
         return Summary(keys: keys, filledGaps: missing.frames)

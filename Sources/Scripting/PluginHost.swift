@@ -1,11 +1,19 @@
+import Executors
+import Foundation
 import LuaKit
+import Synchronization
 
 /// Loads blendbatch's modules into a Lua state someone else owns: the `lua5.4` interpreter doing
 /// `require "blendbatch"` through the BlendBatchLua plugin.
 public enum PluginHost {
     /// Register every module in `L` and push the `blendbatch` table (`bb.blend`, `bb.frames`, ...,
-    /// `bb.help`). Returns the number of results for `luaopen_blendbatch`.
-    public static func open(_ L: OpaquePointer) -> Int32 {
+    /// `bb.help`). Returns the number of results for `luaopen_blendbatch`. `module` is the plugin's
+    /// file: render tasks run the `blendbatch` beside it (links resolved), else the one on PATH.
+    public static func open(_ L: OpaquePointer, module: String? = nil) -> Int32 {
+        if let module {
+            let folders = [module, (module as NSString).resolvingSymlinksInPath].map { ($0 as NSString).deletingLastPathComponent }
+            LocalExecutor.hostWorker.withLock { $0 = LocalExecutor.findWorkerProgram(besides: folders) ?? "" }
+        }
         if let existing = LuaState.owner(of: L) {  // required twice under another name: same modules
             existing.pushAggregate()
             return 1

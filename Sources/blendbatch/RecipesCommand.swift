@@ -3,7 +3,7 @@ import Foundation
 import LuaKit
 import Scripting
 
-/// `blendbatch recipes [list|new|check]`
+/// `blendbatch recipes [list|new|check|stubs]`
 struct RecipesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recipes", _superCommandName: "blendbatch",
@@ -14,7 +14,7 @@ struct RecipesCommand: AsyncParsableCommand {
             (~/.config/blendbatch/recipes), then the bundled recipes ($BLENDBATCH_RECIPES_DIR \
             overrides where those are). Remote recipes are cached by ETag.
             """,
-        subcommands: [List.self, New.self, Check.self],
+        subcommands: [List.self, New.self, Check.self, Stubs.self],
         defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
@@ -46,7 +46,9 @@ struct RecipesCommand: AsyncParsableCommand {
     }
 
     struct New: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "new", abstract: "Write a documented starter recipe NAME.lua.")
+        static let configuration = CommandConfiguration(
+            commandName: "new", abstract: "Write a documented starter recipe NAME.lua.",
+            discussion: "Also writes the editor definitions (recipes stubs) and, when the folder has none, a .luarc.json pointing at them.")
         @Argument(help: "The recipe's name (letters, digits, - and _).") var name: String
         @Option(help: "Folder to write it in (default: the current folder).") var out: String = "."
 
@@ -59,6 +61,11 @@ struct RecipesCommand: AsyncParsableCommand {
             do {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                 try RecipeTemplate.starter(name: name).write(toFile: path, atomically: true, encoding: .utf8)
+                let stubs = RecipeStubs.defaultFolder(), luarc = (out as NSString).appendingPathComponent(".luarc.json")
+                try RecipeStubs.write(to: stubs)
+                if !FileManager.default.fileExists(atPath: luarc) {
+                    try RecipeStubs.luarc(stubs: stubs).write(toFile: luarc, atomically: true, encoding: .utf8)
+                }
             } catch {
                 fail(.ioError, "cannot write \(path): \(error.localizedDescription)")
             }

@@ -58,16 +58,25 @@ struct RenderCommand: AsyncParsableCommand {
         missing, 69 Blender/FFmpeg or the --device GPU missing, 70 frames failed, 74 output disk full or not writable, 75 stopped by --max-time, 76 store refused or \
         unreachable, 130 cancelled.
 
+        Several files (blendbatch render a.blend b.blend --out DIR) render one job each, in the order \
+        given, into DIR/<file name without .blend>/ with the same options; every file is checked before \
+        the first renders. A line per file ends the run; the exit code is the worst job's. For a shot \
+        list with per-shot settings and an edit, run the shots recipe (blendbatch run shots --help).
+
         Examples:
           blendbatch render shot.blend
+          blendbatch render sh010.blend sh020.blend --out edit --percent 50
           blendbatch render shot.blend --frames 1-100:5 --percent 50 --samples 16 --workers 2
           blendbatch render shot.blend --chaos interrupt=30%,notice=2s   (local Spot-interruption drill)
           blendbatch render shot.blend --out s3://BUCKET/jobs/shot        (render here, frames to S3)
           blendbatch render shot.blend --backend aws --queue blendbatch-render --out s3://BUCKET/jobs/shot
         """)
 
-    @Argument(help: "The .blend file to render.")
-    var file: String
+    @Argument(help: "The .blend file to render; several render one job each into --out DIR/<file name>/ (see below).")
+    var files: [String]
+
+    /// The .blend when there is one.
+    var file: String { files.first ?? "" }
 
     @OptionGroup var options: RenderOptions
 
@@ -107,6 +116,7 @@ struct RenderCommand: AsyncParsableCommand {
     enum Backend: String, ExpressibleByArgument, CaseIterable { case local, aws, slurm }
 
     func run() async throws {
+        if files.count > 1 { return try await runEach() }
         if backend == .aws { return try await runOnAWS() }
         if backend == .slurm { return try await runOnSlurm() }
         if slurm.isGiven { fail(.usage, "--partition, --account, --qos, --gres and --time are for --backend slurm") }

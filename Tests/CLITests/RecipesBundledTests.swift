@@ -40,7 +40,7 @@ struct RecipesBundledTests {
         return p.terminationStatus == 0 && !text.isEmpty ? text : nil
     }
 
-    @Test("blendbatch recipes lists the four bundled recipes with their descriptions")
+    @Test("blendbatch recipes lists the bundled recipes with their descriptions")
     func listed() throws {
         let r = try CLIRunner.run(["recipes"], environment: try environment())
         #expect(r.status == 0, "\(r.stderr)")
@@ -48,7 +48,8 @@ struct RecipesBundledTests {
         #expect(r.stdout.contains("preview  —  Render every Nth frame at low resolution and samples into a GIF preview"))
         #expect(r.stdout.contains("resolution_sweep  —  Render one frame at several percentages and sample counts"))
         #expect(r.stdout.contains("frame_range  —  Re-render a range of frames into an existing output"))
-        for name in ["render", "preview", "resolution_sweep", "frame_range"] {
+        #expect(r.stdout.contains("shots  —  Render a shot list (JSON or CSV): one job per shot, then DIR/edit.mp4 in list order"))
+        for name in ["render", "preview", "resolution_sweep", "frame_range", "shots"] {
             let check = try CLIRunner.run(["recipes", "check", CLIRunner.repoRoot.path + "/recipes/\(name).lua"],
                                           environment: try environment())
             #expect(check.status == 0 && check.stdout.hasPrefix("ok: \(name)"), "\(name): \(check.stdout)\(check.stderr)")

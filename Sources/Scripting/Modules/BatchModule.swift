@@ -14,7 +14,8 @@ extension LuaModule {
             batch.submit(manifest [, options]) -> job | nil, err, code
             Start a job. manifest: a path to a manifest.json, or a manifest table (as render.plan returns).
             options: {workers=N, blender=path, chaos=fis.spot_interruption{...} or 'interrupt=30%',
-            worker='cmd' (the task command; default: this blendbatch's `worker`)}.
+            worker='cmd' (the task command; default: this blendbatch's `worker`), after=job or {job, ...}}.
+            \(JobGraph.afterDoc)
             This process runs the job: a script that ends without job:wait() has it cancelled (frames kept).
             """) { args in
             let capabilities = Capabilities.of(args)
@@ -24,7 +25,8 @@ extension LuaModule {
             let manifest = loaded
             let options = try args.optionalTable(2)?.tableValue ?? [:]
             try capabilities.requireJob(manifest, options: options, args)
-            let job = try args.wait { try await LuaJob.submit(manifest, options: options) }
+            let after = try args.isNil(2) ? [] : JobGraph.prerequisites(args, 2)
+            let job = try args.wait { try await LuaJob.submit(manifest, options: options, after: after) }
             capabilities.grantJob(job)
             return .object(job)
         }

@@ -33,21 +33,30 @@ final class LuaAWSJob: LuaObject, @unchecked Sendable {
             .value(try LuaJob.luaReport(try args.wait { await job.handle.status() }))
         }
         m.method("wait", doc: """
-            job:wait{progress=true} -> report
+            job:wait{progress=true, on={...}} -> report
             Follow the job on Batch to its end (polling); progress=true draws a progress bar of the frames in
             the store on stderr. Ctrl-C stops following; the job goes on (job:cancel() stops it).
-            """) { job, args in
+            """ + "\n" + JobEventHandlers.doc) { job, args in
             let progress = try args.optionalTable(1)?.tableValue?["progress"]?.boolValue ?? false
+            let handlers = try JobEventHandlers(args)
             let handle = job.handle
-            let final = try args.wait {
+            let follow: @Sendable (@escaping @Sendable (JobEvent) -> Void) async -> JobStatus = { sink in
                 let bar = ProgressBar(label: "rendering on AWS", total: handle.manifest.allFrames.count, enabled: progress && isatty(STDERR_FILENO) == 1)
                 defer { bar.finish() }
                 return await handle.wait { event in
                     if case .frameDone(_, let done, _) = event { bar.update(done: done) }
+                    sink(event)
                 }
             }
+            let final: JobStatus, report: LuaValue
+            if handlers.isEmpty {
+                final = try args.wait { await follow { _ in } }
+                report = try LuaJob.luaReport(final)
+            } else {
+                (final, report) = try handlers.follow(args, onInterrupt: { _ in }, follow)
+            }
             job.lock.withLock { job.lastReport = final }
-            return .value(try LuaJob.luaReport(final))
+            return .value(report)
         }
         m.method("cancel", doc: "job:cancel()\nTerminate the job's Batch jobs (frames already in the store stay).") { job, args in
             try args.wait { await job.handle.cancel() }
@@ -70,7 +79,7 @@ final class LuaAWSJob: LuaObject, @unchecked Sendable {
     /// Plan `request` for AWS Batch and submit it to `queue` (with `jobDefinition`, default the
     /// stack's): a local .blend goes up with the files it uses, notes go to stderr.
     static func submit(_ request: RenderRequest, queue: String, jobDefinition: String?, environment: AWSEnvironment,
-                       index: AWSJobIndex) async throws -> LuaAWSJob {
+                       index: AWSJobIndex, after: [AWSBatchJobHandle] = []) async throws -> LuaAWSJob {
         guard case .s3? = try? StoreLocation(parsing: request.out ?? "") else {
             throw RenderProblem(code: .usage, message: "backend 'aws' needs out = 's3://BUCKET/PREFIX' (Batch tasks cannot write to this machine)")
         }
@@ -87,7 +96,7 @@ final class LuaAWSJob: LuaObject, @unchecked Sendable {
         executor.index = index
         executor.notice = { JobWatch.note("blendbatch: " + $0) }
         do {
-            return LuaAWSJob(handle: try await executor.submitJob(manifest))
+            return LuaAWSJob(handle: try await executor.submitJob(manifest, after: after))
         } catch let error as AWSBatchError {
             throw RenderProblem(code: error.exitCode, message: "submitting job \(manifest.id) to \(queue): \(error)")
         } catch let error as StoreError {

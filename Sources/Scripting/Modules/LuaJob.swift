@@ -31,13 +31,21 @@ final class LuaJob: LuaObject, @unchecked Sendable {
 
     /// Wait for the end (drawing `blendbatch render`'s progress bar with `progress`); Ctrl-C cancels
     /// the job cleanly and a second one kills its tasks, and the wait still returns the final report.
-    func wait(_ args: LuaArgs, progress: Bool) throws -> JobStatus {
+    /// With `handlers`, their functions are called as events arrive; returns the report as Lua sees it.
+    func wait(_ args: LuaArgs, progress: Bool, handlers: JobEventHandlers) throws -> LuaValue {
         let handle = self.handle
-        let final = try args.wait(onInterrupt: { count in Task { await JobWatch.interrupted(handle, count: count) } }) {
-            await JobWatch.follow(handle, progress: progress)
+        let onInterrupt: @Sendable (Int) -> Void = { count in Task { await JobWatch.interrupted(handle, count: count) } }
+        let final: JobStatus, report: LuaValue
+        if handlers.isEmpty {
+            final = try args.wait(onInterrupt: onInterrupt) { await JobWatch.follow(handle, progress: progress) }
+            report = try Self.luaReport(final)
+        } else {
+            (final, report) = try handlers.follow(args, onInterrupt: onInterrupt) { sink in
+                await JobWatch.follow(handle, progress: progress, also: sink)
+            }
         }
         lock.withLock { lastReport = final }
-        return final
+        return report
     }
 
     /// The report as Lua sees it: the status fields plus `exit_code` (what `blendbatch render` exits with).
@@ -54,13 +62,13 @@ final class LuaJob: LuaObject, @unchecked Sendable {
             .value(try luaReport(try args.wait { await job.handle.status() }))
         }
         m.method("wait", doc: """
-            job:wait{progress=true} -> report
+            job:wait{progress=true, on={...}} -> report
             Wait for the end; progress=true draws `blendbatch render`'s progress bar and retry lines on stderr.
             Ctrl-C cancels the job cleanly (a second one kills its tasks) and the report says 'cancelled'.
             report.exit_code is what `blendbatch render` would exit with (0, 65, 69, 70, 130, ...).
-            """) { job, args in
+            """ + "\n" + JobEventHandlers.doc) { job, args in
             let progress = try args.optionalTable(1)?.tableValue?["progress"]?.boolValue ?? false
-            return .value(try luaReport(try job.wait(args, progress: progress)))
+            return .value(try job.wait(args, progress: progress, handlers: JobEventHandlers(args)))
         }
         m.method("summary", doc: """
             job:summary{json=false} -> string
@@ -108,6 +116,7 @@ final class LuaJob: LuaObject, @unchecked Sendable {
     /// worker, and with `chaos` its Spot-interruption hook).
     static func configuration(_ options: [String: LuaValue], chaos: Bool = true) throws -> LocalExecutor.Configuration {
         var configuration = LocalExecutor.Configuration()
+        if options["worker"] == nil, let missing = LocalExecutor.missingWorker { throw RenderProblem(code: .unavailable, message: missing) }
         if let workers = options["workers"]?.intValue { configuration.workers = max(1, workers) }
         if let blender = options["blender"]?.stringValue { configuration.environment["BLENDBATCH_BLENDER"] = blender }
         if let worker = options["worker"]?.stringValue { configuration.workerCommand = worker.split(separator: " ").map(String.init) }
@@ -123,14 +132,16 @@ final class LuaJob: LuaObject, @unchecked Sendable {
 
     /// Start `manifest`; with `resume=true` in the options, continue the last job in its output
     /// that does the same work instead (as `blendbatch render --resume`).
-    static func submit(_ manifest: JobManifest, options: [String: LuaValue]) async throws -> LuaJob {
+    /// With `after`, the job starts when those jobs succeeded (see `JobGraph`).
+    static func submit(_ manifest: JobManifest, options: [String: LuaValue], after: [JobPrerequisite] = []) async throws -> LuaJob {
         let executor = LocalExecutor(configuration: try configuration(options))
         let handle: LocalJobHandle
         do {
             if options["resume"]?.boolValue == true {
+                guard after.isEmpty else { throw RenderProblem(code: .usage, message: "resume=true continues a job now; it cannot also wait with after=") }
                 handle = try await executor.resumeOrStart(manifest, output: manifest.output.location) { JobWatch.note($0) }
             } else {
-                handle = try await executor.start(manifest)
+                handle = try await executor.start(manifest, after: after)
             }
         } catch let error as StoreError {
             throw RenderProblem(code: .storeError, message: error.description)

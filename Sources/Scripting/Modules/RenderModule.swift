@@ -41,6 +41,7 @@ extension LuaModule {
             option), 'data_error' (65: bad .blend, unknown scene), 'no_input' (66: no such file),
             'store_error' (76: unknown bucket, refused credentials, unreachable store); end a recipe
             with it by fail(err, code).
+            \(JobGraph.afterDoc)
             With backend='aws' (and queue=, job_definition= as `render --backend aws` takes them; out must be
             s3://): the job goes to AWS Batch instead and a blendbatch.AWSJob comes back (job:status(),
             job:wait{progress=true}, job:cancel(), job:frames(), job.id); it runs on without this process.
@@ -50,12 +51,14 @@ extension LuaModule {
             try capabilities.requireRender(options, args)
             if let backend = options["backend"]?.stringValue, backend != "local" {
                 guard backend == "aws" else { throw args.error(1, "backend '\(backend)': use 'local' or 'aws'") }
+                let after = try JobGraph.awsPrerequisites(args, 1)
                 return try RenderModuleSupport.failingAsLua {
-                    let job = try RenderModuleSupport.submitToAWS(args, options)
+                    let job = try RenderModuleSupport.submitToAWS(args, options, after: after)
                     capabilities.grantJob(id: job.handle.id, folder: nil)
                     return .object(job)
                 }
             }
+            let after = try JobGraph.prerequisites(args, 1)
             return try RenderModuleSupport.failingAsLua {
                 let request = try RenderModuleSupport.request(args, 1)
                 var probes = try LuaJob.configuration(options, chaos: false)
@@ -67,7 +70,7 @@ extension LuaModule {
                     if let budget { estimate = try await RenderBudget.check(request, budget, executor: LocalExecutor(configuration: measure)) }
                     let manifest = try await RenderModuleSupport.plan(request, measureWith: LocalExecutor(configuration: measure))
                     RenderModuleSupport.noteMissingFiles(manifest.input)
-                    let job = try await LuaJob.submit(manifest, options: options)
+                    let job = try await LuaJob.submit(manifest, options: options, after: after)
                     if let budget { RenderBudget.record(estimate, budget, folder: job.handle.folder.path) }
                     return job
                 }
@@ -75,6 +78,11 @@ extension LuaModule {
                 return .object(job)
             }
         }
+        m.function("wait_all", doc: """
+            render.wait_all({job, ...} [, {progress=true}]) -> {report, ...}, all_succeeded
+            Wait for every job (local or AWS) to end; the reports come in the list's order. With progress, one
+            line on stderr as each ends. Jobs skipped because a job they come after failed say so in report.reason.
+            """) { args in try JobGraph.waitAll(args) }
     }
 }
 
@@ -121,7 +129,7 @@ enum RenderModuleSupport {
     }
 
     /// `render.submit{backend='aws', queue=, job_definition=, ...}`: plan for Batch and submit there.
-    static func submitToAWS(_ args: LuaArgs, _ options: [String: LuaValue]) throws -> LuaAWSJob {
+    static func submitToAWS(_ args: LuaArgs, _ options: [String: LuaValue], after: [AWSBatchJobHandle]) throws -> LuaAWSJob {
         guard let queue = options["queue"]?.stringValue, !queue.isEmpty else {
             throw RenderProblem(code: .usage, message: "backend 'aws' needs queue = 'NAME' (the stack's is blendbatch-render)")
         }
@@ -131,7 +139,7 @@ enum RenderModuleSupport {
         let (environment, index) = FISExperimentObject.awsContext(args)
         let definition = options["job_definition"]?.stringValue
         return try args.wait {
-            try await LuaAWSJob.submit(request, queue: queue, jobDefinition: definition, environment: environment, index: index)
+            try await LuaAWSJob.submit(request, queue: queue, jobDefinition: definition, environment: environment, index: index, after: after)
         }
     }
 

@@ -18,7 +18,11 @@ extension LuaModule {
         m.function("gif", doc: "stitch.gif{out=DIR, frames=SET, fps=24 [, name=, format=, allow_gaps=]} -> path\nA palette-based GIF at most 320 px wide.") { args in
             try run(args, .gif)
         }
-        m.function("contact_sheet", doc: "stitch.contact_sheet{out=DIR, frames=SET [, name=, format=, allow_gaps=]} -> path\nA PNG grid of up to 48 evenly spaced frames.") { args in
+        m.function("contact_sheet", doc: """
+            stitch.contact_sheet{out=DIR, frames=SET [, name=, format=, allow_gaps=, labels={text, ...}]} -> path
+            A PNG grid of up to 48 evenly spaced frames, each scaled into one cell size (aspect kept); labels
+            captions the frames in order (labels[i] goes with the i-th frame).
+            """) { args in
             try run(args, .contactSheet)
         }
     }
@@ -35,6 +39,7 @@ private struct StitchOptions: Decodable {
     var format: String?
     var allow_gaps: Bool?
     var ffmpeg: String?
+    var labels: [String]?
 }
 
 /// A frame set given as an expression or a list of integers.
@@ -74,7 +79,9 @@ private func run(_ args: LuaArgs, _ output: StitchOutput) throws -> LuaResult {
         stitch: StitchSpec(frameRate: options.fps ?? 24, video: output == .video, gif: output == .gif,
                            contactSheet: output == .contactSheet, allowGaps: options.allow_gaps ?? false))
     do {
-        let summary = try args.wait { try await Stitcher(manifest: manifest, ffmpeg: ffmpeg).run() }
+        var stitcher = Stitcher(manifest: manifest, ffmpeg: ffmpeg)
+        stitcher.labels = Dictionary(zip(options.frames.set.frames, options.labels ?? [])) { first, _ in first }
+        let summary = try args.wait { [stitcher] in try await stitcher.run() }
         guard let key = summary.keys.first else { return .failure("nothing was made", code: "error") }
         return .value(.string(try StoreLocation(parsing: out).appending(key).description))
     } catch let error as WorkerError {

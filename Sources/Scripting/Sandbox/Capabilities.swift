@@ -19,6 +19,7 @@ public final class Capabilities: @unchecked Sendable {
     private let lock = NSLock()
     private var places: [LocationScope] = []
     private var programs: Set<String> = []
+    private var webhookHosts: Set<String> = []
     private var jobs: Set<String> = []
     private var temporary: String?
     /// The locations the user gave as values (not what lies under them, not job outputs).
@@ -38,6 +39,7 @@ public final class Capabilities: @unchecked Sendable {
                                config: StudioConfig) -> Capabilities {
         let capabilities = Capabilities(trusted: false)
         capabilities.programs = Set(config.allowedPrograms)
+        capabilities.webhookHosts = Set(config.notifyHosts.map { $0.lowercased() })
         for parameter in declaration?.parameters ?? [] {
             guard let value = values[parameter.name]?.stringValue else { continue }
             let declared = parameter.defaultValue.stringValue
@@ -109,6 +111,13 @@ public final class Capabilities: @unchecked Sendable {
         return lock.withLock { given.contains(scope) }
     }
 
+    /// A shot list the user named hands over the files it lists (to read and render); one the recipe
+    /// wrote or found itself hands over nothing.
+    func grantListed(_ files: [String], byList list: String) {
+        guard !isTrusted, let scope = LocationScope(list), lock.withLock({ given.contains(scope) }) else { return }
+        files.forEach(grant)
+    }
+
     /// The places handed over so far.
     var handedPlaces: [LocationScope] { lock.withLock { places } }
 
@@ -143,6 +152,21 @@ public final class Capabilities: @unchecked Sendable {
         guard !allowed.contains(program) else { return }
         throw refusal(args, "\(option)='\(program)' names a program; a sandboxed recipe runs only programs its user "
                       + "passed as a parameter or the studio configuration allows (allowed_programs); run with --trust if you trust the recipe")
+    }
+
+    // MARK: Webhooks
+
+    /// Throw the refusal unless the recipe may post to `host`: one the studio configuration lists.
+    func requireWebhook(host: String, _ args: LuaArgs) throws {
+        guard !isTrusted, !lock.withLock({ webhookHosts.contains(host) }) else { return }
+        throw refusal(args, "may not post to \(host): a sandboxed recipe's webhooks reach only the hosts the studio "
+                      + "configuration lists (notify_hosts, see README: Studio workflows); run with --trust if you trust the recipe")
+    }
+
+    /// Throw the refusal unless the code is trusted (`what` names the call, e.g. notify.command).
+    func requireTrusted(_ what: String, _ args: LuaArgs) throws {
+        guard !isTrusted else { return }
+        throw refusal(args, "\(what) runs a program of the recipe's choosing; only trusted recipes may (run with --trust)")
     }
 
     // MARK: Jobs

@@ -3,8 +3,9 @@ import LuaKit
 
 /// What the people running blendbatch decide about recipes, never a recipe itself: which recipe
 /// origins are trusted (they run with all of Lua, as with `--trust`), which programs sandboxed
-/// recipes may name (`blender=`, `worker=`, `ffmpeg=`), the Lua limits, where the studio's recipes
-/// are, and what a submission starts from (`blendbatch config --json` prints it for the add-on).
+/// recipes may name (`blender=`, `worker=`, `ffmpeg=`), which hosts their `notify.webhook` may post
+/// to, the Lua limits, where the studio's recipes are, and what a submission starts from
+/// (`blendbatch config --json` prints it for the add-on).
 ///
 /// Read from `/etc/blendbatch/config.json` (the studio's, pinned by whoever administers the
 /// machine), then `$XDG_CONFIG_HOME/blendbatch/config.json` (else `~/.config/…`): lists add up, a
@@ -13,6 +14,7 @@ import LuaKit
 /// ```json
 /// { "trusted_recipes": ["s3://studio-pipeline/recipes/", "/opt/studio/recipes"],
 ///   "allowed_programs": ["/opt/blender-4.2/blender"],
+///   "notify_hosts": ["hooks.slack.com", "studio.webhook.office.com", "ntfy.studio.lan"],
 ///   "lua_memory_limit": "2GiB", "recipe_depth_limit": 8,
 ///   "recipe_path": ["s3://studio-pipeline/recipes/"],
 ///   "defaults": { "backend": "aws", "queue": "blendbatch-render", "out": "s3://studio-renders/jobs" } }
@@ -22,6 +24,8 @@ public struct StudioConfig: Sendable, Equatable {
     public var trustedRecipes: [String] = []
     /// Programs a sandboxed recipe may name.
     public var allowedPrograms: [String] = []
+    /// Hosts a sandboxed recipe's `notify.webhook` may post to (exactly these names).
+    public var notifyHosts: [String] = []
     /// Bytes a recipe's Lua state may hold (`$BLENDBATCH_LUA_MEMORY_LIMIT` overrides it).
     public var luaMemoryLimit = LuaState.defaultMemoryLimit
     /// How deep `recipes.run` may nest.
@@ -74,12 +78,13 @@ public struct StudioConfig: Sendable, Equatable {
         guard let object = try? JSONSerialization.jsonObject(with: data), let fields = object as? [String: Any] else {
             throw bad("not a JSON object; see README, Security model")
         }
-        let known: Set = ["trusted_recipes", "allowed_programs", "lua_memory_limit", "recipe_depth_limit", "recipe_path", "defaults"]
+        let known: Set = ["trusted_recipes", "allowed_programs", "notify_hosts", "lua_memory_limit", "recipe_depth_limit",
+                          "recipe_path", "defaults"]
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
             throw bad("unknown setting '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
         }
         for (key, list) in [("trusted_recipes", \StudioConfig.trustedRecipes), ("allowed_programs", \StudioConfig.allowedPrograms),
-                            ("recipe_path", \StudioConfig.recipePath)] {
+                            ("notify_hosts", \StudioConfig.notifyHosts), ("recipe_path", \StudioConfig.recipePath)] {
             guard let value = fields[key] else { continue }
             guard let items = value as? [String] else { throw bad("\(key) must be a list of strings") }
             self[keyPath: list] += items

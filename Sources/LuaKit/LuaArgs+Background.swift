@@ -1,0 +1,8 @@
+extension LuaArgs {
+    /// Start async work that outlives this call's waits (e.g. following a job while the Lua thread
+    /// handles its events between `wait`s); it runs on the threads `wait` uses, so it cannot be
+    /// starved by a Lua thread that blocks a cooperative one.
+    public func start(_ work: @escaping @Sendable () async -> Void) {
+        Task.detached(executorPreference: WaitExecutor.shared) { await work() }
+    }
+}
