@@ -51,7 +51,9 @@ struct ReportCommandTests {
     func realRender() async throws {
         let out = Binary.folder("report")
         let mark = UUID().uuidString
-        let process = try Binary.start(["render", Binary.demo, "--frames", "1-12", "--chunk", "3", "--out", out] + Binary.tiny, mark: mark)
+        // Long enough (many seconds) that the controller's first live write, 2.5 s in, lands before the end.
+        let process = try Binary.start(["render", Binary.demo, "--frames", "1-12", "--chunk", "3", "--out", out,
+                                        "--percent", "50", "--samples", "24", "--workers", "2"], mark: mark)
         var folder: String?
         #expect(try await Binary.waitFor(seconds: 120) {
             folder = try? jobFolder(out)
