@@ -75,6 +75,7 @@ struct HostileRecipeTests {
         let before = scene.snapshot()
         let r = try scene.run(recipe)
         #expect(r.status == expected.code, "\(recipe): \(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(recipe): one line on stderr: \(r.stderr)")
         #expect((r.stdout + r.stderr).contains(expected.text), "\(recipe): \(r.stdout) \(r.stderr)")
         #expect(!(r.stdout + r.stderr).contains(Self.secret), "\(recipe) leaked the secret")
         #expect(scene.snapshot() == before, "\(recipe) changed files it was not handed")

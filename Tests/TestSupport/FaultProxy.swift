@@ -6,9 +6,9 @@ import Glibc
 /// A loopback HTTP proxy in front of moto that misbehaves on purpose: for the first requests it
 /// drops the connection, answers 500 or 503, or cuts a response short; after that it forwards
 /// faithfully. One request per connection (it answers with `Connection: close`).
-/// Shared with CLITests (a symbolic link there), which cut or freeze it in the middle of a render.
-final class FaultProxy: @unchecked Sendable {  // `plan`, `counts` and `stopped` are guarded by `lock`
-    enum Fault: Sendable, Equatable {
+/// CLITests cut or freeze it in the middle of a render.
+public final class FaultProxy: @unchecked Sendable {  // `plan`, `counts` and `stopped` are guarded by `lock`
+    public enum Fault: Sendable, Equatable {
         case drop          // read the request, close without answering
         case status(Int)   // answer with this status and an S3-style error body
         case truncate      // forward, but relay only half of the answer
@@ -16,7 +16,7 @@ final class FaultProxy: @unchecked Sendable {  // `plan`, `counts` and `stopped`
         case forward
     }
 
-    let port: Int
+    public let port: Int
     private let upstreamPort: UInt16
     private let listener: Int32
     private let lock = NSLock()
@@ -30,7 +30,7 @@ final class FaultProxy: @unchecked Sendable {  // `plan`, `counts` and `stopped`
     ///   - upstream: the moto URL (`http://127.0.0.1:PORT`).
     ///   - plan: faults for the first requests, in order; later requests are forwarded
     ///     (or get what `rule` says for their request head, to make a proxy that keeps failing).
-    init(upstream: String, plan: [Fault], rule: (@Sendable (String) -> Fault)? = nil) throws {
+    public init(upstream: String, plan: [Fault], rule: (@Sendable (String) -> Fault)? = nil) throws {
         upstreamPort = UInt16(URL(string: upstream)?.port ?? 80)
         self.plan = plan
         self.rule = rule
@@ -53,11 +53,11 @@ final class FaultProxy: @unchecked Sendable {  // `plan`, `counts` and `stopped`
         Thread { [self] in acceptLoop() }.start()
     }
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    public var url: String { "http://127.0.0.1:\(port)" }
     /// Requests seen and faults injected so far.
-    var stats: (requests: Int, faults: Int) { lock.withLock { (handled, faults) } }
+    public var stats: (requests: Int, faults: Int) { lock.withLock { (handled, faults) } }
 
-    func stop() {
+    public func stop() {
         lock.withLock { stopped = true }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)

@@ -4,31 +4,36 @@ import Glibc
 #endif
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 for tests: one request per connection, answered by a
-/// closure. Stands in for the container-credentials agent and the EC2 metadata service, which
-/// cannot run here.
-final class LoopbackServer: @unchecked Sendable {
-    struct Request: Sendable {
-        var method: String
-        var path: String
-        var headers: [String: String]  // lower-cased names
-        var body: Data
+/// closure. A stand-in for what cannot run here: the container-credentials agent, the EC2
+/// metadata service, and AWS Batch in states moto cannot show (tests using it say so in their names).
+public final class LoopbackServer: @unchecked Sendable {
+    public struct Request: Sendable {
+        public var method: String
+        public var path: String
+        public var headers: [String: String]  // lower-cased names
+        public var body: Data
     }
-    struct Response: Sendable {
-        var status: Int
-        var headers: [String: String] = [:]
-        var body: String = ""
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: String
+        public init(status: Int, headers: [String: String] = [:], body: String = "") {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
     }
 
-    let port: Int
+    public let port: Int
     private let listener: Int32
     private let handler: @Sendable (Request) -> Response
     private let lock = NSLock()
     private var seen: [Request] = []
 
     /// Requests received so far (safe from any thread: guarded by `lock`).
-    var requests: [Request] { lock.withLock { seen } }
+    public var requests: [Request] { lock.withLock { seen } }
 
-    init(handler: @escaping @Sendable (Request) -> Response) throws {
+    public init(handler: @escaping @Sendable (Request) -> Response) throws {
         self.handler = handler
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var yes: Int32 = 1
@@ -51,9 +56,9 @@ final class LoopbackServer: @unchecked Sendable {
         thread.start()
     }
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    public var url: String { "http://127.0.0.1:\(port)" }
 
-    func stop() {
+    public func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }
