@@ -35,20 +35,21 @@ struct RealBlenderControlTests {
     func reclaimStubbornTask() async throws {
         let out = Binary.folder("reclaim-real")
         let mark = UUID().uuidString
-        // Attempt 1 ignores SIGTERM and runs the real worker (and so Blender) in a session of its own,
-        // where the notice does not reach it; it never ends by itself. Later attempts are the plain worker.
+        // The render's attempt 1 (BLENDBATCH_TASK <job>/render/<index>/1) ignores SIGTERM and runs the
+        // real worker (and so Blender) in a session of its own, where the notice does not reach it;
+        // it never ends by itself. Everything else is the plain worker.
         let wrapper = out + "/stubborn-worker"
         let script = """
             #!/bin/sh
-            if [ "$AWS_BATCH_JOB_ATTEMPT" = 1 ]; then
+            case "$BLENDBATCH_TASK" in */render/*/1)
               trap '' TERM
               setsid '\(Binary.binary)' worker "$@" &
               wait
-              exec sleep 600
-            fi
+              exec sleep 600 ;;
+            esac
             exec '\(Binary.binary)' worker "$@"
             """
-        FileManager.default.createFile(atPath: wrapper, contents: Data(script.utf8), attributes: [.posixPermissions: 0o755])
+        _ = FileManager.default.createFile(atPath: wrapper, contents: Data(script.utf8), attributes: [.posixPermissions: 0o755])
         let (code, stdout) = try Binary.run(
             ["render", Binary.demo, "--frames", "1-2", "--chunk", "2", "--out", out, "--workers", "1", "--json",
              "--chaos", "interrupt=100%,notice=1s,max=1,seed=1"] + Self.slow,

@@ -67,7 +67,9 @@ struct RenderModuleAWSTests {
         // moto finishes the Batch jobs at once; the frames a real worker would upload are put here.
         let store = StoreFactory.open(try StoreLocation(parsing: out), client: motoClient())
         let manifest = try JobManifest.decode(try await store.read(key: ".blendbatch/jobs/\(id)/manifest.json"))
-        for frame in 1...4 { try await store.put(data: Data("png".utf8), key: manifest.output.frameKey(frame)) }
+        for frame in 1...4 {
+            for key in manifest.doneKeys(frame) { try await store.put(data: Data("png".utf8), key: key) }
+        }
 
         let waited = try lua.run("local report = job:wait{}; return report.state, report.framesDone")
         #expect(waited == [.string("succeeded"), .integer(4)])
