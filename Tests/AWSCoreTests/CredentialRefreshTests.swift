@@ -89,18 +89,10 @@ struct CredentialRefreshTests {
         }
     }
 
-    /// A clock tests move forward.
-    final class Clock: @unchecked Sendable {  // `offset` is guarded by `lock`
-        private let lock = NSLock()
-        private var offset: TimeInterval = 0
-        func advance(_ seconds: TimeInterval) { lock.withLock { offset += seconds } }
-        func now() -> Date { lock.withLock { Date().addingTimeInterval(offset) } }
-    }
-
     @Test("a failed refresh keeps the credentials while they are still valid; once they expire the failure comes through")
     func keepsCredentialsWhenRefreshFails() async throws {
         let base = FlakyProvider(lifetime: 600)
-        let clock = Clock()
+        let clock = ProcessCredentialProviderTests.TestClock()
         let cache = RefreshingCredentialProvider(base, refreshMargin: 300, now: { clock.now() })
         #expect(try await cache.credentials().accessKeyId == "AKID1")
         await base.fail()

@@ -25,10 +25,7 @@ struct ChaosCommandTests {
         // Checked here, not by blendbatch's FrameVerifier: the PNGs counted, each decoded by FFmpeg,
         // the video's frames counted by ffprobe.
         for n in 1...3 {
-            let run = "\(out)/run-\(n)"
-            #expect(MediaCheck.pngs(in: run + "/frames") == MediaCheck.names(1...8), "run \(n)")
-            #expect(try MediaCheck.undecodable(in: run + "/frames").isEmpty, "run \(n)")
-            #expect(try MediaCheck.videoFrames(run + "/demo.mp4") == 8, "run \(n)")
+            try MediaCheck.expectRendered("\(out)/run-\(n)", frames: 1...8)
         }
     }
 }

@@ -60,9 +60,7 @@ struct RenderCommandTests {
         let runs = Binary.journal(out).filter { $0["kind"] as? String == "run" }
         #expect(runs.count == 2)
         #expect(Binary.marked(mark).isEmpty)
-        #expect(MediaCheck.pngs(in: out + "/frames") == MediaCheck.names(1...12))
-        #expect(try MediaCheck.undecodable(in: out + "/frames").isEmpty)
-        #expect(try MediaCheck.videoFrames(out + "/demo.mp4") == 12)
+        try MediaCheck.expectRendered(out, frames: 1...12)
     }
 
     @Test("Ctrl-C cancels cleanly: exit 130, no worker or Blender left running, resume finishes the job")
@@ -78,9 +76,7 @@ struct RenderCommandTests {
         #expect(Binary.marked(mark).isEmpty)
         let (code, _) = try Binary.run(arguments + ["--resume"])
         #expect(code == 0)
-        #expect(MediaCheck.pngs(in: out + "/frames") == MediaCheck.names(1...6))
-        #expect(try MediaCheck.undecodable(in: out + "/frames").isEmpty)
-        #expect(try MediaCheck.videoFrames(out + "/demo.mp4") == 6)
+        try MediaCheck.expectRendered(out, frames: 1...6)
     }
 
     @Test("a frame that crashes Blender every time (the crashing-blender stand-in around real Blender) fails after the budget, named in the report; the others complete")

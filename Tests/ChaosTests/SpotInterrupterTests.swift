@@ -44,8 +44,7 @@ struct SpotInterrupterTests {
         #expect(status.state == .succeeded)
         #expect(status.noticesSent == 3 && status.interruptions == 3 && status.retries == 3)
         // Counted and decoded here, not by FrameVerifier (the code under test).
-        #expect(MediaCheck.pngs(in: out + "/frames") == MediaCheck.names(1...9))
-        #expect(try MediaCheck.undecodable(in: out + "/frames").isEmpty)
+        try MediaCheck.expectRendered(out, frames: 1...9, video: nil)
     }
 }
 

@@ -35,23 +35,7 @@ public final class LoopbackServer: @unchecked Sendable {
 
     public init(handler: @escaping @Sendable (Request) -> Response) throws {
         self.handler = handler
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var yes: Int32 = 1
-        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(listener, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
-        self.listener = listener
+        (listener, port) = try Loopback.listen(backlog: 64)
         let thread = Thread { [self] in acceptLoop() }
         thread.start()
     }
@@ -79,20 +63,12 @@ public final class LoopbackServer: @unchecked Sendable {
         let response = handler(request)
         var head = "HTTP/1.1 \(response.status) X\r\nContent-Length: \(response.body.utf8.count)\r\nConnection: close\r\n"
         for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
-        Self.writeAll(client, Data((head + "\r\n" + response.body).utf8))
+        Loopback.writeAll(client, Data((head + "\r\n" + response.body).utf8))
     }
 
     static func readRequest(_ fd: Int32) -> Request? {
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while data.range(of: Data("\r\n\r\n".utf8)) == nil {
-            let n = read(fd, &buffer, buffer.count)
-            if n <= 0 { return nil }
-            data.append(contentsOf: buffer[0..<n])
-        }
-        let split = data.range(of: Data("\r\n\r\n".utf8))!
-        let head = String(decoding: data[..<split.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
-        var body = Data(data[split.upperBound...])
+        guard let (text, body) = Loopback.readMessage(fd) else { return nil }
+        let head = text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         let parts = head[0].split(separator: " ")
         var headers: [String: String] = [:]
         for line in head.dropFirst() {
@@ -100,23 +76,6 @@ public final class LoopbackServer: @unchecked Sendable {
                 headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             }
         }
-        let length = headers["content-length"].flatMap(Int.init) ?? 0
-        while body.count < length {
-            let n = read(fd, &buffer, buffer.count)
-            if n <= 0 { break }
-            body.append(contentsOf: buffer[0..<n])
-        }
         return Request(method: String(parts.first ?? ""), path: parts.count > 1 ? String(parts[1]) : "/", headers: headers, body: body)
-    }
-
-    static func writeAll(_ fd: Int32, _ data: Data) {
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-                if n <= 0 { return }
-                offset += n
-            }
-        }
     }
 }

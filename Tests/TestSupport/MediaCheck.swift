@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// An independent look at rendered output: files counted here and decoded by FFmpeg, never judged
 /// by blendbatch's own FrameVerifier (the code under test).
@@ -12,6 +13,15 @@ public enum MediaCheck {
     /// The PNGs in `folder` FFmpeg cannot decode as one clean image (any error, or not exactly one frame).
     public static func undecodable(in folder: String) throws -> [String] {
         try pngs(in: folder).filter { try videoFrames(folder + "/" + $0) != 1 }
+    }
+
+    /// Expect `out` to hold the render of `frames`: exactly those PNGs in `out/frames`, each decoded by
+    /// FFmpeg, and `out/<video>` (unless nil) with as many frames, counted by ffprobe.
+    public static func expectRendered(_ out: String, frames: some Collection<Int>, video: String? = "demo.mp4",
+                                      sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(pngs(in: out + "/frames") == names(frames), sourceLocation: sourceLocation)
+        #expect(try undecodable(in: out + "/frames").isEmpty, sourceLocation: sourceLocation)
+        if let video { #expect(try videoFrames(out + "/" + video) == frames.count, sourceLocation: sourceLocation) }
     }
 
     /// `demo_0001.png`… for `frames`: the names a render of the demo writes.
