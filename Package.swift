@@ -72,19 +72,22 @@ let package = Package(
         ]),
         .target(name: "BlendBatchLua", dependencies: ["Scripting"]),
 
-        // Tests, one target per source target; CLITests drives the built binary.
-        .testTarget(name: "LuaKitTests", dependencies: ["LuaKit"]),
-        .testTarget(name: "REPLTests", dependencies: ["REPL", "ProcessSpawn"]),
-        .testTarget(name: "BlendFileTests", dependencies: ["BlendFile"]),
-        .testTarget(name: "RenderPlanTests", dependencies: ["RenderPlan"]),
-        .testTarget(name: "ProcessSpawnTests", dependencies: ["ProcessSpawn"]),
-        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"]),
-        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore"]),
-        .testTarget(name: "AWSServicesTests", dependencies: ["AWSServices"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render"]),
-        .testTarget(name: "ExecutorsTests", dependencies: ["Executors"]),
-        .testTarget(name: "ChaosTests", dependencies: ["Chaos"]),
-        .testTarget(name: "ScriptingTests", dependencies: ["Scripting"]),
-        .testTarget(name: "CLITests", dependencies: ["blendbatch"]),
+        // Tests, one target per source target; CLITests drives the built binary. TestSupport holds
+        // what they share: requirements (skip, or fail under CI), moto fixtures, process runners, stand-in servers.
+        .target(name: "TestSupport", dependencies: ["AWSCore", "AWSServices", "ObjectStore"], path: "Tests/TestSupport"),
+        .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "TestSupport"]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL", "ProcessSpawn", "TestSupport"]),
+        .testTarget(name: "BlendFileTests", dependencies: ["BlendFile", "TestSupport"]),
+        .testTarget(name: "RenderPlanTests", dependencies: ["RenderPlan", "TestSupport"]),
+        .testTarget(name: "ProcessSpawnTests", dependencies: ["ProcessSpawn", "TestSupport"]),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "TestSupport"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "TestSupport"]),
+        .testTarget(name: "AWSServicesTests", dependencies: ["AWSServices", "TestSupport"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"]),
+        .testTarget(name: "ExecutorsTests", dependencies: ["Executors", "TestSupport"]),
+        .testTarget(name: "ChaosTests", dependencies: ["Chaos", "TestSupport"]),
+        .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["blendbatch", "TestSupport"]),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
     ]
 )

@@ -4,7 +4,7 @@ import Testing
 
 /// The client against a loopback server that answers with canned statuses (the failure modes
 /// an AWS endpoint shows: throttling, 5xx, plain 4xx). moto-backed tests live in ObjectStoreTests.
-@Suite("AWS client: signing, retries, errors", .serialized)
+@Suite("AWS client: signing, retries, errors (loopback stand-in endpoint)", .serialized)
 struct AWSClientTests {
     func client(_ url: String, attempts: Int = 4) -> AWSClient {
         let env = AWSEnvironment(variables: ["AWS_ENDPOINT_URL": url], homeDirectory: "/nonexistent")

@@ -247,7 +247,6 @@ struct ProcessCredentialProviderTests {
         let pidPath = fixture.folder + "/pid"
         let helper = try fixture.script("hang.sh", "echo $$ > '\(pidPath)'; exec sleep 60")
         try fixture.config("credential_process = \(helper)")
-        let started = Date()
         do {
             _ = try await ProcessCredentialProvider(environment: fixture.environment(), timeout: 1).credentials()
             Issue.record("expected a timeout")
@@ -255,7 +254,6 @@ struct ProcessCredentialProviderTests {
             #expect(error.isCredentialsUnavailable)
             #expect(error.message.contains("\(helper) did not finish within 1 s and was stopped"), "\(error.message)")
         }
-        #expect(Date().timeIntervalSince(started) < 10)
         let pid = try #require(Int32(String(contentsOfFile: pidPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(kill(pid, 0) == -1 && errno == ESRCH)
     }

@@ -5,9 +5,8 @@ import Testing
 
 @Suite("Batch client against moto", .serialized)
 struct BatchClientTests {
-    @Test("register the worker job definition, then find it by name with its retry strategy")
+    @Test("register the worker job definition, then find it by name with its retry strategy", .requires(.moto))
     func registerAndDescribe() async throws {
-        guard motoAvailable() else { return }
         let batch = BatchClient(client: motoClient())
         let name = uniqueName("worker")
         let request = RegisterJobDefinitionRequest.blendbatchWorker(
@@ -27,9 +26,8 @@ struct BatchClientTests {
         #expect(try await batch.jobDefinition(uniqueName("missing")) == nil)
     }
 
-    @Test("submit an array job and a dependent job; describe, list children by status, terminate")
+    @Test("submit an array job and a dependent job; describe, list children by status, terminate", .requires(.moto))
     func submitDescribeList() async throws {
-        guard motoAvailable() else { return }
         let client = motoClient()
         let batch = BatchClient(client: client)
         let fleet = try await MotoBatchFleet.create(client: client)
@@ -62,9 +60,8 @@ struct BatchClientTests {
         try await batch.cancelJob(array.jobId, reason: "test")
     }
 
-    @Test("queues and compute environments: found by name, the Spot environment's instance tags, unknown ones are nil")
+    @Test("queues and compute environments: found by name, the Spot environment's instance tags, unknown ones are nil", .requires(.moto))
     func queuesAndEnvironments() async throws {
-        guard motoAvailable() else { return }
         let client = motoClient()
         let batch = BatchClient(client: client)
         let fleet = try await MotoBatchFleet.create(client: client)
@@ -77,9 +74,8 @@ struct BatchClientTests {
         #expect(try await batch.jobQueue(uniqueName("nope")) == nil)
     }
 
-    @Test("a Batch error answer becomes an AWSError naming the service and code")
+    @Test("a Batch error answer becomes an AWSError naming the service and code", .requires(.moto))
     func errors() async throws {
-        guard motoAvailable() else { return }
         let batch = BatchClient(client: motoClient())
         await #expect(throws: AWSError.self) {
             _ = try await batch.submitJob(SubmitJobRequest(jobName: "x", jobQueue: uniqueName("nope"), jobDefinition: "nope"))

@@ -7,9 +7,8 @@ import Testing
 struct FISClientTests {
     let role = "arn:aws:iam::123456789012:role/fis"
 
-    @Test("template with the spot-interruption action and tag target; experiment started and followed to completion")
+    @Test("template with the spot-interruption action and tag target; experiment started and followed to completion", .requires(.moto))
     func experimentRunsToCompletion() async throws {
-        guard motoAvailable() else { return }
         let fis = FISClient(client: motoClient())
         let tag = uniqueName("fleet")
         let spec = try SpotInterruptionTemplate(fleetTags: ["blendbatch:fleet": tag], selection: .count(2), roleArn: role)
@@ -32,9 +31,8 @@ struct FISClientTests {
         #expect(try await fis.experiments(templateId: template.id).map(\.id).contains(experiment.id))
     }
 
-    @Test("an experiment stopped on request ends as stopped")
+    @Test("an experiment stopped on request ends as stopped", .requires(.moto))
     func stopOnRequest() async throws {
-        guard motoAvailable() else { return }
         let fis = FISClient(client: motoClient())
         let spec = try SpotInterruptionTemplate(fleetTags: ["blendbatch:fleet": uniqueName("fleet")], selection: .percent(50), roleArn: role)
         let template = try await fis.createExperimentTemplate(spec.request())
@@ -46,9 +44,8 @@ struct FISClientTests {
         #expect(status == .stopped)
     }
 
-    @Test("an unknown experiment is an AWSError with a not-found code")
+    @Test("an unknown experiment is an AWSError with a not-found code", .requires(.moto))
     func unknownExperiment() async throws {
-        guard motoAvailable() else { return }
         let fis = FISClient(client: motoClient())
         do {
             _ = try await fis.experiment(id: "EXP" + UUID().uuidString.prefix(10))

@@ -49,8 +49,10 @@ struct SpotInterruptionTemplateTests {
         }
     }
 
-    @Test("notice durations of PT2M to PT15M are accepted", arguments: ["PT2M", "PT120S", "PT2M30S", "PT15M"])
+    @Test("notice durations of PT2M to PT15M are accepted and sent as the action's notice", arguments: ["PT2M", "PT120S", "PT2M30S", "PT15M"])
     func goodNotice(notice: String) throws {
-        _ = try SpotInterruptionTemplate(fleetTags: ["k": "v"], selection: .count(1), notice: notice, roleArn: role)
+        let template = try SpotInterruptionTemplate(fleetTags: ["k": "v"], selection: .count(1), notice: notice, roleArn: role)
+        #expect(template.notice == notice)
+        #expect(template.request().actions["InterruptSpot"]?.parameters == ["durationBeforeInterruption": notice])
     }
 }

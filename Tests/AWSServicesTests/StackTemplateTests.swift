@@ -26,23 +26,15 @@ struct StackTemplateTests {
         var description: String { "cannot decode the template: \(output)" }
     }
 
-    func requireTools() throws -> Bool {
-        if FileManager.default.isExecutableFile(atPath: cfnLint) { return true }
-        if runningInCI { Issue.record("cfn-lint missing at \(cfnLint); run scripts/setup") }
-        return false
-    }
-
-    @Test("cfn-lint passes with no errors or warnings")
+    @Test("cfn-lint passes with no errors or warnings", .requires(.cfnLint))
     func cfnLintPasses() throws {
-        guard try requireTools() else { return }
         let result = try run(cfnLint, [template])
         #expect(result.status == 0, "cfn-lint reported:\n\(result.output)")
         #expect(result.output.isEmpty)
     }
 
-    @Test("cfn-lint really checks: a broken copy of the template fails")
+    @Test("cfn-lint really checks: a broken copy of the template fails", .requires(.cfnLint))
     func cfnLintCatchesAnError() throws {
-        guard try requireTools() else { return }
         let broken = try String(contentsOfFile: template, encoding: .utf8)
             .replacingOccurrences(of: "AllocationStrategy: SPOT_PRICE_CAPACITY_OPTIMIZED", with: "AllocationStrategy: CHEAPEST_PLEASE")
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("stack-broken-\(UUID().uuidString).yaml")
@@ -53,9 +45,8 @@ struct StackTemplateTests {
         #expect(result.output.lowercased().contains("cheapest_please"))
     }
 
-    @Test("job definition carries the same Spot-aware retry strategy blendbatch registers")
+    @Test("job definition carries the same Spot-aware retry strategy blendbatch registers", .requires(.cfnLint))
     func retryStrategyMatchesRegisteredOne() throws {
-        guard try requireTools() else { return }
         let resources = try #require(try decodedTemplate()["Resources"])
         let properties = try #require(resources["WorkerJobDefinition"]?["Properties"])
         let entries = try #require(properties["RetryStrategy"]?["EvaluateOnExit"]?.arrayValue)
@@ -70,9 +61,8 @@ struct StackTemplateTests {
         #expect(properties["ContainerProperties"]?["Command"] == ["worker"])
     }
 
-    @Test("Spot and On-Demand compute environments behind one queue, Spot first")
+    @Test("Spot and On-Demand compute environments behind one queue, Spot first", .requires(.cfnLint))
     func computeEnvironmentsAndQueue() throws {
-        guard try requireTools() else { return }
         let resources = try #require(try decodedTemplate()["Resources"])
         let spot = try #require(resources["SpotComputeEnvironment"]?["Properties"]?["ComputeResources"])
         #expect(spot["Type"] == "SPOT")
@@ -85,9 +75,8 @@ struct StackTemplateTests {
         #expect(order.last?["ComputeEnvironment"] == ["Ref": "OnDemandComputeEnvironment"])
     }
 
-    @Test("GPU Spot compute environment (g5/g6, NVIDIA AMI) behind <stack>-render-gpu; GPU job definition asks for one GPU")
+    @Test("GPU Spot compute environment (g5/g6, NVIDIA AMI) behind <stack>-render-gpu; GPU job definition asks for one GPU", .requires(.cfnLint))
     func gpuFleet() throws {
-        guard try requireTools() else { return }
         let template = try decodedTemplate()
         let resources = try #require(template["Resources"])
         let gpu = try #require(resources["GpuSpotComputeEnvironment"]?["Properties"]?["ComputeResources"])
@@ -108,9 +97,8 @@ struct StackTemplateTests {
         #expect(definition["RetryStrategy"] == resources["WorkerJobDefinition"]?["Properties"]?["RetryStrategy"])
     }
 
-    @Test("both job definitions run the image blender-<BlenderVersion> and record it in the tag blendbatch reads")
+    @Test("both job definitions run the image blender-<BlenderVersion> and record it in the tag blendbatch reads", .requires(.cfnLint))
     func definitionsRecordTheBlenderVersion() throws {
-        guard try requireTools() else { return }
         let template = try decodedTemplate()
         #expect(template["Parameters"]?["BlenderVersion"]?["Default"] == "4.5.15")
         for name in ["WorkerJobDefinition", "GpuWorkerJobDefinition"] {
@@ -120,9 +108,8 @@ struct StackTemplateTests {
         }
     }
 
-    @Test("FIS template interrupts only the fleet's tagged Spot instances, and its role can do nothing else")
+    @Test("FIS template interrupts only the fleet's tagged Spot instances, and its role can do nothing else", .requires(.cfnLint))
     func fisTemplateTargetsTheFleet() throws {
-        guard try requireTools() else { return }
         let resources = try #require(try decodedTemplate()["Resources"])
         let fis = try #require(resources["SpotInterruptionTemplate"]?["Properties"])
         #expect(fis["Actions"]?["InterruptSpot"]?["ActionId"]?.stringValue == spotInterruptionActionId)

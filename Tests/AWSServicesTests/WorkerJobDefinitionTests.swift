@@ -6,9 +6,8 @@ import Testing
 /// The worker job definition's Blender version and GPUs, as registered and read back.
 @Suite("Worker job definition: Blender version tag, GPUs, families")
 struct WorkerJobDefinitionTests {
-    @Test("the Blender version and GPUs registered are read back from DescribeJobDefinitions (moto)")
+    @Test("the Blender version and GPUs registered are read back from DescribeJobDefinitions (moto)", .requires(.moto))
     func versionAndGPUsReadBack() async throws {
-        guard motoAvailable() else { return }
         let batch = BatchClient(client: motoClient())
         let family = uniqueName("awsimg-def")
         _ = try await batch.registerJobDefinition(.blendbatchWorker(name: family, image: "img:1", interruptedExitCode: 75))

@@ -45,7 +45,7 @@ bpy.ops.wm.save_as_mainfile(filepath=out + "/zstd.blend", compress=True)
 """#
 
     @Test("odd ranges, steps, fps_base 1.001, three scenes with the second active, compression off and on",
-          .enabled(if: blender != nil))
+          .requires(.blender))
     func writtenByBlender() throws {
         let dir = try TestFiles.tempDir("blender")
         defer { try? FileManager.default.removeItem(at: dir) }

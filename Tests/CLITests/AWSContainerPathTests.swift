@@ -46,9 +46,8 @@ struct AWSContainerPathTests {
         return try CLIRunner.run(command, environment: environment)
     }
 
-    @Test("each array index, then the stitch: every frame and the video end up under the S3 output prefix")
+    @Test("each array index, then the stitch: every frame and the video end up under the S3 output prefix", .requires(.moto))
     func everyIndexThenStitch() async throws {
-        guard motoAvailable() else { return }
         let target = try await MotoRenderTarget.create(client: client)
         let (fleet, definition, bucket) = (target.fleet, target.definition, target.bucket)
         let client = self.client
@@ -103,9 +102,8 @@ struct AWSContainerPathTests {
         #expect(started.isEmpty, "a retry rendered again: \(started)")
     }
 
-    @Test("a .blend's texture outside its folder travels with it: the task renders the texture's colour, not Blender's missing-image magenta")
+    @Test("a .blend's texture outside its folder travels with it: the task renders the texture's colour, not Blender's missing-image magenta", .requires(.moto))
     func externalFilesTravel() async throws {
-        guard motoAvailable() else { return }
         // project/shots/scene.blend lights its world with //../textures/red.png.
         let project = Binary.folder("aws-bundle")
         let blend = try TexturedScene.make(in: project)
@@ -156,9 +154,8 @@ struct AWSContainerPathTests {
         #expect(uploads.count == 2 && uploads[1].contains("1 already in \(output)/.blendbatch/files/ from earlier jobs"), "\(notices.lines)")
     }
 
-    @Test("a manifest whose input file would land outside the task's input folder is refused (64), nothing rendered")
+    @Test("a manifest whose input file would land outside the task's input folder is refused (64), nothing rendered", .requires(.moto))
     func inputFileEscapingRefused() async throws {
-        guard motoAvailable() else { return }
         let bucket = uniqueName("renders")
         _ = try await client.send(AWSRequest(service: .s3, method: "PUT", path: "/", bucket: bucket))
         let output = "s3://\(bucket)/jobs/escape"

@@ -28,9 +28,8 @@ struct AWSJobCommandsTests {
         return (manifest, handle)
     }
 
-    @Test("status by job id and by Batch id counts frames in the store (Batch's success with frames missing is a failure, exit 70); resume resubmits the missing chunk")
+    @Test("status by job id and by Batch id counts frames in the store (Batch's success with frames missing is a failure, exit 70); resume resubmits the missing chunk", .requires(.moto))
     func statusAndResume() async throws {
-        guard cliMotoAvailable() else { return }
         let state = Binary.folder("aws-state")
         let (manifest, handle) = try await submitted(state: state)
         let status = try runAWSCLI(["status", manifest.id], home: state)
@@ -48,7 +47,21 @@ struct AWSJobCommandsTests {
         #expect(resume.code == 0, "\(resume.stderr)")
         #expect(resume.stdout.contains("resubmitted 1 chunk(s) with missing frames"))
         #expect(resume.stdout.contains("(plain job)"))
+        let resumedJob = try #require(Self.renderJobId(in: resume.stdout), "\(resume.stdout)")
+
+        // cancel terminates every Batch job of every submission: moto keeps the reason blendbatch gave.
         let cancel = try runAWSCLI(["cancel", manifest.id], home: state)
         #expect(cancel.code == 0, "\(cancel.stderr)")
+        let ids = [handle.record.latest.renderJobId, handle.record.latest.stitchJobId, resumedJob].compactMap { $0 }
+        #expect(ids.count == 3)
+        let jobs = try await BatchClient(client: motoClient()).describeJobs(ids)
+        #expect(jobs.count == 3)
+        for job in jobs { #expect(job.statusReason == AWSBatchJobHandle.cancelReason, "\(job.jobId): \(job.statusReason ?? "-")") }
+    }
+
+    /// The render job id in the `batch: render <id> (…)` line the CLI prints.
+    static func renderJobId(in text: String) -> String? {
+        text.split(separator: "\n").first { $0.hasPrefix("batch: render ") }
+            .flatMap { $0.dropFirst("batch: render ".count).split(separator: " ").first.map(String.init) }
     }
 }

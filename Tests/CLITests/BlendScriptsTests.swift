@@ -4,7 +4,7 @@ import Testing
 /// The Python saved in a .blend (a registered text block) runs only as the user's Blender preference
 /// says, and only for a .blend the user named: a sandboxed recipe cannot make Blender run code by
 /// rendering a .blend it found or wrote itself (real Blender 3.4, Auto Run Python Scripts on).
-@Suite("Scripts saved in a .blend (binary, real Blender)", .serialized)
+@Suite("Scripts saved in a .blend (binary, real Blender)", .serialized, .requires(.blender))
 struct BlendScriptsTests {
     @Test("auto-run on: the user's own render runs the file's script; a recipe's render of a file the user did not name does not")
     func scriptsOnlyForNamedFiles() throws {

@@ -4,7 +4,7 @@ import Testing
 /// Blender releases studios work in: files saved by 4.2, 4.5 and 5.0 (Tests/Fixtures/blend, made by
 /// scripts/make-version-fixtures), rendered by the Blender that can open them: Debian's 3.4 binary, or
 /// PyPI's bpy 4.2/4.5/5.0 (Blender's own build as a Python module, in venvs scripts/setup-bpy keeps).
-@Suite("Blender versions (real Blender 3.4 and bpy 4.2, 4.5, 5.0)", .serialized)
+@Suite("Blender versions (real Blender 3.4 and bpy 4.2, 4.5, 5.0)", .serialized, .requires(.blender, .bpyVenvs))
 struct BlenderVersionsTests {
     static func fixture(_ version: String) -> String { Binary.repo + "/Tests/Fixtures/blend/demo-\(version).blend" }
 

@@ -22,7 +22,7 @@ struct CredentialProcessCommandTests {
          "AWS_CONFIG_FILE": folder + "/config", "AWS_SHARED_CREDENTIALS_FILE": folder + "/none", "AWS_PROFILE": "studio"]
     }
 
-    @Test("store ls works against moto with only a credential_process profile", .enabled(if: StoreCommandTests.motoAvailable))
+    @Test("store ls works against moto with only a credential_process profile", .requires(.moto))
     func listWithHelper() throws {
         let bucket = try store.makeBucket()
         let folder = try profileFolder(helper: """

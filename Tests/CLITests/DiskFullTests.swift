@@ -32,7 +32,7 @@ enum TinyDisk {
     }
 }
 
-@Suite("A full output disk (real Blender, a tiny tmpfs)", .serialized, .enabled(if: TinyDisk.canMount, "needs root to mount a tmpfs"))
+@Suite("A full output disk (real Blender, a tiny tmpfs)", .serialized, .enabled(if: TinyDisk.canMount, "needs root to mount a tmpfs"), .requires(.blender))
 struct DiskFullTests {
     @Test("render onto a full disk: exit 74 at once (no retries), one line saying disk full and what to do, only whole frames, no scratch left, no Blender left")
     func renderFillsDisk() throws {

@@ -25,9 +25,8 @@ struct ExportCommandTests {
         #expect(refused.stderr.contains("--create needs --role-arn"))
     }
 
-    @Test("--create makes the state machine in Step Functions, and again updates it")
+    @Test("--create makes the state machine in Step Functions, and again updates it", .requires(.moto))
     func create() throws {
-        guard cliMotoAvailable() else { return }
         let name = "bb-pipeline-\(UUID().uuidString.prefix(8))"
         let arguments = ["export", "stepfunctions", "--queue", "q", "--create", "--name", name,
                          "--role-arn", "arn:aws:iam::123456789012:role/sfn"]

@@ -5,20 +5,18 @@ import Testing
 
 @Suite("blendbatch fis spot-interruption", .serialized)
 struct FISCommandTests {
-    @Test("--count and --percent together, an unknown job: exit 64 / 66 with the reason")
+    @Test("--count and --percent together, an unknown job: exit 64 / 66 with the reason", .requires(.moto))
     func badOptions() throws {
         let both = try runAWSCLI(["fis", "spot-interruption", "--job", "j", "--count", "1", "--percent", "5"])
         #expect(both.code == 64)
         #expect(both.stderr.contains("--count or --percent, not both"))
-        guard cliMotoAvailable() else { return }
         let unknown = try runAWSCLI(["fis", "spot-interruption", "--job", "no-such-job", "--count", "1"])
         #expect(unknown.code == 66)
         #expect(unknown.stderr.contains("no AWS job 'no-such-job'"))
     }
 
-    @Test("on a Batch job id: experiment against its queue's Spot fleet, followed to completion with --wait")
+    @Test("on a Batch job id: experiment against its queue's Spot fleet, followed to completion with --wait", .requires(.moto))
     func runsExperiment() async throws {
-        guard cliMotoAvailable() else { return }
         let client = motoClient()
         let batch = BatchClient(client: client)
         let fleet = try await MotoBatchFleet.create(client: client)

@@ -3,7 +3,7 @@ import Testing
 
 /// Frames belong to the settings that made them: a render into a folder that holds frames of other
 /// settings renders them again (or keeps them with --keep-existing, saying so); never a mixed folder.
-@Suite("Frames and their settings (binary, real Blender)", .serialized)
+@Suite("Frames and their settings (binary, real Blender)", .serialized, .requires(.blender, .ffmpeg))
 struct FrameSettingsTests {
     static func width(_ file: String) throws -> Int? {
         let probe = try CLIRunner.runTool("/usr/bin/ffprobe", ["-v", "error", "-show_entries", "stream=width", "-of", "csv=p=0", file])

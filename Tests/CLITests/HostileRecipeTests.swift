@@ -68,13 +68,17 @@ struct HostileRecipeTests {
         return (code, words[3])
     }
 
-    @Test("each hostile recipe is refused with one clear line and touches nothing outside what it was handed", arguments: recipes)
+    @Test("each hostile recipe is refused, the refusal on the first line of stderr (a Lua traceback may follow), and touches nothing outside what it was handed", arguments: recipes)
     func refused(_ recipe: String) throws {
         let expected = try Self.expectation(recipe)
         let scene = try Scene()
         let before = scene.snapshot()
         let r = try scene.run(recipe)
         #expect(r.status == expected.code, "\(recipe): \(r.stderr)")
+        if expected.code != 0 {
+            let first = r.stderr.split(separator: "\n").first.map(String.init) ?? ""
+            #expect(first.contains(expected.text), "\(recipe): the refusal is not on stderr's first line: \(r.stderr)")
+        }
         #expect((r.stdout + r.stderr).contains(expected.text), "\(recipe): \(r.stdout) \(r.stderr)")
         #expect(!(r.stdout + r.stderr).contains(Self.secret), "\(recipe) leaked the secret")
         #expect(scene.snapshot() == before, "\(recipe) changed files it was not handed")

@@ -158,12 +158,6 @@ struct InfoCommandTests {
 struct InfoCommandS3Tests {
     static let moto = ProcessInfo.processInfo.environment["BLENDBATCH_MOTO_URL"]
 
-    static var motoAvailable: Bool {
-        if moto != nil { return true }
-        if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("BLENDBATCH_MOTO_URL is not set") }
-        return false
-    }
-
     func run(_ exe: String, _ args: [String], env: [String: String] = [:]) throws -> (Int32, String, String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
@@ -177,7 +171,7 @@ struct InfoCommandS3Tests {
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 
-    @Test("info s3://bucket/key and Lua blend.info read it where it is; a missing key is exit 66 / no_input", .enabled(if: motoAvailable))
+    @Test("info s3://bucket/key and Lua blend.info read it where it is; a missing key is exit 66 / no_input", .requires(.moto))
     func s3() throws {
         let moto = try #require(Self.moto)
         let bucket = "info-\(UUID().uuidString.prefix(8).lowercased())"
@@ -234,7 +228,7 @@ struct InfoCommandS3Tests {
     }
 
     @Test("info s3:// reads a 64 MiB .blend with ranged GETs of under 2 % of it; gzip and zstd too; results equal local ones",
-          .enabled(if: motoAvailable))
+          .requires(.moto))
     func rangedReads() throws {
         let moto = try #require(Self.moto)
         let bucket = "info-ranged-\(UUID().uuidString.prefix(8).lowercased())"

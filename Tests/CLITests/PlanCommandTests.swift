@@ -7,7 +7,7 @@ import Testing
 
 /// `blendbatch plan` through the binary: local and s3:// inputs, the manifest where the workers and
 /// the Step Functions export look for it.
-@Suite("blendbatch plan (binary)", .serialized)
+@Suite("blendbatch plan (binary)", .serialized, .requires(.blender))
 struct PlanCommandTests {
     /// The binary's environment with AWS pointed at moto and no ~/.aws.
     static var motoEnvironment: [String: String] {
@@ -70,9 +70,8 @@ struct PlanCommandTests {
         #expect(!FileManager.default.fileExists(atPath: out + "/.blendbatch/jobs/x/manifest.json"))
     }
 
-    @Test("the export's Detect frames command, run as given: s3:// .blend read, manifest where Read plan fetches it")
+    @Test("the export's Detect frames command, run as given: s3:// .blend read, manifest where Read plan fetches it", .requires(.moto))
     func stepFunctionsDetectFrames() async throws {
-        guard motoAvailable() else { return }
         let client = motoClient()
         let bucket = uniqueName("plan")
         _ = try await client.send(AWSRequest(service: .s3, method: "PUT", path: "/", bucket: bucket))

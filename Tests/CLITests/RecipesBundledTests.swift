@@ -3,7 +3,7 @@ import Testing
 
 /// The bundled recipes (recipes/*.lua) run by name through the built binary, sandboxed, on a tiny
 /// demo .blend (scripts/make-demo): frame files, GIF, contact sheet, MP4 and the sweep's table.
-@Suite("bundled recipes", .serialized)
+@Suite("bundled recipes", .serialized, .requires(.blender, .ffmpeg))
 struct RecipesBundledTests {
     /// An isolated environment: no user config, a private cache, the repo's recipes as the bundled ones.
     func environment() throws -> [String: String] {

@@ -29,12 +29,8 @@ struct RemoteRecipeTests {
          "BLENDBATCH_RECIPE_PATH": "s3://\(bucket)/recipes/"]
     }
 
-    @Test("list and run by name from the prefix; the cache follows ETag changes; hostile stays sandboxed")
+    @Test("list and run by name from the prefix; the cache follows ETag changes; hostile stays sandboxed", .requires(.moto))
     func remote() throws {
-        guard moto != nil else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("BLENDBATCH_MOTO_URL is not set") }
-            return
-        }
         try put(bucket)
         try put("\(bucket)/recipes/greet.lua", "recipe { name = 'greet', description = 'v1', params = { { name = 'who', default = 'x' } } }\nlocal p = recipe {}\nprint('v1 ' .. p.who)\n")
         try put("\(bucket)/recipes/evil.lua", "recipe { name = 'evil' }\nlocal f = io.open('/etc/passwd')\n")
@@ -59,12 +55,8 @@ struct RemoteRecipeTests {
         #expect(evil.stderr.contains("io.open is not available in the sandbox"))
     }
 
-    @Test("an unreachable recipe origin is an error naming it (exit 76), never the bundled recipe; --offline runs the cache with its age")
+    @Test("an unreachable recipe origin is an error naming it (exit 76), never the bundled recipe; --offline runs the cache with its age", .requires(.moto))
     func failClosed() throws {
-        guard moto != nil else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("BLENDBATCH_MOTO_URL is not set") }
-            return
-        }
         try put(bucket)
         try put("\(bucket)/recipes/hello.lua", "recipe { name = 'hello', description = 'the studio hello' }\nprint('studio hello')\n")
         let home = try CLIRunner.tempDir()

@@ -23,9 +23,8 @@ struct RenderAWSBlenderVersionTests {
                                                                     interruptedExitCode: 75))
     }
 
-    @Test("a .blend saved by Blender 5.0 with only a Blender 4.5 job definition: exit 65, one line naming both, nothing uploaded")
+    @Test("a .blend saved by Blender 5.0 with only a Blender 4.5 job definition: exit 65, one line naming both, nothing uploaded", .requires(.moto))
     func refusedBeforeUpload() async throws {
-        guard motoAvailable() else { return }
         let client = motoClient()
         let target = try await MotoRenderTarget.create(client: client)
         let family = uniqueName("awsimg-worker")
@@ -50,9 +49,8 @@ struct RenderAWSBlenderVersionTests {
         #expect(forced.stderr.contains("--allow-older-blender: shot.blend was saved by Blender 5.0"))
     }
 
-    @Test("a library the .blend links, saved by Blender 5.0, is refused like the .blend itself (65), naming the library")
+    @Test("a library the .blend links, saved by Blender 5.0, is refused like the .blend itself (65), naming the library", .requires(.moto))
     func linkedLibraryTooNew() async throws {
-        guard motoAvailable() else { return }
         let client = motoClient()
         let target = try await MotoRenderTarget.create(client: client)
         let family = uniqueName("awsimg-worker")
@@ -73,9 +71,8 @@ struct RenderAWSBlenderVersionTests {
                                         + "job definition \(family):1 has Blender 4.5.5"), "\(result.stderr)")
     }
 
-    @Test("a 4.2 file picks the lowest Blender that opens it; --device optix renders on <queue>-gpu with the GPU definition")
+    @Test("a 4.2 file picks the lowest Blender that opens it; --device optix renders on <queue>-gpu with the GPU definition", .requires(.moto))
     func definitionAndDevice() async throws {
-        guard motoAvailable() else { return }
         let client = motoClient()
         let batch = BatchClient(client: client)
         let target = try await MotoRenderTarget.create(client: client)

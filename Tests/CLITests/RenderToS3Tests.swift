@@ -5,7 +5,7 @@ import Testing
 
 /// `blendbatch render … --out s3://…` with the local backend, against moto: the workers render here
 /// and every frame goes to S3; the job folder stays in the state directory.
-@Suite("render --out s3:// (local backend, moto, real Blender)", .serialized)
+@Suite("render --out s3:// (local backend, moto, real Blender)", .serialized, .requires(.blender, .ffmpeg, .moto))
 struct RenderToS3Tests {
     let client = motoClient()
     /// Each test's own state directories (job folders, registry) and moto credentials.
@@ -26,9 +26,8 @@ struct RenderToS3Tests {
         return name
     }
 
-    @Test("4 frames in 2 tasks go to S3 with the MP4, GIF and contact sheet; the job folder is in the state dir; status (by id and latest) finds it; resume renders only deleted frames, and stops at once when S3 is unreachable")
+    @Test("4 frames in 2 tasks go to S3 with the MP4, GIF and contact sheet; the job folder is in the state dir; status (by id and latest) finds it; resume renders only deleted frames, and stops at once when S3 is unreachable", .requires(.moto))
     func renderThenResume() async throws {
-        guard motoAvailable() else { return }
         let output = "s3://\(try await bucket())/jobs/x"
         let rendered = try CLIRunner.run(["render", Binary.demo, "--frames", "1-4", "--chunk", "2", "--out", output, "--json"] + Binary.tiny,
                                          environment: environment)
@@ -94,9 +93,8 @@ struct RenderToS3Tests {
         #expect(try String(contentsOfFile: "\(state)/jobs/\(id)/journal.jsonl", encoding: .utf8) == journal)
     }
 
-    @Test("an unknown bucket: exit 76, one line naming the URL and NoSuchBucket, no job folder, no task started")
+    @Test("an unknown bucket: exit 76, one line naming the URL and NoSuchBucket, no job folder, no task started", .requires(.moto))
     func unknownBucket() async throws {
-        guard motoAvailable() else { return }
         let output = "s3://\(uniqueName("missing"))/jobs/x"
         let mark = uniqueName("s3out-mark")
         let result = try CLIRunner.run(["render", Binary.demo, "--frames", "1-2", "--out", output] + Binary.tiny,

@@ -97,7 +97,7 @@ struct RunCommandTests {
 }
 
 /// A job a script started but did not wait for must not outlive its controller (this process).
-@Suite("blendbatch run: jobs not waited for (real Blender)", .serialized)
+@Suite("blendbatch run: jobs not waited for (real Blender)", .serialized, .requires(.blender))
 struct RunUnwaitedJobTests {
     @Test("a recipe that ends, or fails, without job:wait() cancels its job cleanly: one line saying so, no Blender left, the job resumable", arguments: [
         ("return 0", Int32(0)),

@@ -76,7 +76,9 @@ struct StatusCommandTests {
 
     @Test("an unknown job is one clear line and exit 66")
     func unknownJob() throws {
-        let (code, stdout) = try Binary.run(["cancel", "no-such-job-\(UUID().uuidString)"])
-        #expect(code == 66 && stdout.isEmpty)
+        let id = "no-such-job-\(UUID().uuidString)"
+        let r = try CLIRunner.run(["cancel", id])
+        #expect(r.status == 66 && r.stdout.isEmpty)
+        #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.hasPrefix("blendbatch: ") && r.stderr.contains(id), "\(r.stderr)")
     }
 }

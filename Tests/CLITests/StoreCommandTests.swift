@@ -10,7 +10,6 @@ struct StoreCommandTests {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     static let binary = ProcessInfo.processInfo.environment["BLENDBATCH_BIN"] ?? repo + "/.build/debug/blendbatch"
     static let moto = ProcessInfo.processInfo.environment["BLENDBATCH_MOTO_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let motoAvailable = moto != nil || ProcessInfo.processInfo.environment["CI"] == "true"
 
     struct Result {
         var status: Int32
@@ -57,7 +56,7 @@ struct StoreCommandTests {
         return name
     }
 
-    @Test("cp up and down, ls, cat, rm --recursive", .enabled(if: motoAvailable))
+    @Test("cp up and down, ls, cat, rm --recursive", .requires(.moto))
     func roundTrip() throws {
         let bucket = try makeBucket()
         let folder = try tempFolder()
@@ -92,7 +91,7 @@ struct StoreCommandTests {
         #expect(try run(["store", "ls", "s3://\(bucket)/job/"]).stdout.isEmpty)
     }
 
-    @Test("errors: one line naming the URL and the code, distinct exit codes, no secrets", .enabled(if: motoAvailable))
+    @Test("errors: one line naming the URL and the code, distinct exit codes, no secrets", .requires(.moto))
     func errors() throws {
         let bucket = try makeBucket()
         let missingKey = try run(["store", "cat", "s3://\(bucket)/nope.txt"])
@@ -129,7 +128,7 @@ struct StoreCommandTests {
         #expect(try String(contentsOfFile: folder + "/b.txt", encoding: .utf8) == "local")
     }
 
-    @Test("cp -r skips the empty folder markers the S3 console makes (p/sub/) and copies the rest", .enabled(if: motoAvailable))
+    @Test("cp -r skips the empty folder markers the S3 console makes (p/sub/) and copies the rest", .requires(.moto))
     func folderMarkers() throws {
         let bucket = try makeBucket()
         let folder = try tempFolder()

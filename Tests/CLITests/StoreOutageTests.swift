@@ -5,7 +5,7 @@ import Testing
 
 /// An S3 outage in the middle of `render --out s3://…` (local backend, real Blender): moto behind a
 /// loopback `FaultProxy` that the test cuts (every request dropped) or freezes (no answer at all).
-@Suite("store outage during a render (moto behind a fault proxy, real Blender)", .serialized)
+@Suite("store outage during a render (moto behind a fault proxy, real Blender)", .serialized, .requires(.blender, .moto))
 struct StoreOutageTests {
     let client = motoClient()
     let state = Binary.folder("outage-state")
@@ -72,9 +72,8 @@ struct StoreOutageTests {
         return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }
 
-    @Test("S3 cut mid-render: new tasks wait, the job ends with 76 soon after the 5 s limit, no frame's budget is charged, stored frames stay")
+    @Test("S3 cut mid-render: new tasks wait, the job ends with 76 soon after the 5 s limit, no frame's budget is charged, stored frames stay", .requires(.moto))
     func cutEndpoint() async throws {
-        guard motoAvailable() else { return }
         let (output, store, proxy, mode) = try await setUp()
         defer { proxy.stop() }
         let mark = uniqueName("outage-cut")
@@ -104,9 +103,8 @@ struct StoreOutageTests {
         #expect(try await store.listAll(prefix: "frames/").count >= kept)
     }
 
-    @Test("S3 frozen before anything starts: render and status end with 76 and one line naming the URL, within a listing's time (1 s at a 4 s limit)")
+    @Test("S3 frozen before anything starts: render and status end with 76 and one line naming the URL, within a listing's time (1 s at a 4 s limit)", .requires(.moto))
     func frozenFromTheStart() async throws {
-        guard motoAvailable() else { return }
         let (output, store, proxy, mode) = try await setUp()
         defer { proxy.stop() }
         let environment = environment(endpoint: proxy.url, limit: "4s")
@@ -125,9 +123,8 @@ struct StoreOutageTests {
         #expect(again.stderr.split(separator: "\n").count == 1 && again.stderr.contains("\(output)2/frames/: no answer within 1 s"), "\(again.stderr)")
     }
 
-    @Test("S3 cut for a moment mid-render: tasks wait for it, then the job finishes with every frame, no frame charged")
+    @Test("S3 cut for a moment mid-render: tasks wait for it, then the job finishes with every frame, no frame charged", .requires(.moto))
     func briefOutage() async throws {
-        guard motoAvailable() else { return }
         let (output, store, proxy, mode) = try await setUp()
         defer { proxy.stop() }
         let mark = uniqueName("outage-brief")
@@ -147,9 +144,8 @@ struct StoreOutageTests {
         #expect(!decisions.contains { ($0["retry"] as? [String: Any])?["counted"] as? Bool == true || $0["dropFrames"] != nil }, "\(decisions)")
     }
 
-    @Test("S3 frozen mid-render (a worker's frame upload and the controller's listing hanging), then Ctrl-C: exit 130 within 10 s, nothing left running")
+    @Test("S3 frozen mid-render (a worker's frame upload and the controller's listing hanging), then Ctrl-C: exit 130 within 10 s, nothing left running", .requires(.moto))
     func frozenEndpointThenCtrlC() async throws {
-        guard motoAvailable() else { return }
         let (output, store, proxy, mode) = try await setUp()
         defer { proxy.stop() }
         let mark = uniqueName("outage-freeze")

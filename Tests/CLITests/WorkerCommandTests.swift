@@ -3,7 +3,7 @@ import Testing
 
 /// Drives the built `blendbatch worker` (BLENDBATCH_BIN, else .build/debug/blendbatch) with a real
 /// Blender on a tiny scene, and signals it like an executor or a Spot reclaim would.
-@Suite("blendbatch worker (binary)", .serialized)
+@Suite("blendbatch worker (binary)", .serialized, .requires(.blender, .ffmpeg))
 struct WorkerCommandTests {
     /// A manifest rendering `frames` of the demo .blend (`Binary.demo`) at 64x36 into `<folder>/out`.
     static func manifest(in folder: String, frames: [Int], input: String = Binary.demo) throws -> String {
@@ -91,7 +91,7 @@ struct WorkerCommandTests {
         #expect(Self.frames(in: dir).count == 40)
     }
 
-    @Test("a corrupt .blend exits 65; a crashing --blender exits 70; a missing one exits 69")
+    @Test("a corrupt .blend exits 65; a crashing stand-in --blender (a shell script) exits 70; a missing one exits 69")
     func exitCodes() throws {
         let dir = Binary.folder("codes")
         let broken = dir + "/broken.blend"

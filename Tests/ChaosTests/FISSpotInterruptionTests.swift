@@ -12,18 +12,16 @@ struct FISSpotInterruptionTests {
     let role = "arn:aws:iam::123456789012:role/fis"
     var chaos: FISSpotInterruption { FISSpotInterruption(batch: BatchClient(client: client), fis: FISClient(client: client)) }
 
-    @Test("the fleet of a queue: its Spot compute environment and the tag on its instances")
+    @Test("the fleet of a queue: its Spot compute environment and the tag on its instances", .requires(.moto))
     func fleetOfQueue() async throws {
-        guard motoAvailable() else { return }
         let fleet = try await MotoBatchFleet.create(client: client)
         let found = try await chaos.fleet(queue: fleet.queueName)
         #expect(found.environment == fleet.spotEnvironment)
         #expect(found.tags == ["blendbatch:fleet": fleet.fleetTag])
     }
 
-    @Test("an experiment is created with the tag target, followed to completion; a second run reuses the template")
+    @Test("an experiment is created with the tag target, followed to completion; a second run reuses the template", .requires(.moto))
     func createFollowReuse() async throws {
-        guard motoAvailable() else { return }
         let fleet = try await MotoBatchFleet.create(client: client)
         let first = try await chaos.start(queue: fleet.queueName, selection: .count(1), notice: "PT2M", roleArn: role, jobId: "job-1")
         let template = try await FISClient(client: client).experimentTemplate(id: first.templateId)
@@ -44,9 +42,8 @@ struct FISSpotInterruptionTests {
         #expect(third.templateId != first.templateId)
     }
 
-    @Test("an experiment is stopped on request")
+    @Test("an experiment is stopped on request", .requires(.moto))
     func stop() async throws {
-        guard motoAvailable() else { return }
         let fleet = try await MotoBatchFleet.create(client: client)
         let experiment = try await chaos.start(queue: fleet.queueName, selection: .count(2), notice: "PT3M", roleArn: role)
         _ = try await experiment.stop()
@@ -54,9 +51,8 @@ struct FISSpotInterruptionTests {
         #expect(end.status == .stopped)
     }
 
-    @Test("no role and no template for the fleet yet: a clear message asking for --role-arn")
+    @Test("no role and no template for the fleet yet: a clear message asking for --role-arn", .requires(.moto))
     func needsRole() async throws {
-        guard motoAvailable() else { return }
         let fleet = try await MotoBatchFleet.create(client: client)
         await #expect { _ = try await chaos.start(queue: fleet.queueName, selection: .count(1), notice: "PT2M", roleArn: nil) } throws: {
             "\($0)".contains("--role-arn") && "\($0)".contains(fleet.spotEnvironment)

@@ -36,9 +36,8 @@ struct AWSBatchExecutorTests {
         return url
     }
 
-    @Test("a full submission: one array job of chunk-count children with the manifest URL, one stitch job depending on it")
+    @Test("a full submission: one array job of chunk-count children with the manifest URL, one stitch job depending on it", .requires(.moto))
     func fullSubmission() async throws {
-        guard motoAvailable() else { return }
         let (executor, fleet, definition, bucket) = try await setUp()
         let blend = try localBlend()
         let job = manifest(chunks: 7, input: blend.path, output: "s3://\(bucket)/jobs/shot")
@@ -78,9 +77,8 @@ struct AWSBatchExecutorTests {
         #expect(executor.index?.record(renderId)?.id == job.id)
     }
 
-    @Test("a one-chunk job is submitted as a plain job (Batch arrays need 2 to 10,000 children)")
+    @Test("a one-chunk job is submitted as a plain job (Batch arrays need 2 to 10,000 children)", .requires(.moto))
     func singleChunk() async throws {
-        guard motoAvailable() else { return }
         let (executor, _, _, bucket) = try await setUp()
         let handle = try await executor.submitJob(manifest(chunks: 1, input: "s3://\(bucket)/shot.blend", output: "s3://\(bucket)/one"))
         let renderId = try #require(handle.record.latest.renderJobId)
@@ -99,9 +97,8 @@ struct AWSBatchExecutorTests {
         #expect(job.groupedForBatch(maxChunks: 20_000) == job)
     }
 
-    @Test("status follows the array's statusSummary and the frames in the store; resume resubmits only chunks with missing frames")
+    @Test("status follows the array's statusSummary and the frames in the store; resume resubmits only chunks with missing frames", .requires(.moto))
     func statusAndResume() async throws {
-        guard motoAvailable() else { return }
         let (executor, _, _, bucket) = try await setUp()
         let job = manifest(chunks: 4, input: "s3://\(bucket)/shot.blend", output: "s3://\(bucket)/resume")
         let handle = try await executor.submitJob(job)
@@ -135,9 +132,8 @@ struct AWSBatchExecutorTests {
         #expect(resumedManifest.chunks.map(\.index) == [0, 1])
     }
 
-    @Test("wait reports frames as they appear and ends with the job's final state")
+    @Test("wait reports frames as they appear and ends with the job's final state", .requires(.moto))
     func waitEvents() async throws {
-        guard motoAvailable() else { return }
         let (executor, _, _, bucket) = try await setUp()
         let job = manifest(chunks: 2, input: "s3://\(bucket)/shot.blend", output: "s3://\(bucket)/wait")
         let handle = try await executor.submitJob(job)
@@ -152,9 +148,8 @@ struct AWSBatchExecutorTests {
         #expect(frames == [1, 2, 3, 4])
     }
 
-    @Test("bad input: unknown queue, unknown job definition, local output — each named, nothing submitted")
+    @Test("bad input: unknown queue, unknown job definition, local output — each named, nothing submitted", .requires(.moto))
     func badInput() async throws {
-        guard motoAvailable() else { return }
         let (executor, _, definition, bucket) = try await setUp()
         let client = self.client
         let job = manifest(chunks: 2, input: "s3://\(bucket)/shot.blend", output: "s3://\(bucket)/bad")

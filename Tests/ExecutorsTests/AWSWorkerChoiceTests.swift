@@ -116,9 +116,8 @@ struct AWSWorkerChoiceTests {
             .blendbatchWorker(name: name, image: "img:1", gpus: gpus, blenderVersion: blender, interruptedExitCode: 75))
     }
 
-    @Test("on moto: definitions for 4.2 and 5.0 of one family; a 4.5 file gets 5.0, the newest revision, and nothing outside the family")
+    @Test("on moto: definitions for 4.2 and 5.0 of one family; a 4.5 file gets 5.0, the newest revision, and nothing outside the family", .requires(.moto))
     func onMoto() async throws {
-        guard motoAvailable() else { return }
         let batch = BatchClient(client: motoClient())
         let family = uniqueName("awsimg-worker")
         try await register(family, blender: "4.2.9")
@@ -140,9 +139,8 @@ struct AWSWorkerChoiceTests {
         } throws: { ($0 as? AWSBatchError)?.exitCode == .dataError }
     }
 
-    @Test("on moto: --device optix goes to <queue>-gpu (g5) with the GPU definition; no GPU queue is 69; hip is 64")
+    @Test("on moto: --device optix goes to <queue>-gpu (g5) with the GPU definition; no GPU queue is 69; hip is 64", .requires(.moto))
     func gpuRoutingOnMoto() async throws {
-        guard motoAvailable() else { return }
         let batch = BatchClient(client: motoClient())
         let family = uniqueName("awsimg-worker")
         try await register(family, blender: "4.5.5")
@@ -169,9 +167,8 @@ struct AWSWorkerChoiceTests {
         } throws: { ($0 as? AWSBatchError)?.exitCode == .usage }
     }
 
-    @Test("on moto: a 5.0 .blend with only a 4.5 definition is refused before anything is uploaded")
+    @Test("on moto: a 5.0 .blend with only a 4.5 definition is refused before anything is uploaded", .requires(.moto))
     func refusedBeforeUpload() async throws {
-        guard motoAvailable() else { return }
         let client = motoClient()
         let family = uniqueName("awsimg-worker")
         try await register(family, blender: "4.5.5")

@@ -79,8 +79,7 @@ struct JobControlTests {
     func cancelLive() async throws {
         let out = StandIn.folder()
         let handle = try await standInExecutor(["STANDIN_FRAME_SECONDS": "5"]).start(StandIn.manifest(out: out, frames: Array(1...4), chunk: 1))
-        try await Task.sleep(nanoseconds: 500_000_000)
-        #expect(handle.folder.controllerAlive)
+        #expect(try await waitUntil(seconds: 30) { handle.folder.controllerAlive })
         #expect(throws: ExecutorError.jobRunning(handle.id)) { _ = try handle.folder.lock() }
         async let cancelled = JobControl.cancel(folder: handle.folder, timeout: 10)
         let status = await handle.wait()

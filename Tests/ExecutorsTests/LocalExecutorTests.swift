@@ -12,28 +12,26 @@ final class EventLog: @unchecked Sendable {
     var all: [JobEvent] { lock.withLock { events } }
 }
 
-/// Sends an interruption notice to every first render attempt, `after` seconds after the stand-in
-/// logged that it runs (its start-up takes a varying time on a loaded machine).
+/// Sends an interruption notice to every first render attempt once the stand-in has logged that it
+/// runs (its start-up takes a varying time on a loaded machine). Pair it with
+/// `STANDIN_FIRST_ATTEMPT_SECONDS`, so a first attempt lasts until the notice, however late it comes.
 final class InterruptFirstAttempts: TaskHook, @unchecked Sendable {
     // Sendable: immutable.
     let folder: JobFolder
-    let after: Double
     let notice: Double
-    init(folder: JobFolder, after: Double, notice: Double) {
+    init(folder: JobFolder, notice: Double) {
         self.folder = folder
-        self.after = after
         self.notice = notice
     }
     func taskStarted(_ attempt: TaskAttempt, control: any TaskControl) {
         guard attempt.attempt == 1, attempt.key.stage == .render else { return }
-        let (after, notice) = (after, notice)
+        let notice = notice
         let log = folder.path + "/" + folder.logName(stage: .render, index: attempt.key.index, attempt: 1)
         Task {
-            for _ in 0..<200 {
-                if (try? String(contentsOfFile: log, encoding: .utf8))?.contains("env AWS_BATCH") == true { break }
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, (try? String(contentsOfFile: log, encoding: .utf8))?.contains("env AWS_BATCH") != true {
                 try? await Task.sleep(nanoseconds: 50_000_000)
             }
-            try? await Task.sleep(nanoseconds: UInt64(after * 1e9))
             await control.interrupt(attempt, notice: notice)
         }
     }
@@ -156,8 +154,8 @@ struct LocalExecutorTests {
         let out = StandIn.folder()
         let manifest = StandIn.manifest(out: out, frames: Array(1...4), chunk: 2)
         let folder = try standInExecutor().folder(for: manifest)
-        let status = try await standInExecutor(["STANDIN_FRAME_SECONDS": "0.3"], maxAttempts: 1,
-                                               hooks: [InterruptFirstAttempts(folder: folder, after: 0.4, notice: 2)])
+        let status = try await standInExecutor(["STANDIN_FIRST_ATTEMPT_SECONDS": "600"], maxAttempts: 1,
+                                               hooks: [InterruptFirstAttempts(folder: folder, notice: 2)])
             .start(manifest).wait()
         #expect(status.state == .succeeded && status.noticesSent == 2 && status.interruptions == 2)
         #expect(StandIn.frameFiles(out).count == 4)
@@ -168,8 +166,8 @@ struct LocalExecutorTests {
         let out = StandIn.folder()
         let manifest = StandIn.manifest(out: out, frames: Array(1...4), chunk: 2)
         let folder = try standInExecutor().folder(for: manifest)
-        let handle = try await standInExecutor(["STANDIN_FRAME_SECONDS": "0.5", "STANDIN_IGNORE_TERM": "1", "STANDIN_CHILD": "1"],
-                                               maxAttempts: 1, hooks: [InterruptFirstAttempts(folder: folder, after: 0.2, notice: 0.3)]).start(manifest)
+        let handle = try await standInExecutor(["STANDIN_FIRST_ATTEMPT_SECONDS": "600", "STANDIN_IGNORE_TERM": "1", "STANDIN_CHILD": "1"],
+                                               maxAttempts: 1, hooks: [InterruptFirstAttempts(folder: folder, notice: 0.3)]).start(manifest)
         let status = await handle.wait()
         #expect(status.state == .succeeded && status.interruptions == 2)
         let exits = Journal.read(path: handle.folder.journalPath).filter { $0.kind == .exit && $0.stage == .render }

@@ -12,14 +12,12 @@ struct TaskProcessTests {
         let pid = try TaskProcess.spawn(["sh", "-c", "echo hello $MARK; sleep 30 & wait"],
                                         environment: ["MARK": mark, "PATH": "/usr/bin:/bin"], logPath: log)
         #expect(getpgid(pid) == pid)
-        try await Task.sleep(nanoseconds: 200_000_000)
-        let found = TaskProcess.processes(withEnvironment: "MARK=\(mark)")
-        #expect(found.contains(pid))
-        #expect(found.count == 2)   // the shell and its sleep
+        // The shell and its sleep, once the sleep has started.
+        #expect(try await waitUntil(seconds: 30) { TaskProcess.processes(withEnvironment: "MARK=\(mark)").count == 2 })
+        #expect(TaskProcess.processes(withEnvironment: "MARK=\(mark)").contains(pid))
         #expect(TaskProcess.signalGroup(pid, SIGTERM))
         #expect(await TaskProcess.waitForExit(pid) == .signaled(SIGTERM))
-        try await Task.sleep(nanoseconds: 100_000_000)
-        #expect(TaskProcess.processes(withEnvironment: "MARK=\(mark)").isEmpty)
+        #expect(try await waitUntil(seconds: 30) { TaskProcess.processes(withEnvironment: "MARK=\(mark)").isEmpty })
         #expect(try String(contentsOfFile: log, encoding: .utf8) == "hello \(mark)\n")
     }
 
@@ -35,9 +33,12 @@ struct TaskProcessTests {
     @Test("stopProcesses SIGKILLs what ignores SIGTERM after the grace period")
     func stubborn() async throws {
         let mark = "bb-test-\(UUID().uuidString)"
-        let pid = try TaskProcess.spawn(["sh", "-c", "trap '' TERM; while :; do sleep 0.05; done"],
-                                        environment: ["MARK": mark, "PATH": "/usr/bin:/bin"], logPath: "/dev/null")
-        try await Task.sleep(nanoseconds: 200_000_000)
+        let log = NSTemporaryDirectory() + "bb-stubborn-\(UUID().uuidString).log"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let pid = try TaskProcess.spawn(["sh", "-c", "trap '' TERM; echo ready; while :; do sleep 0.05; done"],
+                                        environment: ["MARK": mark, "PATH": "/usr/bin:/bin"], logPath: log)
+        // SIGTERM only once the trap is set: the shell says so.
+        #expect(try await waitUntil(seconds: 30) { (try? String(contentsOfFile: log, encoding: .utf8)) == "ready\n" })
         #expect(await TaskProcess.stopProcesses(withEnvironment: "MARK=\(mark)", grace: 0.3) >= 1)
         #expect(await TaskProcess.waitForExit(pid) == .signaled(SIGKILL))
     }

@@ -5,6 +5,7 @@ exit codes 0/65/70/75, frames written under a temp name and renamed into <out>/f
 told to misbehave, which real Blender cannot be made to do on demand.
 
 STANDIN_FRAME_SECONDS  seconds per frame (default 0.2), printed as 4 Cycles-like sample lines
+STANDIN_FIRST_ATTEMPT_SECONDS  seconds per frame on attempt 1 (a task that lasts until it is interrupted)
 STANDIN_CRASH_FRAMES   frames that fail every time (exit 70, like a Blender error)
 STANDIN_SEGV_FRAMES    frames that crash the worker with SIGSEGV on attempt 1 only
 STANDIN_BAD_INPUT      exit 65 at once
@@ -65,6 +66,8 @@ def png():
 index = int(env["AWS_BATCH_JOB_ARRAY_INDEX"])
 frames = next(c for c in manifest["chunks"] if c["index"] == index)["frames"]
 seconds = float(env.get("STANDIN_FRAME_SECONDS", "0.2"))
+if env.get("AWS_BATCH_JOB_ATTEMPT") == "1" and env.get("STANDIN_FIRST_ATTEMPT_SECONDS"):
+    seconds = float(env["STANDIN_FIRST_ATTEMPT_SECONDS"])
 listed = lambda name: set(int(x) for x in env.get(name, "").split(",") if x)
 crash, segv = listed("STANDIN_CRASH_FRAMES"), listed("STANDIN_SEGV_FRAMES")
 if env.get("STANDIN_CHILD"):

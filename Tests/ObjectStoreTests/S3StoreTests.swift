@@ -4,7 +4,7 @@ import Foundation
 import Testing
 @testable import ObjectStore
 
-@Suite("S3Store against moto", .enabled(if: motoAvailable), .serialized)
+@Suite("S3Store against moto", .requires(.moto), .serialized)
 struct S3StoreTests {
     @Test("round trips: empty, small and 64 MB objects, byte-identical", arguments: [0, 1_234, 64 << 20])
     func roundTrip(size: Int) async throws {

@@ -5,7 +5,7 @@ import Testing
 
 /// moto verifies SigV4 only when told to (`INITIAL_NO_AUTH_ACTION_COUNT`), for the whole server,
 /// so these tests run their own moto rather than the shared one.
-@Suite("SigV4 checked by moto", .enabled(if: motoAvailable), .serialized)
+@Suite("SigV4 checked by moto", .requires(.moto), .serialized)
 struct SignatureCheckTests {
     /// Create an IAM user with an allow-all policy in the free calls and return its keys.
     func makeUser(_ url: String) async throws -> (String, String) {

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 @testable import ObjectStore
 
-@Suite("Transfers: faults, interop, safety", .enabled(if: motoAvailable), .serialized)
+@Suite("Transfers: faults, interop, safety", .requires(.moto), .serialized)
 struct StoreTransferTests {
     @Test("recursive copies folder → S3 → folder keep every byte and relative key")
     func recursiveRoundTrip() async throws {
@@ -117,11 +117,10 @@ struct StoreTransferTests {
         #expect(filesBelow(folder).isEmpty)
     }
 
-    @Test("interop with the AWS CLI on the same moto, both ways, byte-identical")
+    @Test("interop with the AWS CLI on the same moto, both ways, byte-identical", .requires(.awsCLI))
     func awsCLIInterop() async throws {
         let moto = try requireMoto()
-        let aws = repositoryRoot + "/.venv-tools/bin/aws"
-        try #require(FileManager.default.isExecutableFile(atPath: aws), "AWS CLI missing; run scripts/setup")
+        let aws = toolsVenv.path + "/bin/aws"
         let client = testClient(moto)
         let bucket = try await makeBucket(client)
         let store = S3Store(bucket: bucket, client: client)

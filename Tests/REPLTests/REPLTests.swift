@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The REPL in a real terminal (tmux), with real libedit.
-@Suite("REPL in a terminal", .serialized)
+@Suite("REPL in a terminal", .serialized, .requires(.tmux))
 struct REPLTests {
     let dir: URL
     let history: String

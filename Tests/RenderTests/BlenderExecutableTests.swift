@@ -3,7 +3,7 @@ import RenderPlan
 import Testing
 @testable import Render
 
-@Suite("Blender executables: which kind, which release (real Blender 3.4 and Python)")
+@Suite("Blender executables: which kind, which release (real Blender 3.4 and Python)", .requires(.blender))
 struct BlenderExecutableTests {
     @Test("a Python is recognised by its name, symbolic links followed; anything else is run as Blender")
     func kind() throws {

@@ -4,7 +4,7 @@ import Testing
 
 /// What travels with a .blend to a machine without this disk, from real .blend files (blend-bat)
 /// placed in temp folders with the files they refer to.
-@Suite("InputBundle: a .blend and the files it uses")
+@Suite("InputBundle: a .blend and the files it uses", .requires(.blender))
 struct InputBundleTests {
     /// Copy blend-bat's `name` to `folder/relative`, creating folders.
     func place(_ name: String, at folder: String, _ relative: String) throws {

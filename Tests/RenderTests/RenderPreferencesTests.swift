@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Render
 
-@Suite("Render preferences (real Blender)", .serialized)
+@Suite("Render preferences (real Blender)", .serialized, .requires(.blender))
 struct RenderPreferencesTests {
     /// A HOME without Blender preferences and a fresh cache folder.
     func sandbox() -> (environment: [String: String], cache: String) {

@@ -59,7 +59,7 @@ struct S3ByteSourceTests {
     }
 
     @Test("blocks larger than 64 KiB are never fetched: 64 blocks of 256 KiB cost a 4 KiB GET each; the same info",
-          .enabled(if: moto != nil))
+          .requires(.moto))
     func skipsLargeBlocks() async throws {
         let store = try await Self.store()
         let base = [UInt8](try Data(contentsOf: URL(fileURLWithPath: TestSupport.blendBat("basic_file.blend"))))
@@ -91,7 +91,7 @@ struct S3ByteSourceTests {
         return out + le32(0x184D_2A5E) + le32(table.count + 9) + table + le32(table.count / 8) + [0] + le32(0x8F92_EAB1)
     }
 
-    @Test("seekable zstd: frames wholly inside skipped blocks are never fetched; the same info", .enabled(if: moto != nil))
+    @Test("seekable zstd: frames wholly inside skipped blocks are never fetched; the same info", .requires(.moto))
     func skipsZstdFrames() async throws {
         let store = try await Self.store()
         let base = [UInt8](try Data(contentsOf: URL(fileURLWithPath: TestSupport.blendBat("basic_file.blend"))))
@@ -106,7 +106,7 @@ struct S3ByteSourceTests {
         #expect(source.bytesRead < 8 << 20, "\(source.bytesRead) of \(zstd.count) bytes in \(source.requests) GETs")
     }
 
-    @Test("a store failure reaches the caller as itself, not as a corrupt .blend", .enabled(if: moto != nil))
+    @Test("a store failure reaches the caller as itself, not as a corrupt .blend", .requires(.moto))
     func storeFailure() async throws {
         let store = try await Self.store()
         let base = [UInt8](try Data(contentsOf: URL(fileURLWithPath: TestSupport.blendBat("basic_file.blend"))))

@@ -4,7 +4,7 @@ import RenderPlan
 @testable import Render
 
 /// Real FFmpeg on generated frames (odd-sized 65x37 test pattern), checked with ffprobe.
-@Suite("Stitch stage", .serialized)
+@Suite("Stitch stage", .serialized, .requires(.ffmpeg))
 struct StitcherTests {
     /// Write frames `frames` as `<out>/frames/demo_NNNN.png`, each a different test-pattern image.
     func makeFrames(_ frames: [Int], out: String) throws {

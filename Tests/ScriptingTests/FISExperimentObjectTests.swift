@@ -35,9 +35,8 @@ struct FISExperimentObjectTests {
         return (lua, manifest.id)
     }
 
-    @Test("starts an experiment on the job's Spot fleet; :state() and :wait() follow it to completion")
+    @Test("starts an experiment on the job's Spot fleet; :state() and :wait() follow it to completion", .requires(.moto))
     func followToCompletion() async throws {
-        guard motoAvailable() else { return }
         let (lua, job) = try await setUp()
         let results = try lua.run("""
             local fis = require "fis"
@@ -51,9 +50,8 @@ struct FISExperimentObjectTests {
         #expect(results[3] == .string("string") && results[4] == .string("string"))
     }
 
-    @Test(":stop() ends the experiment as stopped; count and percent together is misuse")
+    @Test(":stop() ends the experiment as stopped; count and percent together is misuse", .requires(.moto))
     func stopAndMisuse() async throws {
-        guard motoAvailable() else { return }
         let (lua, job) = try await setUp()
         let results = try lua.run("""
             local fis = require "fis"

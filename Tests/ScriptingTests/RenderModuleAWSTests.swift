@@ -25,9 +25,8 @@ struct RenderModuleAWSTests {
         return lua
     }
 
-    @Test("submits one array job of the chunks and a stitch after it; job.id, the Batch ids, status and frames from Lua")
+    @Test("submits one array job of the chunks and a stitch after it; job.id, the Batch ids, status and frames from Lua", .requires(.moto))
     func submits() async throws {
-        guard motoAvailable() else { return }
         let target = try await MotoRenderTarget.create(client: motoClient())
         let out = "s3://\(target.bucket)/jobs/lua"
         let r = try state(out: out, definition: target.definition).run("""
@@ -48,6 +47,36 @@ struct RenderModuleAWSTests {
         #expect(manifest.overrides.threads == nil)
         let render = try #require(try await BatchClient(client: motoClient()).describeJobs([renderId]).first)
         #expect(render.arrayProperties?.size == 2)
+    }
+
+    @Test("job:wait() follows the job to succeeded once every frame is in the store; job:cancel() terminates both Batch jobs with blendbatch's reason", .requires(.moto))
+    func waitAndCancel() async throws {
+        let target = try await MotoRenderTarget.create(client: motoClient())
+        let out = "s3://\(target.bucket)/jobs/lua-wait"
+        let lua = try state(out: out, definition: target.definition)
+        let submitted = try lua.run("""
+            local render = require "render"
+            local file, queue, definition, out = ...
+            job = assert(render.submit{file = file, backend = 'aws', queue = queue, job_definition = definition,
+                                       out = out, frames = '1-4', chunk = 2})
+            return job.id, job.render_job_id, job.stitch_job_id
+            """, arguments: [.string(Self.shot), .string(target.fleet.queueName), .string(target.definition), .string(out)])
+        let id = try #require(submitted[0].stringValue)
+        let ids = [submitted[1].stringValue, submitted[2].stringValue].compactMap { $0 }
+        #expect(ids.count == 2)
+        // moto finishes the Batch jobs at once; the frames a real worker would upload are put here.
+        let store = StoreFactory.open(try StoreLocation(parsing: out), client: motoClient())
+        let manifest = try JobManifest.decode(try await store.read(key: ".blendbatch/jobs/\(id)/manifest.json"))
+        for frame in 1...4 {
+            for key in manifest.doneKeys(frame) { try await store.put(data: Data("png".utf8), key: key) }
+        }
+
+        let waited = try lua.run("local report = job:wait{}; return report.state, report.framesDone")
+        #expect(waited == [.string("succeeded"), .integer(4)])
+        _ = try lua.run("job:cancel()")
+        let jobs = try await BatchClient(client: motoClient()).describeJobs(ids)
+        #expect(jobs.count == 2)
+        for job in jobs { #expect(job.statusReason == AWSBatchJobHandle.cancelReason, "\(job.jobId): \(job.statusReason ?? "-")") }
     }
 
     @Test("bad input: no queue, a local out, an s3:// .blend, chunk_time → nil, message, 'usage'; an unknown backend is an error")

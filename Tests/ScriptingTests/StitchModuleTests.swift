@@ -4,7 +4,7 @@ import LuaKit
 @testable import Scripting
 
 /// Real FFmpeg through the Lua `stitch` module, on generated 64x36 frames.
-@Suite("Lua module: stitch", .serialized)
+@Suite("Lua module: stitch", .serialized, .requires(.ffmpeg))
 struct StitchModuleTests {
     /// A folder with `<folder>/frames/shot_0001.png` … for `frames`.
     func folder(frames: [Int]) throws -> String {

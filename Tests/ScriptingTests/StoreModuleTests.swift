@@ -68,9 +68,8 @@ struct StoreModuleTests {
         }
     }
 
-    @Test("round trip through S3 on moto; unknown bucket reports its AWS code", .enabled(if: motoURL != nil || ProcessInfo.processInfo.environment["CI"] == "true"))
+    @Test("round trip through S3 on moto; unknown bucket reports its AWS code", .requires(.moto))
     func s3() async throws {
-        try #require(motoAvailable())
         let client = motoClient()
         StoreFactory.useDefaultClient(client)
         let bucket = uniqueName("lua-store")

@@ -1,31 +1,31 @@
 import Foundation
 
 /// Runs the built `blendbatch` binary ($BLENDBATCH_BIN, else <repo>/.build/debug/blendbatch).
-struct CLIRunner {
-    struct Result {
-        var status: Int32
-        var stdoutData: Data
-        var stderr: String
-        var stdout: String { String(decoding: stdoutData, as: UTF8.self) }
+public struct CLIRunner {
+    public struct Result {
+        public var status: Int32
+        public var stdoutData: Data
+        public var stderr: String
+        public var stdout: String { String(decoding: stdoutData, as: UTF8.self) }
     }
 
-    static var binary: String {
+    public static var binary: String {
         if let bin = ProcessInfo.processInfo.environment["BLENDBATCH_BIN"], !bin.isEmpty { return bin }
         return repoRoot.appendingPathComponent(".build/debug/blendbatch").path
     }
 
-    static var repoRoot: URL {
+    public static var repoRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
     /// Run with `arguments`, optional stdin text and extra environment, in `directory`.
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+    public static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
                     directory: URL? = nil) throws -> Result {
         try runTool(binary, arguments, stdin: stdin, environment: environment, directory: directory)
     }
 
     /// Run another program the same way (Blender, ffprobe, a script).
-    static func runTool(_ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+    public static func runTool(_ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
                         directory: URL? = nil) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
@@ -51,7 +51,7 @@ struct CLIRunner {
     }
 
     /// A fresh temporary folder.
-    static func tempDir() throws -> URL {
+    public static func tempDir() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir

@@ -6,9 +6,9 @@ import Glibc
 /// A loopback HTTP proxy in front of moto that misbehaves on purpose: for the first requests it
 /// drops the connection, answers 500 or 503, or cuts a response short; after that it forwards
 /// faithfully. One request per connection (it answers with `Connection: close`).
-/// Shared with CLITests (a symbolic link there), which cut or freeze it in the middle of a render.
-final class FaultProxy: @unchecked Sendable {  // `plan`, `counts` and `stopped` are guarded by `lock`
-    enum Fault: Sendable, Equatable {
+/// CLITests cut or freeze it in the middle of a render.
+public final class FaultProxy: @unchecked Sendable {  // `plan`, `counts` and `stopped` are guarded by `lock`
+    public enum Fault: Sendable, Equatable {
         case drop          // read the request, close without answering
         case status(Int)   // answer with this status and an S3-style error body
         case truncate      // forward, but relay only half of the answer
@@ -16,7 +16,7 @@ final class FaultProxy: @unchecked Sendable {  // `plan`, `counts` and `stopped`
         case forward
     }
 
-    let port: Int
+    public let port: Int
     private let upstreamPort: UInt16
     private let listener: Int32
     private let lock = NSLock()
@@ -30,34 +30,19 @@ final class FaultProxy: @unchecked Sendable {  // `plan`, `counts` and `stopped`
     ///   - upstream: the moto URL (`http://127.0.0.1:PORT`).
     ///   - plan: faults for the first requests, in order; later requests are forwarded
     ///     (or get what `rule` says for their request head, to make a proxy that keeps failing).
-    init(upstream: String, plan: [Fault], rule: (@Sendable (String) -> Fault)? = nil) throws {
+    public init(upstream: String, plan: [Fault], rule: (@Sendable (String) -> Fault)? = nil) throws {
         upstreamPort = UInt16(URL(string: upstream)?.port ?? 80)
         self.plan = plan
         self.rule = rule
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var yes: Int32 = 1
-        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(listener, 128) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
-        self.listener = listener
+        (listener, port) = try Loopback.listen(backlog: 128)
         Thread { [self] in acceptLoop() }.start()
     }
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    public var url: String { "http://127.0.0.1:\(port)" }
     /// Requests seen and faults injected so far.
-    var stats: (requests: Int, faults: Int) { lock.withLock { (handled, faults) } }
+    public var stats: (requests: Int, faults: Int) { lock.withLock { (handled, faults) } }
 
-    func stop() {
+    public func stop() {
         lock.withLock { stopped = true }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
@@ -82,7 +67,7 @@ final class FaultProxy: @unchecked Sendable {  // `plan`, `counts` and `stopped`
 
     private func serve(_ client: Int32) {
         defer { close(client) }
-        guard let (head, body) = Self.readMessage(client) else { return }
+        guard let (head, body) = Loopback.readMessage(client) else { return }
         switch nextFault(head) {
         case .drop:
             return
@@ -90,11 +75,11 @@ final class FaultProxy: @unchecked Sendable {  // `plan`, `counts` and `stopped`
             while !lock.withLock({ stopped }) { usleep(20_000) }
         case .status(let code):
             let text = "<Error><Code>\(code == 503 ? "SlowDown" : "InternalError")</Code><Message>injected</Message></Error>"
-            Self.writeAll(client, Data("HTTP/1.1 \(code) Injected\r\nContent-Length: \(text.utf8.count)\r\nConnection: close\r\n\r\n\(text)".utf8))
+            Loopback.writeAll(client, Data("HTTP/1.1 \(code) Injected\r\nContent-Length: \(text.utf8.count)\r\nConnection: close\r\n\r\n\(text)".utf8))
         case .forward:
-            if let answer = forward(head: head, body: body) { Self.writeAll(client, answer) }
+            if let answer = forward(head: head, body: body) { Loopback.writeAll(client, answer) }
         case .truncate:
-            if let answer = forward(head: head, body: body) { Self.writeAll(client, answer.prefix(answer.count / 2)) }
+            if let answer = forward(head: head, body: body) { Loopback.writeAll(client, answer.prefix(answer.count / 2)) }
         }
     }
 
@@ -111,7 +96,7 @@ final class FaultProxy: @unchecked Sendable {  // `plan`, `counts` and `stopped`
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { return nil }
-        Self.writeAll(upstream, Data(Self.closing(head).utf8) + body)
+        Loopback.writeAll(upstream, Data(Self.closing(head).utf8) + body)
         var answer = Data()
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -129,40 +114,5 @@ final class FaultProxy: @unchecked Sendable {  // `plan`, `counts` and `stopped`
         var lines = head.components(separatedBy: "\r\n").filter { !$0.isEmpty && !$0.lowercased().hasPrefix("connection:") }
         lines.append("Connection: close")
         return lines.joined(separator: "\r\n") + "\r\n\r\n"
-    }
-
-    /// Read a request head (up to the blank line) and its Content-Length body.
-    static func readMessage(_ fd: Int32) -> (String, Data)? {
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while data.range(of: Data("\r\n\r\n".utf8)) == nil {
-            let n = read(fd, &buffer, buffer.count)
-            if n <= 0 { return nil }
-            data.append(contentsOf: buffer[0..<n])
-        }
-        let split = data.range(of: Data("\r\n\r\n".utf8))!
-        let head = String(decoding: data[..<split.lowerBound], as: UTF8.self) + "\r\n\r\n"
-        var body = Data(data[split.upperBound...])
-        var length = 0
-        for line in head.components(separatedBy: "\r\n") where line.lowercased().hasPrefix("content-length:") {
-            length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) ?? 0
-        }
-        while body.count < length {
-            let n = read(fd, &buffer, buffer.count)
-            if n <= 0 { return nil }
-            body.append(contentsOf: buffer[0..<n])
-        }
-        return (head, body)
-    }
-
-    static func writeAll(_ fd: Int32, _ data: Data) {
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-                if n <= 0 { return }
-                offset += n
-            }
-        }
     }
 }

@@ -1,24 +1,15 @@
 import AWSCore
 import Foundation
 import Testing
-@testable import ObjectStore
-
-/// The repository root (this file is Tests/ObjectStoreTests/MotoSupport.swift).
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-
-/// The moto server the harness started (`BLENDBATCH_MOTO_URL`), or nil.
-let motoURL: String? = ProcessInfo.processInfo.environment["BLENDBATCH_MOTO_URL"].flatMap { $0.isEmpty ? nil : $0 }
-
-/// Run moto tests when a server is given, and always under CI (where a missing URL must fail).
-let motoAvailable = motoURL != nil || ProcessInfo.processInfo.environment["CI"] == "true"
+import ObjectStore
 
 /// The moto URL, failing the test when it is missing.
-func requireMoto() throws -> String {
+public func requireMoto() throws -> String {
     try #require(motoURL, "BLENDBATCH_MOTO_URL is not set; start moto with scripts/moto start")
 }
 
-/// An AWS client for `endpoint` with fixed test credentials.
-func testClient(_ endpoint: String, accessKey: String = "testing", secret: String = "testing",
+/// An AWS client for `endpoint` (moto, a fault proxy, a loopback stand-in) with fixed test credentials.
+public func testClient(_ endpoint: String, accessKey: String = "testing", secret: String = "testing",
                 attempts: Int = 5, baseDelay: Double = 0.05) -> AWSClient {
     var configuration = AWSConfiguration(
         region: "us-east-1",
@@ -29,27 +20,20 @@ func testClient(_ endpoint: String, accessKey: String = "testing", secret: Strin
 }
 
 /// A fresh bucket with a unique name.
-func makeBucket(_ client: AWSClient, prefix: String = "bb-test") async throws -> String {
+public func makeBucket(_ client: AWSClient, prefix: String = "bb-test") async throws -> String {
     let name = "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
     _ = try await client.send(AWSRequest(service: .s3, method: "PUT", path: "/", bucket: name))
     return name
 }
 
 /// Multipart uploads still open in `bucket` (none should remain after an upload, good or failed).
-func openUploads(_ client: AWSClient, bucket: String) async throws -> Int {
+public func openUploads(_ client: AWSClient, bucket: String) async throws -> Int {
     let response = try await client.send(AWSRequest(service: .s3, method: "GET", path: "/", query: ["uploads": ""], bucket: bucket))
-    return S3XML.elements("Upload", in: String(decoding: response.body, as: UTF8.self)).count
-}
-
-/// A temp folder for one test.
-func makeTempDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "objectstore-test-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
+    return String(decoding: response.body, as: UTF8.self).components(separatedBy: "<Upload>").count - 1
 }
 
 /// `count` pseudo-random bytes (fast: a repeated random block with the index mixed in).
-func randomData(_ count: Int) -> Data {
+public func randomData(_ count: Int) -> Data {
     var data = Data(count: count)
     data.withUnsafeMutableBytes { raw in
         let words = raw.bindMemory(to: UInt64.self)
@@ -64,7 +48,7 @@ func randomData(_ count: Int) -> Data {
 }
 
 /// Every file below `folder` (relative paths), hidden temp files included.
-func filesBelow(_ folder: String) -> [String] {
+public func filesBelow(_ folder: String) -> [String] {
     (FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? []).filter {
         var isDirectory: ObjCBool = false
         FileManager.default.fileExists(atPath: folder + "/" + $0, isDirectory: &isDirectory)
@@ -73,12 +57,12 @@ func filesBelow(_ folder: String) -> [String] {
 }
 
 /// A `moto_server` of our own, for tests that change server-wide settings (signature checking).
-final class PrivateMoto: @unchecked Sendable {  // immutable after init
-    let url: String
+public final class PrivateMoto: @unchecked Sendable {  // immutable after init
+    public let url: String
     private let process: Process
 
-    init(environment extra: [String: String]) throws {
-        let binary = repositoryRoot + "/.venv-moto/bin/moto_server"
+    public init(environment extra: [String: String]) throws {
+        let binary = repositoryRoot.path + "/.venv-moto/bin/moto_server"
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw StoreError.io(binary, reason: "moto_server not found; run scripts/setup")
         }
@@ -101,7 +85,7 @@ final class PrivateMoto: @unchecked Sendable {  // immutable after init
 
     /// SIGKILL: the child inherits the test runner's blocked-signal mask, so SIGTERM would stay
     /// pending forever; moto keeps nothing worth a clean shutdown.
-    func stop() {
+    public func stop() {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }

@@ -4,17 +4,18 @@ import Foundation
 import Testing
 
 /// moto's URL from BLENDBATCH_MOTO_URL (scripts/test and scripts/moto set it). Nil = skip, except in CI.
-let motoURL: String? = ProcessInfo.processInfo.environment["BLENDBATCH_MOTO_URL"]
+public let motoURL: String? = ProcessInfo.processInfo.environment["BLENDBATCH_MOTO_URL"]
 
 /// True when moto tests should run; records a failure in CI when moto is missing.
-func motoAvailable() -> Bool {
+@available(*, deprecated, message: "use the trait .requires(.moto): a missing moto then shows as skipped, or fails under CI")
+public func motoAvailable() -> Bool {
     if motoURL != nil { return true }
     if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("BLENDBATCH_MOTO_URL is not set; start moto with scripts/moto start") }
     return false
 }
 
 /// An AWS client pointed at moto with test credentials (moto checks no signatures by default).
-func motoClient() -> AWSClient {
+public func motoClient() -> AWSClient {
     let environment = AWSEnvironment(variables: [
         "AWS_ENDPOINT_URL": motoURL ?? "http://127.0.0.1:1",
         "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1",
@@ -26,18 +27,18 @@ func motoClient() -> AWSClient {
 }
 
 /// A short unique suffix for resource names: tests share one moto server and never reset it.
-func uniqueName(_ base: String) -> String {
+public func uniqueName(_ base: String) -> String {
     "\(base)-\(UUID().uuidString.prefix(8).lowercased())"
 }
 
 /// What a render submitted to moto needs: a Batch fleet (queue), a registered blendbatch worker job
 /// definition (retrying exit 75, the worker's "interrupted") and an empty bucket.
-struct MotoRenderTarget {
-    let fleet: MotoBatchFleet
-    let definition: String
-    let bucket: String
+public struct MotoRenderTarget {
+    public let fleet: MotoBatchFleet
+    public let definition: String
+    public let bucket: String
 
-    static func create(client: AWSClient) async throws -> MotoRenderTarget {
+    public static func create(client: AWSClient) async throws -> MotoRenderTarget {
         let fleet = try await MotoBatchFleet.create(client: client)
         let definition = uniqueName("worker")
         _ = try await BatchClient(client: client).registerJobDefinition(.blendbatchWorker(name: definition, image: "img:1", interruptedExitCode: 75))
@@ -50,13 +51,13 @@ struct MotoRenderTarget {
 /// A Batch queue on moto with a Spot compute environment in front, as scripts/aws/stack.yaml builds it:
 /// IAM service role and instance profile, the default VPC's subnets and security group. `queueName`
 /// (default `<unique>-render`) and `instanceTypes` (g5.xlarge makes a GPU fleet) may be chosen.
-struct MotoBatchFleet {
-    let queueName: String
-    let queueArn: String
-    let spotEnvironment: String
-    let fleetTag: String
+public struct MotoBatchFleet {
+    public let queueName: String
+    public let queueArn: String
+    public let spotEnvironment: String
+    public let fleetTag: String
 
-    static func create(client: AWSClient, queueName: String? = nil, instanceTypes: [String] = ["c5.xlarge"]) async throws -> MotoBatchFleet {
+    public static func create(client: AWSClient, queueName: String? = nil, instanceTypes: [String] = ["c5.xlarge"]) async throws -> MotoBatchFleet {
         let base = uniqueName("bb")
         let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"batch.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
         let role = try await query(client, .iam, ["Action": "CreateRole", "Version": "2010-05-08",
@@ -99,7 +100,7 @@ struct MotoBatchFleet {
     }
 
     /// A query-protocol call (IAM, EC2): form-encoded POST, XML answer as text.
-    static func query(_ client: AWSClient, _ service: AWSService, _ parameters: [String: String]) async throws -> String {
+    public static func query(_ client: AWSClient, _ service: AWSService, _ parameters: [String: String]) async throws -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         let form = parameters.sorted { $0.key < $1.key }
@@ -112,7 +113,7 @@ struct MotoBatchFleet {
     }
 
     /// The text of every `<tag>` element.
-    static func xmlValues(_ tag: String, _ xml: String) -> [String] {
+    public static func xmlValues(_ tag: String, _ xml: String) -> [String] {
         var values: [String] = []
         var rest = xml[...]
         while let open = rest.range(of: "<\(tag)>"), let close = rest.range(of: "</\(tag)>", range: open.upperBound..<rest.endIndex) {

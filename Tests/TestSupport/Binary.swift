@@ -3,20 +3,20 @@ import Testing
 
 /// Running the built `blendbatch` (BLENDBATCH_BIN, else .build/debug/blendbatch) from tests, and
 /// looking at what it left: frames, journal, processes.
-enum Binary {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+public enum Binary {
+    public static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
-    static let binary = ProcessInfo.processInfo.environment["BLENDBATCH_BIN"] ?? repo + "/.build/debug/blendbatch"
-    static let tiny = ["--percent", "20", "--samples", "2", "--workers", "2"]
+    public static let binary = ProcessInfo.processInfo.environment["BLENDBATCH_BIN"] ?? repo + "/.build/debug/blendbatch"
+    public static let tiny = ["--percent", "20", "--samples", "2", "--workers", "2"]
 
-    static func folder(_ label: String) -> String {
+    public static func folder(_ label: String) -> String {
         let path = FileManager.default.temporaryDirectory.path + "/bb-render-\(label)-\(UUID().uuidString.prefix(8))"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
 
     /// The demo .blend (made once by scripts/make-demo: 320x180, frames 1-48, 24 fps).
-    static let demo: String = {
+    public static let demo: String = {
         let path = folder("demo") + "/demo.blend"
         let make = Process()
         make.executableURL = URL(fileURLWithPath: repo + "/scripts/make-demo")
@@ -29,7 +29,7 @@ enum Binary {
     }()
 
     /// Start `blendbatch args…`, every descendant marked with `BB_TEST_MARK=<mark>` in its environment.
-    static func start(_ arguments: [String], mark: String, environment extra: [String: String] = [:]) throws -> Process {
+    public static func start(_ arguments: [String], mark: String, environment extra: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
@@ -44,7 +44,7 @@ enum Binary {
     }
 
     /// Run to the end; returns the exit code and stdout.
-    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (code: Int32, stdout: String) {
+    public static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (code: Int32, stdout: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
@@ -61,7 +61,7 @@ enum Binary {
     }
 
     /// Pids whose environment has `BB_TEST_MARK=<mark>` and whose command line contains `word`.
-    static func marked(_ mark: String, command word: String? = nil) -> [Int32] {
+    public static func marked(_ mark: String, command word: String? = nil) -> [Int32] {
         let needle = Array("BB_TEST_MARK=\(mark)".utf8) + [0]
         let pids = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init)
         return pids.filter { pid in
@@ -73,27 +73,22 @@ enum Binary {
         }
     }
 
-    static func frames(_ out: String) -> [String] {
+    public static func frames(_ out: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: out + "/frames")) ?? []).filter { !$0.hasPrefix(".") }.sorted()
     }
 
-    static func json(_ text: String) throws -> [String: Any] {
+    public static func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
-    static func journal(_ out: String) -> [[String: Any]] {
+    public static func journal(_ out: String) -> [[String: Any]] {
         let jobs = out + "/.blendbatch/jobs"
         guard let id = (try? FileManager.default.contentsOfDirectory(atPath: jobs))?.sorted().last,
               let text = try? String(contentsOfFile: "\(jobs)/\(id)/journal.jsonl", encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }
 
-    static func waitFor(seconds: Double, _ condition: () -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            try await Task.sleep(nanoseconds: 100_000_000)
-        }
-        return condition()
+    public static func waitFor(seconds: Double, _ condition: () -> Bool) async throws -> Bool {
+        try await waitUntil(seconds: seconds, condition)
     }
 }

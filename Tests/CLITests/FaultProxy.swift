@@ -1,1 +1,0 @@
-../ObjectStoreTests/FaultProxy.swift

@@ -1,1 +1,0 @@
-../AWSServicesTests/MotoFixture.swift

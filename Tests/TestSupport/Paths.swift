@@ -1,0 +1,51 @@
+import Foundation
+
+/// The repository root (the folder holding Package.swift), found from this file's path.
+public let repositoryRoot: URL = {
+    var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        url.deleteLastPathComponent()
+    }
+    return url
+}()
+
+/// `../shared` beside the repository (as CI lays it out), else `/work/shared`.
+public func sharedDirectory() -> String {
+    let beside = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared").path
+    return FileManager.default.fileExists(atPath: beside + "/testdata") ? beside : "/work/shared"
+}
+
+/// True when running in CI, where a missing test peer is a failure, not a reason to skip.
+public var runningInCI: Bool { Requirement.runningInCI }
+
+/// The Python venv holding cfn-lint and the AWS CLI (scripts/setup creates it).
+public let toolsVenv: URL = ProcessInfo.processInfo.environment["BLENDBATCH_TOOLS_VENV"].map { URL(fileURLWithPath: $0) }
+    ?? repositoryRoot.appendingPathComponent(".venv-tools")
+
+/// The first executable `name` on PATH, or nil.
+public func onPath(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        .map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+/// A fresh temporary folder, removed by the caller.
+public func makeTempDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "bb-test-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Run a program and collect its exit status and output (stdout and stderr together).
+public func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
