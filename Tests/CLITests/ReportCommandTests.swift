@@ -7,12 +7,9 @@ import RenderPlan
 import Testing
 
 /// Headless Chromium (Debian's `chromium`, installed by scripts/setup) through `scripts/report-check`,
-/// which drives it over the DevTools protocol. Tests needing it are skipped with a reason when it is
-/// missing, and fail when CI=true.
+/// which drives it over the DevTools protocol (tests needing it declare `.requires(.chromium)`).
 enum Chromium {
     static let path = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    static var available: Bool { path != nil }
-    static var required: Bool { available || ProcessInfo.processInfo.environment["CI"] == "true" }
 
     /// What the page did in Chromium: console errors, requests beyond file:/data:, selector counts, screenshot colours.
     struct Check: Decodable {
@@ -47,7 +44,7 @@ struct ReportCommandTests {
     }
 
     @Test("a real render: report.html is live while it runs (refreshing itself) and final after; Chromium loads it with no console error and no network request, one mark per frame, a screenshot that is not blank",
-          .enabled(if: Chromium.required, "chromium is not installed (scripts/setup installs it)"))
+          .requires(.chromium))
     func realRender() async throws {
         let out = Binary.folder("report")
         let mark = UUID().uuidString
@@ -100,7 +97,7 @@ struct ReportCommandTests {
     }
 
     @Test("a job with Spot interruptions, retries and a frame that crashes Blender every time: the timeline marks each, the failure shows its log's tail, the cost section says no estimate recorded",
-          .enabled(if: Chromium.required, "chromium is not installed (scripts/setup installs it)"))
+          .requires(.chromium))
     func troubledJob() throws {
         let out = Binary.folder("report-trouble")
         let render = try CLIRunner.run(
@@ -179,9 +176,8 @@ struct ReportCommandTests {
     }
 
     @Test("an AWS job's report from moto's Batch records and the metrics its array children put beside the frames; the final report goes beside the video",
-          .enabled(if: Chromium.required, "chromium is not installed (scripts/setup installs it)"))
+          .requires(.chromium, .moto))
     func awsJob() async throws {
-        guard cliMotoAvailable() else { return }
         let state = Binary.folder("report-aws")
         let (manifest, handle) = try await AWSJobCommandsTests().submitted(state: state)
         // What each array child's worker stores beside the frames (moto runs no containers).

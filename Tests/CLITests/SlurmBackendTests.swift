@@ -4,8 +4,7 @@ import Testing
 /// `render --backend slurm` on the one-node Slurm cluster of `scripts/slurm start` (SLURM_CONF from
 /// `scripts/slurm env`; scripts/test does both): real sbatch arrays, real Blender, real FFmpeg. The
 /// results are checked here: PNGs counted and decoded by FFmpeg, the video's frames counted by ffprobe.
-@Suite("Slurm backend (real cluster, real Blender)", .serialized,
-       .enabled(if: SlurmCluster.usable || SlurmCluster.required, "needs the test cluster: scripts/slurm start; eval \"$(scripts/slurm env)\""))
+@Suite("Slurm backend (real cluster, real Blender)", .serialized, .requires(.slurm, .blender, .ffmpeg))
 struct SlurmBackendTests {
     @Test("an array with a dependent stitch renders every frame; status from another process says it ran on Slurm")
     func arrayAndStitch() throws {
@@ -122,9 +121,6 @@ struct SlurmBackendTests {
 
 /// The test cluster, looked at with Slurm's own tools and FFmpeg, not with blendbatch.
 enum SlurmCluster {
-    static var usable: Bool { (try? tool("sinfo", ["-h", "-o", "%T"]))?.contains("idle") ?? false }
-    static var required: Bool { ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "false" } ?? false }
-
     @discardableResult
     static func tool(_ name: String, _ arguments: [String]) throws -> String {
         let r = try CLIRunner.runTool("/usr/bin/env", [name] + arguments)

@@ -7,20 +7,9 @@ import RenderPlan
 /// Blender's `a..b` and the frame-count limit are blendbatch's own, so the generator writes neither.
 @Suite("FrameSet agrees with openjd-model")
 struct FrameSetOpenJDTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let python: URL = {
-        let venv = ProcessInfo.processInfo.environment["BLENDBATCH_TOOLS_VENV"].map { URL(fileURLWithPath: $0) }
-            ?? repository.appendingPathComponent(".venv-tools")
-        return venv.appendingPathComponent("bin/python")
-    }()
-    static var hasOpenJD: Bool {
-        FileManager.default.isExecutableFile(atPath: python.path)
-            && (try? run(["-c", "import openjd.model"], input: Data())) != nil
-    }
-    static var underCI: Bool { ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "false" } ?? false }
-
-    @Test("3,000 random expressions: the same verdict and the same frames",
-          .enabled(if: underCI || hasOpenJD, "needs openjd-model in .venv-tools (scripts/setup installs it)"))
+    static let repository = repositoryRoot
+    static let python = toolsVenv.appendingPathComponent("bin/python")
+    @Test("3,000 random expressions: the same verdict and the same frames", .requires(.openjd))
     func differential() throws {
         var generator = SplitMix64(seed: 20261205)
         let expressions = (0..<3_000).map { _ in Self.expression(&generator) }

@@ -7,6 +7,12 @@ public struct CLIRunner {
         public var stdoutData: Data
         public var stderr: String
         public var stdout: String { String(decoding: stdoutData, as: UTF8.self) }
+
+        public init(status: Int32, stdoutData: Data, stderr: String) {
+            self.status = status
+            self.stdoutData = stdoutData
+            self.stderr = stderr
+        }
     }
 
     public static var binary: String {

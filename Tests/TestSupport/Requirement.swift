@@ -5,6 +5,10 @@ import Testing
 /// the test fails. Missing elsewhere: the test is skipped with the reason, never passed.
 public enum Requirement: String, Sendable, CaseIterable {
     case moto, blender, ffmpeg, tmux, cfnLint = "cfn-lint", awsCLI = "aws-cli", bpyVenvs = "bpy venvs", chromium
+    /// The one-node cluster of scripts/slurm, answering at `SLURM_CONF`.
+    case slurm
+    /// OpenJD's reference model (PyPI openjd-model) in .venv-tools.
+    case openjd = "openjd-model"
 
     /// True under CI, where every requirement must be met.
     public static var runningInCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
@@ -20,6 +24,15 @@ public enum Requirement: String, Sendable, CaseIterable {
             ?? Self.executable("ffprobe", variable: "BLENDBATCH_FFPROBE", environment)
         case .tmux: return Self.executable("tmux", environment)
         case .chromium: return Self.executable("chromium", environment)
+        case .slurm:
+            guard environment["SLURM_CONF"].map({ !$0.isEmpty }) ?? false else {
+                return "SLURM_CONF is not set; start the test cluster with scripts/slurm start; eval \"$(scripts/slurm env)\""
+            }
+            return (try? run("/usr/bin/env", ["sinfo", "-h", "-o", "%T"]))?.output.contains("idle") == true
+                ? nil : "the Slurm cluster at \(environment["SLURM_CONF"] ?? "") does not answer (scripts/slurm start)"
+        case .openjd:
+            let python = toolsVenv.appendingPathComponent("bin/python").path
+            return (try? run(python, ["-c", "import openjd.model"]))?.status == 0 ? nil : "openjd-model is not in .venv-tools; run scripts/setup"
         case .cfnLint: return Self.file(toolsVenv.appendingPathComponent("bin/cfn-lint").path, fix: "run scripts/setup")
         case .awsCLI: return Self.file(toolsVenv.appendingPathComponent("bin/aws").path, fix: "run scripts/setup")
         case .bpyVenvs:
