@@ -1,5 +1,6 @@
 import Executors
 import Foundation
+import RenderPlan
 
 /// Local Spot-interruption injection: a `TaskHook` that picks a share of render task attempts as they
 /// start and, part-way through, sends each an interruption notice (SIGTERM to its process group),
@@ -53,21 +54,4 @@ public final class SpotInterrupter: TaskHook, @unchecked Sendable {
             if interruptedAttempts.remove(attempt) == nil, exit.isSuccess { durations.append(duration) }
         }
     }
-}
-
-/// A small seeded generator (SplitMix64), so `seed=N` repeats an experiment's choices.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

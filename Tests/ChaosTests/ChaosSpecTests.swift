@@ -1,5 +1,6 @@
 import Testing
 @testable import Chaos
+import RenderPlan
 
 @Suite("ChaosSpec")
 struct ChaosSpecTests {
