@@ -73,7 +73,7 @@ enum SlurmFollow {
             return
         }
         printError("job \(handle.id) submitted\n" + lines(handle).joined(separator: "\n"))
-        let bar = ProgressBar(label: "rendering on Slurm", total: Set(handle.manifest.allFrames).count)
+        let bar = ProgressBar(label: "rendering on Slurm", total: Set(handle.manifest.allFrames).count, job: handle.id)
         let report = await handle.wait { event in
             if case .frameDone(_, let done, _) = event { bar.update(done: done, detail: "") }
         }

@@ -26,6 +26,28 @@ struct SlurmBackendTests {
         #expect(json["framesDone"] as? Int == 6)
     }
 
+    @Test("the Blender add-on's Slurm command line (addons/blendbatch/command.py) renders on the cluster and reports the job id")
+    func addonCommandLine() throws {
+        let out = Binary.folder("slurm-addon")
+        let script = """
+        import json, sys
+        sys.path.insert(0, sys.argv[1])
+        import command
+        print(json.dumps(command.submit_argv(sys.argv[2], sys.argv[3], "slurm", "render",
+                                             {"frames": "1-2", "percent": 10, "samples": 1, "out": sys.argv[4]})))
+        """
+        let built = try CLIRunner.runTool("/usr/bin/python3", ["-c", script, repositoryRoot.path + "/addons/blendbatch", CLIRunner.binary,
+                                                               Binary.demo, out])
+        let argv = try #require(try JSONSerialization.jsonObject(with: built.stdoutData) as? [String], "\(built.stderr)")
+        #expect(Array(argv.dropFirst().prefix(6)) == ["render", Binary.demo, "--backend", "slurm", "--wait", "--json"])
+        let r = try CLIRunner.runTool(argv[0], Array(argv.dropFirst()), environment: ["BLENDBATCH_PROGRESS": "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let id = try #require(SlurmCluster.jobID(out))
+        #expect(r.stderr.contains("blendbatch-progress: ") && r.stderr.contains("\"job\":\"\(id)\""), "\(r.stderr)")
+        #expect(try Binary.json(r.stdout)["state"] as? String == "succeeded")
+        #expect(SlurmCluster.decodedPNGs(out) == 2)
+    }
+
     @Test("a job of more tasks than MaxArraySize (4 on the test cluster) is split over arrays; every task renders its own chunk")
     func splitArrays() throws {
         let out = Binary.folder("slurm-split")

@@ -22,6 +22,7 @@ def submit_argv(binary, blend, backend, recipe, options, recipe_argv=(), declare
     """The command that renders `blend`.
 
     - aws: `render FILE --backend aws --queue Q --wait --json …` (the add-on follows the job);
+    - slurm: `render FILE --backend slurm --wait --json …`;
     - local: `run RECIPE --file FILE --json …` (`run render` is what `blendbatch render` runs).
     `options`: the panel's settings, passed to a recipe only when it declares them (`declared`: its
     parameter names, None when unknown); `recipe_argv`: the recipe's own fields (`recipe_form.argv`).
@@ -29,5 +30,7 @@ def submit_argv(binary, blend, backend, recipe, options, recipe_argv=(), declare
     if backend == "aws":
         return [binary, "render", blend, "--backend", "aws", "--wait", "--json"] + options_argv({"queue": queue}) \
             + options_argv(options)
+    if backend == "slurm":
+        return [binary, "render", blend, "--backend", "slurm", "--wait", "--json"] + options_argv(options)
     return [binary, "run", recipe or "render", "--file", blend] + options_argv(dict(options, json=True), declared) \
         + list(recipe_argv)

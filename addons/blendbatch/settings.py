@@ -22,7 +22,9 @@ def _recipe_changed(self, context):
 class BlendbatchSettings(bpy.types.PropertyGroup):
     backend: EnumProperty(name="Backend", items=[
         ("local", "Local", "Render on this machine"),
-        ("aws", "AWS Batch", "Render on AWS Batch (needs an s3:// output and a queue)")], default="local")
+        ("aws", "AWS Batch", "Render on AWS Batch (needs an s3:// output and a queue)"),
+        ("slurm", "Slurm", "Render on the studio's Slurm cluster (sbatch --array; the output on a filesystem every node mounts)")],
+        default="local")
     frames: StringProperty(name="Frames", description="Frames to render, e.g. 1-100, 1-100:5, 1,5,9-12 (empty: the scene's range)")
     percent: IntProperty(name="Resolution %", min=0, max=100, default=0, description="Resolution percentage (0: the scene's)")
     samples: IntProperty(name="Samples", min=0, default=0, description="Render samples (0: the scene's)")
