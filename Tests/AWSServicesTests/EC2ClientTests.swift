@@ -5,9 +5,8 @@ import Testing
 
 @Suite("EC2 client against moto")
 struct EC2ClientTests {
-    @Test("DescribeSpotPriceHistory: the query-protocol request is answered with prices per zone for the asked type")
+    @Test("DescribeSpotPriceHistory: the query-protocol request is answered with prices per zone for the asked type", .requires(.moto))
     func spotPriceHistory() async throws {
-        guard motoAvailable() else { return }
         let ec2 = EC2Client(client: motoClient())
         let history = try await ec2.spotPriceHistory(types: ["c7i.4xlarge"], since: Date().addingTimeInterval(-3600))
         #expect(!history.isEmpty)

@@ -72,9 +72,8 @@ struct RenderBudgetTests {
         #expect((budget["reason"] as? String)?.contains("--max-time") == true)
     }
 
-    @Test("--backend aws --max-cost: over the estimate it is refused before anything is submitted; within it, cost.json goes beside the manifest")
+    @Test("--backend aws --max-cost: over the estimate it is refused before anything is submitted; within it, cost.json goes beside the manifest", .requires(.moto))
     func maxCostAWS() async throws {
-        guard motoAvailable() else { return }
         let client = motoClient()
         let target = try await MotoRenderTarget.create(client: client)
         let out = "s3://\(target.bucket)/jobs/demo"

@@ -7,9 +7,8 @@ import Testing
 /// `render.submit{backend='aws', after=...}` against moto: the dependency goes to Batch as `dependsOn`.
 @Suite("job graphs on AWS Batch (moto)", .serialized)
 struct JobGraphAWSTests {
-    @Test("a job after another: its render job dependsOn the other's last Batch job (the stitch); a local job is refused")
+    @Test("a job after another: its render job dependsOn the other's last Batch job (the stitch); a local job is refused", .requires(.moto))
     func dependsOn() async throws {
-        guard motoAvailable() else { return }
         let target = try await MotoRenderTarget.create(client: motoClient())
         let out = "s3://\(target.bucket)/jobs/graph"
         let r = try RenderModuleAWSTests().state(out: out, definition: target.definition).run("""

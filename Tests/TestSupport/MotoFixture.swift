@@ -3,16 +3,8 @@ import AWSServices
 import Foundation
 import Testing
 
-/// moto's URL from BLENDBATCH_MOTO_URL (scripts/test and scripts/moto set it). Nil = skip, except in CI.
+/// moto's URL from BLENDBATCH_MOTO_URL (scripts/test and scripts/moto set it); tests needing it declare `.requires(.moto)`.
 public let motoURL: String? = ProcessInfo.processInfo.environment["BLENDBATCH_MOTO_URL"]
-
-/// True when moto tests should run; records a failure in CI when moto is missing.
-@available(*, deprecated, message: "use the trait .requires(.moto): a missing moto then shows as skipped, or fails under CI")
-public func motoAvailable() -> Bool {
-    if motoURL != nil { return true }
-    if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("BLENDBATCH_MOTO_URL is not set; start moto with scripts/moto start") }
-    return false
-}
 
 /// An AWS client pointed at moto with test credentials (moto checks no signatures by default).
 public func motoClient() -> AWSClient {
