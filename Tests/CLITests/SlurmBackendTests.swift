@@ -3,7 +3,7 @@ import Testing
 
 /// `render --backend slurm` on the one-node Slurm cluster of `scripts/slurm start` (SLURM_CONF from
 /// `scripts/slurm env`; scripts/test does both): real sbatch arrays, real Blender, real FFmpeg. The
-/// results are checked here: PNGs counted and decoded by FFmpeg, the video's frames counted by ffprobe.
+/// results are checked by `MediaCheck`: PNGs counted and decoded by FFmpeg, video frames by ffprobe.
 @Suite("Slurm backend (real cluster, real Blender)", .serialized, .requires(.slurm, .blender, .ffmpeg))
 struct SlurmBackendTests {
     @Test("an array with a dependent stitch renders every frame; status from another process says it ran on Slurm")
@@ -13,8 +13,7 @@ struct SlurmBackendTests {
                                    "--percent", "10", "--samples", "1", "--out", out, "--wait"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("array") && r.stderr.contains("stitch"), "\(r.stderr)")
-        #expect(SlurmCluster.decodedPNGs(out) == 6)
-        #expect(SlurmCluster.videoFrames(out + "/demo.mp4") == 6)
+        try MediaCheck.expectRendered(out, frames: 1...6)
 
         let id = try #require(SlurmCluster.jobID(out))
         let status = try CLIRunner.run(["status", id])
@@ -45,7 +44,7 @@ struct SlurmBackendTests {
         let id = try #require(SlurmCluster.jobID(out))
         #expect(r.stderr.contains("blendbatch-progress: ") && r.stderr.contains("\"job\":\"\(id)\""), "\(r.stderr)")
         #expect(try Binary.json(r.stdout)["state"] as? String == "succeeded")
-        #expect(SlurmCluster.decodedPNGs(out) == 2)
+        try MediaCheck.expectRendered(out, frames: 1...2, video: nil)
     }
 
     @Test("a job of more tasks than MaxArraySize (4 on the test cluster) is split over arrays; every task renders its own chunk")
@@ -57,8 +56,7 @@ struct SlurmBackendTests {
         let arrays = try #require(SlurmCluster.record(out)?["arrays"] as? [[String: Any]])
         #expect(arrays.map { $0["offset"] as? Int } == [0, 4])
         #expect(arrays.map { $0["count"] as? Int } == [4, 2])
-        #expect(SlurmCluster.decodedPNGs(out) == 6)
-        #expect(SlurmCluster.videoFrames(out + "/demo.mp4") == 6)
+        try MediaCheck.expectRendered(out, frames: 1...6)
     }
 
     @Test("a task preempted with scontrol requeue is requeued and loses nothing: frames it stored are not rendered again")
@@ -78,8 +76,7 @@ struct SlurmBackendTests {
         try SlurmCluster.tool("scontrol", ["update", "JobId=\(array)_0", "StartTime=now"])
 
         #expect(try await SlurmCluster.waitForEnd(id, seconds: 300) == "succeeded")
-        #expect(SlurmCluster.decodedPNGs(out) == 12)
-        #expect(SlurmCluster.videoFrames(out + "/demo.mp4") == 12)
+        try MediaCheck.expectRendered(out, frames: 1...12)
         #expect((SlurmCluster.state("\(array)_0")?.restarts ?? 0) >= 1)
         let after = SlurmCluster.modificationDates(out)
         for (frame, date) in before { #expect(after[frame] == date, "\(frame) was rendered again") }
@@ -127,15 +124,14 @@ struct SlurmBackendTests {
         })
         let kept = SlurmCluster.modificationDates(out)
         #expect(kept.count >= 1 && kept.count < 12)
-        #expect(SlurmCluster.decodedPNGs(out) == kept.count)
+        #expect(try MediaCheck.undecodable(in: out + "/frames").isEmpty)
         let status = try Binary.json(try CLIRunner.run(["status", id, "--json"]).stdout)
         #expect(status["state"] as? String == "cancelled")
 
         let resumed = try CLIRunner.run(["resume", id, "--wait"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout.contains("succeeded on Slurm"), "\(resumed.stdout)")
-        #expect(SlurmCluster.decodedPNGs(out) == 12)
-        #expect(SlurmCluster.videoFrames(out + "/demo.mp4") == 12)
+        try MediaCheck.expectRendered(out, frames: 1...12)
         let after = SlurmCluster.modificationDates(out)
         for (frame, date) in kept { #expect(after[frame] == date, "\(frame) was rendered again") }
     }
@@ -192,20 +188,6 @@ enum SlurmCluster {
             return ["succeeded", "failed", "cancelled"].contains(state ?? "")
         }
         return state
-    }
-
-    /// PNGs in `out/frames` that FFmpeg decodes.
-    static func decodedPNGs(_ out: String) -> Int {
-        Binary.frames(out).filter { $0.hasSuffix(".png") }.filter { name in
-            (try? CLIRunner.runTool("/usr/bin/env", ["ffmpeg", "-v", "error", "-i", "\(out)/frames/\(name)", "-f", "null", "-"]))?.status == 0
-        }.count
-    }
-
-    /// The video's frame count by ffprobe.
-    static func videoFrames(_ path: String) -> Int? {
-        let r = try? CLIRunner.runTool("/usr/bin/env", ["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
-                                                        "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path])
-        return r.flatMap { Int($0.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
     static func modificationDates(_ out: String) -> [String: Date] {

@@ -24,15 +24,30 @@ public struct CLIRunner {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    /// Run with `arguments`, optional stdin text and extra environment, in `directory`.
-    public static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    directory: URL? = nil) throws -> Result {
-        try runTool(binary, arguments, stdin: stdin, environment: environment, directory: directory)
+    /// A run that outlived its time limit: the child was stopped, and the test fails with this.
+    public struct TimedOut: Error, CustomStringConvertible {
+        public var command: [String]
+        public var seconds: Double
+        public var stderr: String
+        public var description: String {
+            "\(command.joined(separator: " ")) did not finish within \(Int(seconds)) s and was stopped; its stderr ended:\n\(stderr.suffix(2000))"
+        }
     }
 
-    /// Run another program the same way (Blender, ffprobe, a script).
+    /// How long one run may take unless the caller says otherwise: long enough for any render the
+    /// suite does, short enough that a hang fails its test instead of the whole CI run.
+    public static let defaultTimeLimit: Double = 600
+
+    /// Run with `arguments`, optional stdin text and extra environment, in `directory`.
+    public static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+                    directory: URL? = nil, timeLimit: Double = defaultTimeLimit) throws -> Result {
+        try runTool(binary, arguments, stdin: stdin, environment: environment, directory: directory, timeLimit: timeLimit)
+    }
+
+    /// Run another program the same way (Blender, ffprobe, a script). Past `timeLimit` seconds the
+    /// child gets SIGTERM (SIGKILL 10 s later) and this throws `TimedOut`.
     public static func runTool(_ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                        directory: URL? = nil) throws -> Result {
+                        directory: URL? = nil, timeLimit: Double = defaultTimeLimit) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
@@ -45,6 +60,7 @@ public struct CLIRunner {
         try p.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
+        let watchdog = Watchdog(process: p, after: timeLimit)
         // Read both pipes concurrently so a full pipe cannot block the child.
         let errBox = DataBox()
         let group = DispatchGroup()
@@ -52,8 +68,11 @@ public struct CLIRunner {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         p.waitUntilExit()
-        let errData = errBox.data
-        return Result(status: p.terminationStatus, stdoutData: outData, stderr: String(decoding: errData, as: UTF8.self))
+        let stderr = String(decoding: errBox.data, as: UTF8.self)
+        if watchdog.disarm() {
+            throw TimedOut(command: [executable] + arguments, seconds: timeLimit, stderr: stderr)
+        }
+        return Result(status: p.terminationStatus, stdoutData: outData, stderr: stderr)
     }
 
     /// A fresh temporary folder.
@@ -62,6 +81,31 @@ public struct CLIRunner {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }
+}
+
+/// Stops a child that runs past its limit: SIGTERM, then SIGKILL after a grace period.
+/// `@unchecked Sendable`: `fired` and `disarmed` are guarded by `lock`.
+private final class Watchdog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var fired = false
+    private var disarmed = false
+
+    init(process: Process, after seconds: Double) {
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
+            guard fire() else { return }
+            kill(pid, SIGTERM)
+            DispatchQueue.global().asyncAfter(deadline: .now() + 10) { [self] in
+                if stillRunning() { kill(pid, SIGKILL) }
+            }
+        }
+    }
+
+    /// Stop watching (the child has exited); true when the limit had already stopped it.
+    func disarm() -> Bool { lock.withLock { disarmed = true; return fired } }
+
+    private func fire() -> Bool { lock.withLock { if disarmed { return false }; fired = true; return true } }
+    private func stillRunning() -> Bool { lock.withLock { !disarmed } }
 }
 
 /// `@unchecked Sendable`: written by one reader before `group.wait()` returns, read after it.

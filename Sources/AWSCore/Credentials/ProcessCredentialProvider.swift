@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 
 /// `credential_process` in the selected profile: a helper (aws-vault, an SSO wrapper, a studio
 /// script) that prints `{"Version": 1, "AccessKeyId": …, "SecretAccessKey": …, "SessionToken": …,
@@ -31,10 +32,10 @@ public struct ProcessCredentialProvider: AWSCredentialProvider {
             throw failure("cannot split the command: \(error)")
         }
         guard let program = words.first, !program.isEmpty else { throw failure("the command is empty") }
-        let output: HelperProcess.Output
+        let output: CompletedRun
         do {
             output = try await HelperProcess.run(words, environment: environment.variables, timeout: timeout)
-        } catch HelperProcess.Failure.cannotStart(let reason) {
+        } catch ProcessSpawn.RunFailure.cannotStart(let reason) {
             throw failure("cannot run \(program): \(reason)")
         } catch {
             throw failure("\(program) did not finish within \(Self.seconds(timeout)) s and was stopped")

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 import RenderPlan
 
 /// A Slurm cluster as its command-line tools show it: `sbatch`, `squeue`, `scontrol` and `scancel`
@@ -50,27 +51,29 @@ public struct SlurmCluster: Sendable {
         _ = try? run("scontrol", ["update", "JobId=\(id)", "StartTime=now"])
     }
 
+    /// How long one Slurm command may take: a controller that does not answer fails the command
+    /// (Slurm's own retries take up to about a minute) instead of hanging the job's controller.
+    static let commandTimeout: TimeInterval = 90
+
     /// Run a Slurm tool; its stdout, or a `SlurmError` with its stderr.
     func run(_ tool: String, _ arguments: [String]) throws(SlurmError) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { throw SlurmError("cannot run \(tool): \(error)") }
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let message = String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            if process.terminationStatus == 127 {
-                throw SlurmError("\(tool) is not on PATH: install Slurm's client tools (Debian: slurm-client) on this machine", code: .unavailable)
-            }
-            throw SlurmError("\(tool) \(arguments.first ?? ""): \(message.split(separator: "\n").first.map(String.init) ?? "exit \(process.terminationStatus)")")
+        let result: CompletedRun
+        do {
+            result = try ProcessSpawn.runToCompletion([tool] + arguments, environment: ProcessInfo.processInfo.environment,
+                                                      timeout: Self.commandTimeout, outputLimit: 256 << 20)
+        } catch .cannotStart(let reason) {
+            throw SlurmError("cannot run \(tool) (\(reason)): install Slurm's client tools (Debian: slurm-client) on this machine",
+                             code: .unavailable)
+        } catch {
+            throw SlurmError("\(tool) did not answer within \(Int(Self.commandTimeout)) s: is slurmctld up? (scontrol ping)",
+                             code: .unavailable)
         }
-        return String(decoding: output, as: UTF8.self)
+        guard result.exitCode == 0 else {
+            let message = String(decoding: result.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let status = result.exitCode.map { "exit \($0)" } ?? "signal \(result.signal ?? 0)"
+            throw SlurmError("\(tool) \(arguments.first ?? ""): \(message.split(separator: "\n").first.map(String.init) ?? status)")
+        }
+        return String(decoding: result.stdout, as: UTF8.self)
     }
 }
 
