@@ -34,6 +34,14 @@ public struct CLIRunner {
         }
     }
 
+    /// The child exited but something it started still holds its stdout or stderr open.
+    public struct OutputLeftOpen: Error, CustomStringConvertible {
+        public var command: [String]
+        public var description: String {
+            "\(command.joined(separator: " ")) exited, but a process it started still holds its stdout or stderr open"
+        }
+    }
+
     /// How long one run may take unless the caller says otherwise: long enough for any render the
     /// suite does, short enough that a hang fails its test instead of the whole CI run.
     public static let defaultTimeLimit: Double = 600
@@ -62,17 +70,17 @@ public struct CLIRunner {
         try input.fileHandleForWriting.close()
         let watchdog = Watchdog(process: p, after: timeLimit)
         // Read both pipes concurrently so a full pipe cannot block the child.
-        let errBox = DataBox()
+        let outBox = DataBox(), errBox = DataBox()
         let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { outBox.data = out.fileHandleForReading.readDataToEndOfFile() }
         DispatchQueue.global().async(group: group) { errBox.data = err.fileHandleForReading.readDataToEndOfFile() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
         p.waitUntilExit()
+        let command = [executable] + arguments
+        // A background process the child started (a daemon) may still hold the pipes: do not wait for it.
+        guard group.wait(timeout: .now() + 10) == .success else { throw OutputLeftOpen(command: command) }
         let stderr = String(decoding: errBox.data, as: UTF8.self)
-        if watchdog.disarm() {
-            throw TimedOut(command: [executable] + arguments, seconds: timeLimit, stderr: stderr)
-        }
-        return Result(status: p.terminationStatus, stdoutData: outData, stderr: stderr)
+        if watchdog.disarm() { throw TimedOut(command: command, seconds: timeLimit, stderr: stderr) }
+        return Result(status: p.terminationStatus, stdoutData: outBox.data, stderr: stderr)
     }
 
     /// A fresh temporary folder.
@@ -108,5 +116,5 @@ private final class Watchdog: @unchecked Sendable {
     private func stillRunning() -> Bool { lock.withLock { !disarmed } }
 }
 
-/// `@unchecked Sendable`: written by one reader before `group.wait()` returns, read after it.
+/// `@unchecked Sendable`: written by one reader before `group.wait()` returns, read only after it did.
 private final class DataBox: @unchecked Sendable { var data = Data() }
