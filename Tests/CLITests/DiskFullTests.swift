@@ -16,7 +16,7 @@ struct DiskFullTests {
         #expect(!why.isEmpty && why.allSatisfy { $0.contains("free space") }, "\(r.stderr)")
         #expect(!r.stderr.contains("SIG"), "\(r.stderr)")
         let starts = Binary.journal(out).filter { $0["kind"] as? String == "start" }
-        #expect(starts.count <= 2, "a full disk is not retried")
+        #expect((1...2).contains(starts.count), "a full disk is not retried (tasks started: \(starts.count))")
         // Every frame that made it is a whole PNG (ends with its IEND chunk); nothing half-written looks done.
         let frames = Binary.frames(out)
         #expect(frames.count < 48)
