@@ -1,38 +1,7 @@
 import Foundation
 import Testing
 
-/// A tiny tmpfs as the output folder: needs root (mount); this machine's CI runs as root.
-enum TinyDisk {
-    static let canMount: Bool = {
-        guard getuid() == 0, let folder = try? mount(kilobytes: 16) else { return false }
-        unmount(folder)
-        return true
-    }()
-
-    /// A fresh folder with a `kilobytes` tmpfs mounted on it.
-    static func mount(kilobytes: Int) throws -> String {
-        let folder = Binary.folder("tiny-disk")
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", folder]
-        mount.standardError = FileHandle.nullDevice
-        try mount.run()
-        mount.waitUntilExit()
-        guard mount.terminationStatus == 0 else { throw CocoaError(.fileWriteNoPermission) }
-        return folder
-    }
-
-    static func unmount(_ folder: String) {
-        let umount = Process()
-        umount.executableURL = URL(fileURLWithPath: "/bin/umount")
-        umount.arguments = [folder]
-        try? umount.run()
-        umount.waitUntilExit()
-    }
-}
-
-@Suite("A full output disk (real Blender, a tiny tmpfs)", .serialized, .enabled(if: TinyDisk.canMount, "needs root to mount a tmpfs"), .requires(.blender))
+@Suite("A full output disk (real Blender, a tiny tmpfs)", .serialized, .requires(.blender, .tmpfs))
 struct DiskFullTests {
     @Test("render onto a full disk: exit 74 at once (no retries), one line saying disk full and what to do, only whole frames, no scratch left, no Blender left")
     func renderFillsDisk() throws {
@@ -47,7 +16,7 @@ struct DiskFullTests {
         #expect(!why.isEmpty && why.allSatisfy { $0.contains("free space") }, "\(r.stderr)")
         #expect(!r.stderr.contains("SIG"), "\(r.stderr)")
         let starts = Binary.journal(out).filter { $0["kind"] as? String == "start" }
-        #expect(starts.count <= 2, "a full disk is not retried")
+        #expect((1...2).contains(starts.count), "a full disk is not retried (tasks started: \(starts.count))")
         // Every frame that made it is a whole PNG (ends with its IEND chunk); nothing half-written looks done.
         let frames = Binary.frames(out)
         #expect(frames.count < 48)

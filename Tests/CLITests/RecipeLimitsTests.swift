@@ -47,55 +47,46 @@ struct RecipeLimitsTests {
     @Test("SIGINT and SIGTERM stop a loop that pcall swallows errors in: exit 130", arguments: [SIGINT, SIGTERM])
     func interruptThroughPcall(_ signal: Int32) async throws {
         let dir = try CLIRunner.tempDir()
+        // The innermost loop leaves `looping` once, as it starts: the signal comes while the loops run.
         let file = try recipe("""
             local p = recipe { name = 'spin', params = { { name = 'out', type = 'path', required = true } } }
             local store, json = require 'store', require 'json'
-            assert(store.write(p.out .. '/ready', 'x'))
             local g = {1} for i = 1, 40 do g = {g, g} end   -- json.encode of it checks for interrupts too
-            while true do pcall(function() while true do pcall(json.encode, g) end end) end
+            local looping = false
+            while true do pcall(function() while true do
+                if not looping then looping = true; assert(store.write(p.out .. '/looping', 'x')) end
+                pcall(json.encode, g)
+            end end) end
             """, in: dir)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLIRunner.binary)
-        process.arguments = ["run", file.path, "--out", dir.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var deadline = Date().addingTimeInterval(30)
-        while !FileManager.default.fileExists(atPath: dir.path + "/ready") && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        try #require(FileManager.default.fileExists(atPath: dir.path + "/ready"), "the recipe never started")
-        try await Task.sleep(for: .milliseconds(300))  // let it get into the loops
+        let process = try Binary.start(["run", file.path, "--out", dir.path], mark: UUID().uuidString)
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        try #require(try await waitUntil(seconds: 60) { FileManager.default.fileExists(atPath: dir.path + "/looping") },
+                     "the recipe never reached its loops")
         kill(process.processIdentifier, signal)
-        deadline = Date().addingTimeInterval(20)
-        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        #expect(try await exitsOnItsOwn(process, within: 60), "the recipe did not stop")
         #expect(process.terminationReason == .exit && process.terminationStatus == 130)
     }
 
     @Test("a recipe run by recipes.run is interrupted too, and its caller cannot swallow it")
     func nestedInterrupt() async throws {
         let dir = try CLIRunner.tempDir()
-        _ = try recipe("local store = require 'store'\nwhile true do end\n", in: dir, name: "inner.lua")
+        // The inner recipe says it runs, then spins: SIGTERM comes while it, not its caller, runs.
+        _ = try recipe("""
+            local p = recipe { name = 'inner', params = { { name = 'out', type = 'path', required = true } } }
+            assert(require('store').write(p.out .. '/inner-running', 'x'))
+            while true do end
+            """, in: dir, name: "inner.lua")
         let outer = try recipe("""
             local p = recipe { name = 'outer', params = { { name = 'out', type = 'path', required = true } } }
-            assert(require('store').write(p.out .. '/ready', 'x'))
-            while true do pcall(require('recipes').run, 'inner', {}) end
+            while true do pcall(require('recipes').run, 'inner', { out = p.out }) end
             """, in: dir, name: "outer.lua")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLIRunner.binary)
-        process.arguments = ["run", outer.path, "--out", dir.path]
-        process.environment = ProcessInfo.processInfo.environment.merging(["BLENDBATCH_RECIPE_PATH": dir.path]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var deadline = Date().addingTimeInterval(30)
-        while !FileManager.default.fileExists(atPath: dir.path + "/ready") && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        try await Task.sleep(for: .milliseconds(300))
+        let process = try Binary.start(["run", outer.path, "--out", dir.path], mark: UUID().uuidString,
+                                        environment: ["BLENDBATCH_RECIPE_PATH": dir.path])
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        try #require(try await waitUntil(seconds: 60) { FileManager.default.fileExists(atPath: dir.path + "/inner-running") },
+                     "the inner recipe never ran")
         kill(process.processIdentifier, SIGTERM)
-        deadline = Date().addingTimeInterval(20)
-        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        #expect(try await exitsOnItsOwn(process, within: 60), "the recipe did not stop")
         #expect(process.terminationReason == .exit && process.terminationStatus == 130)
     }
 }

@@ -59,8 +59,7 @@ struct RenderBudgetTests {
         let r = try CLIRunner.run(["run", "--trust", script])
         #expect(r.status == 0, "\(r.stderr)")
         let fields = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\t").map(String.init)
-        #expect(fields.count == 3)
-        guard fields.count == 3 else { return }
+        try #require(fields.count == 3, "\(r.stdout)")
         #expect(fields[0] == "75")
         let done = Int(fields[1]) ?? -1
         #expect(done >= 1 && done < 8, "frames done: \(done)")

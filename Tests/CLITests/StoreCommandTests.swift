@@ -150,7 +150,7 @@ struct StoreCommandTests {
         #expect(try String(contentsOfFile: folder + "/dst/sub/a.txt", encoding: .utf8) == "one")
     }
 
-    @Test("a local write that fails (a file where a folder should be; a full disk) exits 74 with one line, no Foundation error dump")
+    @Test("a local write that fails (a file where a folder should be) exits 74 with one line, no Foundation error dump")
     func localWriteFails() throws {
         let folder = try tempFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -160,8 +160,12 @@ struct StoreCommandTests {
         #expect(blocked.stderr.split(separator: "\n").count == 1, "\(blocked.stderr)")
         #expect(blocked.stderr.hasPrefix("blendbatch: \(folder)/a.txt/sub: "), "\(blocked.stderr)")
         #expect(!blocked.stderr.contains("Error Domain") && !blocked.stderr.contains("NSCocoa"), "\(blocked.stderr)")
+    }
 
-        guard TinyDisk.canMount else { return }
+    @Test("a copy onto a full disk (a 16 KiB tmpfs) exits 74 with one line and leaves no partial file", .requires(.tmpfs))
+    func copyOntoFullDisk() throws {
+        let folder = try tempFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let disk = try TinyDisk.mount(kilobytes: 16)
         defer { TinyDisk.unmount(disk) }
         _ = FileManager.default.createFile(atPath: folder + "/big.bin", contents: Data(count: 256 << 10))

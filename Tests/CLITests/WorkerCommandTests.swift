@@ -35,9 +35,11 @@ struct WorkerCommandTests {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let errData = LockedData()
-        let errThread = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-        errThread.start()
+        let errData = LockedData(), errRead = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            errData.set(err.fileHandleForReading.readDataToEndOfFile())
+            errRead.signal()
+        }
         var lines: [String] = []
         var pending = Data()
         while true {
@@ -52,15 +54,14 @@ struct WorkerCommandTests {
             }
         }
         process.waitUntilExit()
-        while !errData.isSet { usleep(10_000) }
+        errRead.wait()
         return (process.terminationStatus, lines, String(decoding: errData.value, as: UTF8.self))
     }
 
     final class LockedData: @unchecked Sendable {  // @unchecked: fields only touched under `lock`.
         private let lock = NSLock()
-        private var data = Data(), done = false
-        func set(_ value: Data) { lock.withLock { data = value; done = true } }
-        var isSet: Bool { lock.withLock { done } }
+        private var data = Data()
+        func set(_ value: Data) { lock.withLock { data = value } }
         var value: Data { lock.withLock { data } }
     }
 

@@ -7,7 +7,7 @@ import Testing
 @Suite("JobControl", .serialized)
 struct JobControlTests {
     /// A job whose controller "died": a journal with a started attempt, a live process of that attempt, no lock.
-    func deadControllerJob(frames: [Int], rendered: [Int]) throws -> (JobManifest, JobFolder, pid_t) {
+    func deadControllerJob(frames: [Int], rendered: [Int]) async throws -> (JobManifest, JobFolder, pid_t) {
         let out = StandIn.folder()
         let manifest = StandIn.manifest(out: out, frames: frames, chunk: 2)
         let folder = try LocalExecutor(configuration: .init(workerCommand: StandIn.workerCommand)).folder(for: manifest)
@@ -20,10 +20,9 @@ struct JobControlTests {
             "PATH": "/usr/bin:/bin", "BLENDBATCH_JOB_ID": manifest.id, "BLENDBATCH_TASK": "\(manifest.id)/render/1/1",
         ], logPath: "/dev/null")
         // Until it has exec'd, the child shows this process's environment: wait for its own marker.
-        let deadline = Date().addingTimeInterval(10)
-        while !TaskProcess.processes(withEnvironment: "BLENDBATCH_JOB_ID=\(manifest.id)").contains(orphan), Date() < deadline {
-            usleep(5_000)
-        }
+        try #require(try await waitUntil(seconds: 60) {
+            TaskProcess.processes(withEnvironment: "BLENDBATCH_JOB_ID=\(manifest.id)").contains(orphan)
+        }, "the orphan never showed its own environment")
         let journal = try Journal(path: folder.journalPath)
         journal.append(JournalEntry(.run, run: 1))
         journal.append(JournalEntry(.start, stage: .render, task: 0, attempt: 1, pid: 1, pgid: 1, log: "logs/task-0.1.log"))
@@ -34,7 +33,7 @@ struct JobControlTests {
 
     @Test("status of a job whose controller died says so; resume stops its orphans and renders only missing frames WithStandInWorker")
     func resumeAfterCrash() async throws {
-        let (manifest, folder, orphan) = try deadControllerJob(frames: Array(1...4), rendered: [1, 2, 3])
+        let (manifest, folder, orphan) = try await deadControllerJob(frames: Array(1...4), rendered: [1, 2, 3])
         let before = try await JobControl.status(folder: folder)
         #expect(before.state == .interrupted && before.tasksRunning == 1 && before.framesDone == 3 && !before.controllerAlive)
         let frame1 = manifest.output.location + "/" + manifest.output.frameKey(1)
@@ -56,7 +55,7 @@ struct JobControlTests {
 
     @Test("cancel of a dead job stops its orphans and records the end")
     func cancelDead() async throws {
-        let (_, folder, orphan) = try deadControllerJob(frames: Array(1...4), rendered: [])
+        let (_, folder, orphan) = try await deadControllerJob(frames: Array(1...4), rendered: [])
         let status = try await JobControl.cancel(folder: folder)
         #expect(status.state == .cancelled)
         #expect(await TaskProcess.waitForExit(orphan) == .signaled(SIGTERM))
@@ -64,7 +63,7 @@ struct JobControlTests {
 
     @Test("cancel of a dead job whose recorded process group now belongs to an unrelated process leaves that process alone")
     func cancelDeadWithReusedGroup() async throws {
-        let (manifest, folder, orphan) = try deadControllerJob(frames: Array(1...4), rendered: [])
+        let (manifest, folder, orphan) = try await deadControllerJob(frames: Array(1...4), rendered: [])
         // The pid (and group) the journal names for task 1 now belongs to a process of someone else.
         let stranger = try TaskProcess.spawn(["sleep", "1000"], environment: ["PATH": "/usr/bin:/bin"], logPath: "/dev/null")
         defer { kill(stranger, SIGKILL); _ = WaitStatus.wait(for: stranger) }

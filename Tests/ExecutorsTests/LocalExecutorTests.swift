@@ -137,11 +137,7 @@ struct LocalExecutorTests {
         let manifest = StandIn.manifest(out: out, frames: Array(1...6), chunk: 2)
         let handle = try await standInExecutor(["STANDIN_CHILD": "1", "STANDIN_FRAME_SECONDS": "10"]).start(manifest)
         // Two stand-ins, each with its stray child, once start-up is over.
-        let deadline = Date().addingTimeInterval(30)
-        while TaskProcess.processes(withEnvironment: "BLENDBATCH_JOB_ID=\(manifest.id)").count < 4, Date() < deadline {
-            try await Task.sleep(nanoseconds: 100_000_000)
-        }
-        #expect(TaskProcess.processes(withEnvironment: "BLENDBATCH_JOB_ID=\(manifest.id)").count >= 4)
+        #expect(try await waitUntil(seconds: 60) { TaskProcess.processes(withEnvironment: "BLENDBATCH_JOB_ID=\(manifest.id)").count >= 4 })
         await handle.cancel()
         let status = await handle.wait()
         #expect(status.state == .cancelled)

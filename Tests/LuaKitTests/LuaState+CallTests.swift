@@ -45,9 +45,8 @@ struct LuaStateCallTests {
     func interrupt() async throws {
         let result: String = try await LuaThread.run {
             let lua = try LuaState()
-            let handle = lua.interruptHandle
-            DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { handle.interrupt() }
-            do { try lua.run("while true do end"); return "finished" } catch LuaError.interrupted { return "interrupted" }
+            _ = InterruptProbe(lua)
+            do { try lua.run("require('probe').running() while true do end"); return "finished" } catch LuaError.interrupted { return "interrupted" }
         }
         #expect(result == "interrupted")
     }

@@ -31,21 +31,17 @@ struct LuaStateWaitTests {
 
     @Test("an interrupt during a wait cancels it and raises interrupted")
     func interruptsWait() async throws {
-        // Timed on the Lua thread itself: the test's own resumption may wait for a busy cooperative pool.
-        let (outcome, seconds): (String, TimeInterval) = try await LuaThread.run {
+        let (outcome, probe): (String, InterruptProbe) = try await LuaThread.run {
             let lua = try LuaState(libraries: .sandboxed)
-            lua.register([slow])
-            let handle = lua.interruptHandle
-            let started = Date()
-            DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { handle.interrupt() }
+            let probe = InterruptProbe(lua)
             do {
-                try lua.run("require('slow').sleep(30)")
-                return ("finished", Date().timeIntervalSince(started))
+                let result = try lua.run("return require('probe').park()")
+                return (result.first?.stringValue ?? "?", probe)
             } catch LuaError.interrupted {
-                return ("interrupted", Date().timeIntervalSince(started))
+                return ("interrupted", probe)
             }
         }
         #expect(outcome == "interrupted")
-        #expect(seconds < 5)
+        #expect(try await waitUntil(seconds: 60) { probe.waitCancelled }, "the Swift work the chunk waited on was not cancelled")
     }
 }

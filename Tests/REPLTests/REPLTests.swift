@@ -76,8 +76,9 @@ struct REPLTests {
     @Test("Ctrl-C interrupts a running chunk and returns to the prompt; Ctrl-D exits 0")
     func interrupt() throws {
         let tmux = try start()
-        try tmux.line("while true do end")
-        Thread.sleep(forTimeInterval: 0.5)
+        // The chunk prints a word its own line does not contain, then spins: Ctrl-C once it runs.
+        try tmux.line("print('spin' .. 'ning') while true do end")
+        try tmux.wait(for: "\nspinning\n")
         try tmux.press("C-c")
         let screen = try tmux.wait(for: "blendbatch>", count: 2)
         #expect(screen.contains("interrupted!"))

@@ -155,6 +155,51 @@ struct RenderWorkerTests {
         }
     }
 
+    @Test("a real Blender that exits 0 without saving (the .blend's trusted script quits it as frame 6 starts) is a render failure naming frames 6-7; frame 5 stays")
+    func realBlenderQuitsWithoutSaving() async throws {
+        let folder = TestSupport.temporaryFolder("quits")
+        let blend = try Self.blendThatQuits(atFrame: 6, in: folder)
+        var manifest = try TestSupport.manifest(frames: "5-7", input: blend, out: folder + "/out")
+        manifest.blendScripts = true
+        let events = TestSupport.Events()
+        do {
+            _ = try await worker(manifest, events: events).run()
+            Issue.record("ran")
+        } catch {
+            #expect(error.code == .renderFailure)
+            #expect(error.message.contains("Blender exited without saving frames 6-7"), "\(error.message)")
+            #expect(error.message.contains("a scene script quit Blender"), "\(error.message)")
+        }
+        #expect(events.frames(.frameSaved) == [5])
+        #expect(TestSupport.framesOnDisk(folder + "/out").frames == [5])
+    }
+
+    /// The demo .blend with a registered text block (run on load when scripts are trusted) that
+    /// prints an error and ends Blender with exit status 0 as soon as `frame` starts rendering.
+    static func blendThatQuits(atFrame frame: Int, in folder: String) throws -> String {
+        let blend = folder + "/quits.blend", handler = folder + "/quit_handler.py", make = folder + "/make.py"
+        try """
+            import bpy, os
+            def quit_at_frame(scene, *rest):
+                if scene.frame_current == \(frame):
+                    print("Error: a scene script quit Blender", flush=True)
+                    os._exit(0)
+            bpy.app.handlers.render_pre.append(quit_at_frame)
+            """.write(toFile: handler, atomically: true, encoding: .utf8)
+        try """
+            import bpy
+            text = bpy.data.texts.new("quit_handler.py")
+            text.write(open(\(String(reflecting: handler))).read())
+            text.use_module = True
+            bpy.ops.wm.save_as_mainfile(filepath=\(String(reflecting: blend)), copy=True)
+            """.write(toFile: make, atomically: true, encoding: .utf8)
+        let child = try ChildProcess.spawn(TestSupport.blender, ["-b", TestSupport.demoBlend, "--python-exit-code", "1", "--python", make])
+        var output: [String] = []
+        child.readLines { output.append($0) }
+        try #require(child.wait().isSuccess && FileManager.default.fileExists(atPath: blend), "\(output.joined(separator: "\n"))")
+        return blend
+    }
+
     @Test("a Blender that cannot be started is 'unavailable' (69)")
     func missingBlender() async throws {
         let out = TestSupport.temporaryFolder("noblender")

@@ -9,6 +9,8 @@ public enum Requirement: String, Sendable, CaseIterable {
     case slurm
     /// OpenJD's reference model (PyPI openjd-model) in .venv-tools.
     case openjd = "openjd-model"
+    /// Mounting a tiny tmpfs (`TinyDisk`), to fill a disk: root.
+    case tmpfs = "tmpfs mount"
 
     /// True under CI, where every requirement must be met.
     public static var runningInCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
@@ -33,6 +35,7 @@ public enum Requirement: String, Sendable, CaseIterable {
         case .openjd:
             let python = toolsVenv.appendingPathComponent("bin/python").path
             return (try? run(python, ["-c", "import openjd.model"]))?.status == 0 ? nil : "openjd-model is not in .venv-tools; run scripts/setup"
+        case .tmpfs: return TinyDisk.mountProblem
         case .cfnLint: return Self.file(toolsVenv.appendingPathComponent("bin/cfn-lint").path, fix: "run scripts/setup")
         case .awsCLI: return Self.file(toolsVenv.appendingPathComponent("bin/aws").path, fix: "run scripts/setup")
         case .bpyVenvs:
