@@ -7,7 +7,7 @@ import RenderPlan
 /// A job on AWS Batch: its status comes from DescribeJobs (the array's `statusSummary`) and from the
 /// frames present in the output store (one listing). It succeeded only when Batch says so and every
 /// frame is in the store.
-public struct AWSBatchJobHandle: JobHandle {
+public struct AWSBatchJobHandle: DetachedJob {
     public let record: AWSJobRecord
     public let manifest: JobManifest
     public let batch: BatchClient
@@ -27,6 +27,16 @@ public struct AWSBatchJobHandle: JobHandle {
                             pollInterval: Double = 10) async throws -> AWSBatchJobHandle {
         let manifest = try AWSJobFolder.decode(JobManifest.self, from: try await store.read(key: AWSJobFolder(id: record.id).manifestKey))
         return AWSBatchJobHandle(record: record, manifest: manifest, batch: batch, store: store, pollInterval: pollInterval)
+    }
+
+    public var backend: String { "aws" }
+
+    public var schedulerJobIDs: (render: [String], stitch: String?) {
+        (record.latest.renderJobId.map { [$0] } ?? [], record.latest.stitchJobId)
+    }
+
+    public func reportBuilder(status: JobStatus) async throws -> JobReportBuilder {
+        try await AWSReportSource.builder(handle: self, status: status)
     }
 
     /// Frames of the job already in the store, made with its settings.

@@ -181,9 +181,9 @@ struct AddonInterfaceTests {
         let defaults = shown["defaults"] as? [String: Any] ?? [:]
         #expect(defaults["backend"] as? String == "aws" && defaults["queue"] as? String == "q" && defaults["samples"] as? Int == 8)
 
-        try Data(#"{"defaults": {"backend": "slurm"}}"#.utf8).write(to: URL(fileURLWithPath: path))
+        try Data(#"{"defaults": {"backend": "kubernetes"}}"#.utf8).write(to: URL(fileURLWithPath: path))
         let bad = try CLIRunner.run(["config", "--json"], environment: ["BLENDBATCH_CONFIG": path])
-        #expect(bad.status == 65 && bad.stderr == "blendbatch: \(path): defaults: backend must be local or aws (got 'slurm')\n", "\(bad.stderr)")
+        #expect(bad.status == 65 && bad.stderr == "blendbatch: \(path): defaults: backend must be local, aws or slurm (got 'kubernetes')\n", "\(bad.stderr)")
     }
 
     @Test("BLENDBATCH_PROGRESS=json: one progress line per step with the job id, ending at done == total")

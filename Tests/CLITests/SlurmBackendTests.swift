@@ -137,6 +137,52 @@ struct SlurmBackendTests {
     }
 }
 
+/// Lua job graphs on the cluster: `render.submit{backend='slurm', after=job}` makes Slurm hold the job
+/// (`afterok`) until the one before it succeeded.
+@Suite("Slurm job graphs from Lua (real cluster, real Blender)", .serialized, .requires(.slurm, .blender, .ffmpeg))
+struct SlurmJobGraphTests {
+    /// A recipe submitting `a`, then `b` after `a`, waiting for both; prints the states and b's reason.
+    func run(_ out: String, aOptions: String = "") throws -> (CLIRunner.Result, [String]) {
+        let script = out + "/graph.lua"
+        let common = "file='\(Binary.demo)', backend='slurm', frames='1-2', percent=10, samples=1"
+        try """
+            local render = require "render"
+            local a = assert(render.submit{\(common), out='\(out)/a'\(aOptions)})
+            local b = assert(render.submit{\(common), out='\(out)/b', after=a})
+            local reports, all = render.wait_all({a, b})
+            print(a.id, b.backend, reports[1].state, reports[2].state, tostring(all))
+            print(reports[2].reason or '')
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        let r = try CLIRunner.run(["run", "--trust", script])
+        return (r, r.stdout.split(separator: "\n").map(String.init))
+    }
+
+    @Test("b after a: Slurm starts b's tasks only once a's stitch is done; both render every frame")
+    func afterSucceeded() throws {
+        let out = Binary.folder("slurm-graph")
+        let (r, lines) = try run(out)
+        #expect(r.status == 0, "\(r.stderr)")
+        let words = (lines.first ?? "").split(separator: "\t").map(String.init)
+        #expect(Array(words.dropFirst()) == ["slurm", "succeeded", "succeeded", "true"], "\(r.stdout)")
+        try MediaCheck.expectRendered(out + "/a", frames: 1...2)
+        try MediaCheck.expectRendered(out + "/b", frames: 1...2)
+        #expect(SlurmCluster.record(out + "/b")?["after"] as? [String] == [words.first ?? "?"])
+        let aVideo = try #require(try FileManager.default.attributesOfItem(atPath: out + "/a/demo.mp4")[.modificationDate] as? Date)
+        for (frame, date) in SlurmCluster.modificationDates(out + "/b") { #expect(date >= aVideo, "b's \(frame) was rendered before a ended") }
+    }
+
+    @Test("when a fails, Slurm cancels b (kill-on-invalid-dep) and b's report says it was skipped because of a")
+    func afterFailed() throws {
+        let out = Binary.folder("slurm-graph-failed")
+        let (r, lines) = try run(out, aOptions: ", blender='/nonexistent/blender'")
+        #expect(r.status == 0, "\(r.stderr)")
+        let words = (lines.first ?? "").split(separator: "\t").map(String.init)
+        #expect(Array(words.dropFirst()) == ["slurm", "failed", "cancelled", "false"], "\(r.stdout)")
+        #expect(lines.dropFirst().first == "skipped: a job it comes after (\(words.first ?? "?")) did not succeed", "\(r.stdout)")
+        #expect(Binary.frames(out + "/b").isEmpty)
+    }
+}
+
 /// The test cluster, looked at with Slurm's own tools and FFmpeg, not with blendbatch.
 enum SlurmCluster {
     @discardableResult

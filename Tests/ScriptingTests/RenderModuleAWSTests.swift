@@ -35,7 +35,7 @@ struct RenderModuleAWSTests {
             local job = assert(render.submit{file = file, backend = 'aws', queue = queue, job_definition = definition,
                                              out = out, frames = '1-4', chunk = 2})
             local status = job:status()
-            return job.id, job.render_job_id, job.stitch_job_id, status.framesTotal, #job:frames(), tostring(job):match('^blendbatch.AWSJob ') ~= nil
+            return job.id, job.render_job_id, job.stitch_job_id, status.framesTotal, #job:frames(), tostring(job):match('^blendbatch.RemoteJob ') ~= nil
             """, arguments: [.string(Self.shot), .string(target.fleet.queueName),
                              .string(target.definition), .string(out)])
         let id = try #require(r[0].stringValue)

@@ -64,8 +64,10 @@ public struct SlurmExecutor: Executor {
         try await start(manifest)
     }
 
-    /// Write the job folder and the task scripts, and submit the arrays and the stitch.
-    public func start(_ manifest: JobManifest) async throws -> SlurmJobHandle {
+    /// Write the job folder and the task scripts, and submit the arrays and the stitch. With `after`, the
+    /// arrays wait on the cluster (`afterok`) until those jobs succeeded; when one fails or is cancelled,
+    /// Slurm cancels this job (`--kill-on-invalid-dep`) and its status says why.
+    public func start(_ manifest: JobManifest, after: [SlurmJobHandle] = []) async throws -> SlurmJobHandle {
         guard case .local? = try? StoreLocation(parsing: manifest.output.location) else {
             throw SlurmError("--backend slurm renders into a folder every node sees (a shared filesystem path); "
                              + "\(manifest.output.location) is not one", code: .usage)
@@ -79,13 +81,15 @@ public struct SlurmExecutor: Executor {
                                      to: scripts + "/render.sh")
 
         let size = maxArraySize ?? cluster.maxArraySize()
+        let prerequisites = after.flatMap { $0.record.slurmJobIDs }
+        let dependency = prerequisites.isEmpty ? [] : ["--dependency=afterok:\(prerequisites.joined(separator: ":"))", "--kill-on-invalid-dep=yes"]
         var arrays: [SlurmJobRecord.Array] = []
         var offset = 0
         while offset < manifest.chunks.count {
             let count = min(size, manifest.chunks.count - offset)
             let throttle = placement.throttle.map { "%\($0)" } ?? ""
             let id = try cluster.submit(common(manifest, name: "render", folder: folder)
-                                            + ["--array=0-\(count - 1)\(throttle)", "--requeue",
+                                            + dependency + ["--array=0-\(count - 1)\(throttle)", "--requeue",
                                                "--export=ALL,\(WorkerTask.indexOffsetVariable)=\(offset)",
                                                "--output=\(folder.logsPath)/slurm-render-%A_%a.log"], script: render)
             arrays.append(.init(jobID: id, offset: offset, count: count))
@@ -93,7 +97,7 @@ public struct SlurmExecutor: Executor {
         }
         var record = SlurmJobRecord(id: manifest.id, arrays: arrays, stitchJobID: nil, maxAttempts: retry.maxAttempts,
                                     maxInterruptions: retry.maxInterruptions, submittedAt: Date(), placement: placement,
-                                    environment: environment)
+                                    environment: environment, after: after.isEmpty ? nil : after.map(\.id))
         if manifest.stitch != nil {
             let stitch = try writeScript(SlurmScript.task(stage: .stitch, folder: folder, binary: binary, environment: environment),
                                          to: scripts + "/stitch.sh")
@@ -103,7 +107,7 @@ public struct SlurmExecutor: Executor {
                                                            "--output=\(folder.logsPath)/slurm-stitch-%j.log"], script: stitch)
         }
         try record.write(folder: folder)
-        return SlurmJobHandle(folder: folder, manifest: manifest, record: record)
+        return try SlurmJobHandle(folder: folder, manifest: manifest, record: record)
     }
 
     /// Options every job of ours gets: a name, the placement, a working directory, append to logs across requeues.

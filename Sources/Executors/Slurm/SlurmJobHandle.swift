@@ -4,29 +4,44 @@ import RenderPlan
 
 /// A job on Slurm, followed from its job folder and the cluster: the frames in the store say what is
 /// done, `squeue` says what each task is doing. Works from any process that sees the job folder.
-public final class SlurmJobHandle: JobHandle, @unchecked Sendable {
+public final class SlurmJobHandle: DetachedJob, @unchecked Sendable {
     // Sendable: every stored property is immutable.
     public let folder: JobFolder
     public let manifest: JobManifest
     public let record: SlurmJobRecord
+    public let store: any ObjectStore
     let cluster = SlurmCluster()
     /// Seconds between looks at the cluster while waiting.
     let pollInterval: Double
 
-    public init(folder: JobFolder, manifest: JobManifest, record: SlurmJobRecord, pollInterval: Double = 1) {
+    public init(folder: JobFolder, manifest: JobManifest, record: SlurmJobRecord, pollInterval: Double = 1) throws {
         self.folder = folder
         self.manifest = manifest
         self.record = record
+        self.store = try LocalExecutor.outputStore(for: manifest)
         self.pollInterval = pollInterval
     }
 
     /// The handle of the Slurm job in `folder`, or nil when the job did not run on Slurm.
     public static func open(_ folder: JobFolder) throws -> SlurmJobHandle? {
         guard let record = SlurmJobRecord.read(folder: folder) else { return nil }
-        return SlurmJobHandle(folder: folder, manifest: try folder.readManifest(), record: record)
+        return try SlurmJobHandle(folder: folder, manifest: try folder.readManifest(), record: record)
     }
 
     public var id: String { manifest.id }
+    public var backend: String { "slurm" }
+    public var schedulerJobIDs: (render: [String], stitch: String?) { (record.arrays.map(\.jobID), record.stitchJobID) }
+
+    public func framesInStore() async throws -> Set<Int> {
+        try await JobControl.framesDone(manifest, store: store)
+    }
+
+    /// The report of the job folder: frame metrics from the store; attempts are Slurm's (not yet read).
+    public func reportBuilder(status: JobStatus) async throws -> JobReportBuilder {
+        var builder = try await LocalReportSource.builder(folder: folder, status: status, store: store)
+        builder.backend = backend
+        return builder
+    }
 
     public func status() async -> JobStatus {
         (try? await currentStatus()) ?? JobStatus(id: id, state: .running, framesTotal: Set(manifest.allFrames).count, framesDone: 0,
@@ -35,7 +50,7 @@ public final class SlurmJobHandle: JobHandle, @unchecked Sendable {
 
     /// Where the job stands; throws when the store or the cluster cannot be read.
     public func currentStatus() async throws -> JobStatus {
-        let done = try await JobControl.framesDone(manifest, store: LocalExecutor.outputStore(for: manifest))
+        let done = try await framesInStore()
         let ours = Set(record.slurmJobIDs.compactMap(Int.init))
         let jobs = try cluster.jobs().filter { ours.contains($0.arrayJobID ?? $0.jobID) }
         return SlurmJobStatus(record: record, manifest: manifest, jobs: jobs, framesDone: done.count,
@@ -109,14 +124,15 @@ struct SlurmJobStatus {
 
         status.tasksSucceeded = tasks.filter { $0.state == "COMPLETED" }.count
         status.tasksRunning = tasks.filter { $0.state == "RUNNING" || $0.state == "COMPLETING" }.count
-        let failed = tasks.filter { $0.isFinal && $0.state != "COMPLETED" }
+        // A range that ended before it started (cancelled, or its `after` jobs failed) counts as failed too.
+        let failed = (tasks + pendingRanges).filter { $0.isFinal && $0.state != "COMPLETED" }
         status.tasksFailed = failed.count
         status.retries = tasks.map(\.restarts).reduce(0, +)
         status.attempts = tasks.filter { $0.state != "PENDING" || $0.restarts > 0 }.map { $0.restarts + 1 }.reduce(0, +)
         if let stitch { status.stitch = Self.taskState(stitch) } else if manifest.stitch != nil { status.stitch = .pending }
 
         let known = !tasks.isEmpty || !pendingRanges.isEmpty || stitch != nil
-        let rendering = !pendingRanges.isEmpty || tasks.contains { !$0.isFinal }
+        let rendering = (tasks + pendingRanges).contains { !$0.isFinal }
         if cancelled {
             status.state = .cancelled
             status.failureCode = ExitCode.cancelled.rawValue
@@ -127,7 +143,9 @@ struct SlurmJobStatus {
             status.failureCode = failure.state == "CANCELLED" ? ExitCode.cancelled.rawValue : (code ?? ExitCode.renderFailure.rawValue)
             let index = (failure.arrayTaskID ?? 0) + (record.arrays.first { Int($0.jobID) == failure.arrayJobID }?.offset ?? 0)
             let slurmID = "\(failure.arrayJobID ?? failure.jobID)_\(failure.arrayTaskID ?? 0)"
-            status.reason = failure.state == "CANCELLED" ? "task \(index) was cancelled on the cluster (Slurm job \(slurmID))"
+            status.reason = failure.reason == "DependencyNeverSatisfied"
+                ? "skipped: a job it comes after (\(record.after?.joined(separator: ", ") ?? "?")) did not succeed"
+                : failure.state == "CANCELLED" ? "task \(index) was cancelled on the cluster (Slurm job \(slurmID))"
                 : "task \(index) \(failure.state.lowercased()) with exit \(failure.exitCode ?? -1) (Slurm job \(slurmID)); log: \(logs)/slurm-render-\(slurmID).log"
         } else if rendering {
             status.state = status.tasksRunning > 0 || status.tasksSucceeded > 0 ? .running : .queued

@@ -21,6 +21,8 @@ public struct SlurmJobRecord: Codable, Sendable, Equatable {
     /// How it was placed and the tasks' extra environment, for `resume`.
     public var placement: SlurmExecutor.Placement?
     public var environment: [String: String]?
+    /// The blendbatch jobs this one comes after (`afterok` on theirs).
+    public var after: [String]?
 
     /// Slurm's job ids of this job, the arrays first.
     public var slurmJobIDs: [String] { arrays.map(\.jobID) + (stitchJobID.map { [$0] } ?? []) }

@@ -3,28 +3,29 @@ import LuaKit
 
 /// Jobs after jobs: `render.submit{..., after = job | {job, ...}}` and `render.wait_all{...}`.
 /// A job starts only when every job it comes after succeeded; when one fails or is cancelled, it is
-/// skipped (its report says 'cancelled' and why). Local jobs wait in this process; AWS jobs get
-/// Batch `dependsOn`, so Batch holds them without this process.
+/// skipped (its report says 'cancelled' and why). Local jobs wait in this process; AWS and Slurm jobs
+/// get Batch `dependsOn` or Slurm `afterok`, so the scheduler holds them without this process.
 enum JobGraph {
     static let afterDoc = """
         after=job or {job, ...}: start only when those jobs succeeded; if one fails or is cancelled this job is
-        skipped (report.state 'cancelled', report.reason naming it). With backend='aws' the jobs must be AWS jobs
-        (Batch dependsOn).
+        skipped (report.state 'cancelled', report.reason naming it). With backend='aws' or 'slurm' the jobs must be
+        of the same backend, and the scheduler holds this one (Batch dependsOn, Slurm afterok).
         """
 
     /// The jobs named by `after` in table argument `n` (local or AWS jobs).
     static func prerequisites(_ args: LuaArgs, _ n: Int) throws -> [JobPrerequisite] {
         try args.objects(field: "after", of: n, expected: "a job") { stack, index in
             if let job = stack.object(LuaJob.self, at: index) { return JobPrerequisite(job.handle) }
-            if let job = stack.object(LuaAWSJob.self, at: index) { return JobPrerequisite(job.handle) }
+            if let job = stack.object(LuaRemoteJob.self, at: index) { return JobPrerequisite(job.handle) }
             return nil
         }
     }
 
-    /// The AWS jobs named by `after` (a Batch job can only depend on Batch jobs).
-    static func awsPrerequisites(_ args: LuaArgs, _ n: Int) throws -> [AWSBatchJobHandle] {
-        try args.objects(field: "after", of: n, expected: "an AWS job (backend='aws' jobs come after AWS jobs)") { stack, index in
-            stack.object(LuaAWSJob.self, at: index)?.handle
+    /// The jobs named by `after` for a job on `backend`: a scheduler's job can only wait for jobs on
+    /// the same scheduler (Batch `dependsOn`, Slurm `afterok`).
+    static func remotePrerequisites(_ args: LuaArgs, _ n: Int, backend: String) throws -> [any DetachedJob] {
+        try args.objects(field: "after", of: n, expected: "a job of backend '\(backend)' (a '\(backend)' job comes after '\(backend)' jobs)") { stack, index in
+            stack.object(LuaRemoteJob.self, at: index).flatMap { $0.handle.backend == backend ? $0.handle : nil }
         }
     }
 
@@ -50,7 +51,7 @@ enum JobGraph {
         if let job = stack.object(LuaJob.self, at: index) {
             return { args in try job.wait(args, progress: false, handlers: JobEventHandlers()) }
         }
-        if let job = stack.object(LuaAWSJob.self, at: index) {
+        if let job = stack.object(LuaRemoteJob.self, at: index) {
             return { args in try LuaJob.luaReport(try args.wait { await job.handle.wait() }) }
         }
         return nil

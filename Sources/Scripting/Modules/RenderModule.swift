@@ -43,17 +43,21 @@ extension LuaModule {
             with it by fail(err, code).
             \(JobGraph.afterDoc)
             With backend='aws' (and queue=, job_definition= as `render --backend aws` takes them; out must be
-            s3://): the job goes to AWS Batch instead and a blendbatch.AWSJob comes back (job:status(),
+            s3://): the job goes to AWS Batch instead. With backend='slurm' (and partition=, account=, qos=,
+            gres=, time= as `render --backend slurm` takes them; out must be a folder every node mounts):
+            it goes to Slurm with sbatch. Either way a blendbatch.RemoteJob comes back (job:status(),
             job:wait{progress=true}, job:cancel(), job:frames(), job.id); it runs on without this process.
             """) { args in
             let options = try args.table(1).tableValue ?? [:]
             let capabilities = Capabilities.of(args)
             try capabilities.requireRender(options, args)
             if let backend = options["backend"]?.stringValue, backend != "local" {
-                guard backend == "aws" else { throw args.error(1, "backend '\(backend)': use 'local' or 'aws'") }
-                let after = try JobGraph.awsPrerequisites(args, 1)
+                guard RenderModuleSupport.remoteBackends.contains(backend) else {
+                    throw args.error(1, "backend '\(backend)': use 'local', 'aws' or 'slurm'")
+                }
+                let after = try JobGraph.remotePrerequisites(args, 1, backend: backend)
                 return try RenderModuleSupport.failingAsLua {
-                    let job = try RenderModuleSupport.submitToAWS(args, options, after: after)
+                    let job = try RenderModuleSupport.submit(to: backend, args, options, after: after)
                     capabilities.grantJob(id: job.handle.id, folder: nil)
                     return .object(job)
                 }
@@ -128,8 +132,39 @@ enum RenderModuleSupport {
         }
     }
 
+    /// The schedulers `render.submit{backend=}` hands a job to.
+    static let remoteBackends = ["aws", "slurm"]
+
+    /// Submit to one of `remoteBackends`, after jobs of the same backend.
+    static func submit(to backend: String, _ args: LuaArgs, _ options: [String: LuaValue], after: [any DetachedJob]) throws -> LuaRemoteJob {
+        backend == "aws" ? try submitToAWS(args, options, after: after.compactMap { $0 as? AWSBatchJobHandle })
+            : try submitToSlurm(args, options, after: after.compactMap { $0 as? SlurmJobHandle })
+    }
+
+    /// `render.submit{backend='slurm', partition=, account=, qos=, gres=, time=, ...}`: plan here, submit with sbatch.
+    static func submitToSlurm(_ args: LuaArgs, _ options: [String: LuaValue], after: [SlurmJobHandle]) throws -> LuaRemoteJob {
+        for local in ["chunk_time", "chaos", "queue", "job_definition"] where options[local] != nil {
+            throw RenderProblem(code: .usage, message: "\(local) is not for backend 'slurm' (it takes partition, account, qos, gres, time)")
+        }
+        let placement = {
+            var placement = SlurmExecutor.Placement()
+            placement.partition = options["partition"]?.stringValue
+            placement.account = options["account"]?.stringValue
+            placement.qos = options["qos"]?.stringValue
+            placement.gres = options["gres"]?.stringValue
+            placement.time = options["time"]?.stringValue ?? options["time"]?.intValue.map(String.init)
+            placement.throttle = options["workers"]?.intValue
+            return placement
+        }()
+        let environment = options["blender"]?.stringValue.map { ["BLENDBATCH_BLENDER": $0] } ?? [:]
+        let request = try request(args, 1)
+        return try args.wait {
+            try await LuaRemoteJob.submitToSlurm(request, placement: placement, environment: environment, after: after)
+        }
+    }
+
     /// `render.submit{backend='aws', queue=, job_definition=, ...}`: plan for Batch and submit there.
-    static func submitToAWS(_ args: LuaArgs, _ options: [String: LuaValue], after: [AWSBatchJobHandle]) throws -> LuaAWSJob {
+    static func submitToAWS(_ args: LuaArgs, _ options: [String: LuaValue], after: [AWSBatchJobHandle]) throws -> LuaRemoteJob {
         guard let queue = options["queue"]?.stringValue, !queue.isEmpty else {
             throw RenderProblem(code: .usage, message: "backend 'aws' needs queue = 'NAME' (the stack's is blendbatch-render)")
         }
@@ -139,7 +174,7 @@ enum RenderModuleSupport {
         let (environment, index) = FISExperimentObject.awsContext(args)
         let definition = options["job_definition"]?.stringValue
         return try args.wait {
-            try await LuaAWSJob.submit(request, queue: queue, jobDefinition: definition, environment: environment, index: index, after: after)
+            try await LuaRemoteJob.submitToAWS(request, queue: queue, jobDefinition: definition, environment: environment, index: index, after: after)
         }
     }
 

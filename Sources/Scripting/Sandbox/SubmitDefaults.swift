@@ -33,7 +33,7 @@ public struct SubmitDefaults: Sendable, Equatable, Encodable {
             guard let text = value as? String, !text.isEmpty else { throw bad("\(key) must be a non-empty string") }
             self[keyPath: path] = text
         }
-        if let backend, !["local", "aws"].contains(backend) { throw bad("backend must be local or aws (got '\(backend)')") }
+        if let backend, !["local", "aws", "slurm"].contains(backend) { throw bad("backend must be local, aws or slurm (got '\(backend)')") }
         for (key, path, range) in [("percent", \SubmitDefaults.percent, 1...100), ("samples", \SubmitDefaults.samples, 1...1_000_000)] {
             guard let value = fields[key] else { continue }
             guard let number = value as? Int, range.contains(number) else { throw bad("\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)") }
