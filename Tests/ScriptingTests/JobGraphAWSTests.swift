@@ -32,6 +32,6 @@ struct JobGraphAWSTests {
         let stitchId = try #require(r[2].stringValue)
         let stitch = try #require(try await batch.describeJobs([stitchId]).first)
         #expect(stitch.dependsOn?.map(\.jobId) == [secondRender])
-        #expect(r[3] == .boolean(false) && r[4].stringValue?.contains("an AWS job") == true)
+        #expect(r[3] == .boolean(false) && r[4].stringValue?.contains("a job of backend 'aws'") == true, "\(r[4])")
     }
 }

@@ -96,6 +96,6 @@ struct RenderModuleAWSTests {
         #expect(r[2].stringValue?.contains("needs out = 's3://BUCKET/PREFIX'") == true && r[3] == .string("usage"))
         #expect(r[4].stringValue?.contains("takes a .blend on this machine") == true && r[5] == .string("usage"))
         #expect(r[6].stringValue?.contains("chunk_time measures on this machine") == true && r[7] == .string("usage"))
-        #expect(r[8] == .boolean(false) && r[9].stringValue?.contains("backend 'gcp': use 'local' or 'aws'") == true)
+        #expect(r[8] == .boolean(false) && r[9].stringValue?.contains("backend 'gcp': use 'local', 'aws' or 'slurm'") == true)
     }
 }
