@@ -1,11 +1,13 @@
 import Chaos
+import Executors
 import Foundation
 import RenderPlan
 
 extension RenderCommand {
     /// `render a.blend b.blend … --out DIR`: one job per file into `DIR/<file name>/`, each run as
-    /// `render FILE --out DIR/<name>` would be. Every file is planned first, so a bad one stops the
-    /// run before anything renders. Exits with the worst job's code.
+    /// `render FILE --out DIR/<name>` would be (locally one after another; on Slurm all submitted at
+    /// once). Every file is planned first, so a bad one stops the run before anything renders. Exits
+    /// with the worst job's code.
     func runEach() async throws {
         if backend == .aws { fail(.usage, "--backend aws takes one .blend per command; submit each file on its own") }
         let folder = options.out ?? "out"
@@ -15,6 +17,7 @@ extension RenderCommand {
         }
         if let chaos { do { _ = try ChaosSpec(parsing: chaos) } catch { fail(.usage, "\(error)") } }
         for (file, name) in zip(files, names) { _ = await options.plan(file: file, out: folder + "/" + name) }
+        if backend == .slurm { return try await submitEachToSlurm(folder: folder, names: names) }
         var worst: Int32 = 0
         var lines: [String] = []
         for (file, name) in zip(files, names) {
@@ -27,6 +30,21 @@ extension RenderCommand {
             worst = max(worst, status)
         }
         print(lines.joined(separator: "\n"))
+        if worst != 0 { Foundation.exit(worst) }
+    }
+
+    /// On Slurm every job is submitted first, so the cluster runs them side by side; with `--wait` each
+    /// is then followed to its end, in order.
+    private func submitEachToSlurm(folder: String, names: [String]) async throws {
+        var handles: [SlurmJobHandle] = []
+        for (file, name) in zip(files, names) {
+            var one = self
+            one.files = [file]
+            one.options.out = folder + "/" + name
+            handles.append(try await one.submitToSlurm())
+        }
+        var worst: Int32 = 0
+        for handle in handles { worst = max(worst, try await SlurmFollow.submitted(handle, wait: wait, json: json)) }
         if worst != 0 { Foundation.exit(worst) }
     }
 }

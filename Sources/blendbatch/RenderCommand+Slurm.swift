@@ -38,6 +38,12 @@ extension RenderCommand {
     /// `--backend slurm`: plan here, submit one array (per `MaxArraySize` chunks) and a dependent stitch
     /// with `sbatch`, print the job id and return; `--wait` follows the job to its end.
     func runOnSlurm() async throws {
+        let code = try await SlurmFollow.submitted(try await submitToSlurm(), wait: wait, json: json)
+        if code != 0 { Foundation.exit(code) }
+    }
+
+    /// Check the options, plan `file` and submit it; the handle of the submitted job.
+    func submitToSlurm() async throws -> SlurmJobHandle {
         if queue != nil || jobDefinition != nil { fail(.usage, "--queue and --job-definition are for --backend aws; Slurm takes --partition") }
         if chaos != nil { fail(.usage, "--chaos is for the local backend; on Slurm, preempt a task with scontrol requeue") }
         if resume { fail(.usage, "--resume is for the local backend; on Slurm use `blendbatch resume JOB`") }
@@ -47,11 +53,9 @@ extension RenderCommand {
         var environment: [String: String] = [:]
         if let blender = options.blender { environment["BLENDBATCH_BLENDER"] = blender }
         let executor = SlurmExecutor(placement: slurm.placement(workers: options.workers), environment: environment)
-        let handle: SlurmJobHandle
-        do { handle = try await executor.start(manifest) } catch let error as SlurmError {
+        do { return try await executor.start(manifest) } catch let error as SlurmError {
             fail(error.code, error.message)
         } catch { fail(.ioError, "submitting job \(manifest.id) to Slurm: \(error)") }
-        try await SlurmFollow.submitted(handle, wait: wait, json: json)
     }
 }
 
@@ -64,13 +68,15 @@ enum SlurmFollow {
                 "follow: blendbatch status \(handle.id)   cancel: blendbatch cancel \(handle.id)"]
     }
 
-    static func submitted(_ handle: SlurmJobHandle, wait: Bool, json: Bool) async throws {
+    /// Print a submitted job (its id, or its record with `json`); with `wait`, follow it to its end and
+    /// print its summary. The exit code `render` gives it.
+    static func submitted(_ handle: SlurmJobHandle, wait: Bool, json: Bool) async throws -> Int32 {
         guard wait else {
             if json { try printJSON(handle.record) } else {
                 print(handle.id)
                 printError(lines(handle).joined(separator: "\n"))
             }
-            return
+            return 0
         }
         printError("job \(handle.id) submitted\n" + lines(handle).joined(separator: "\n"))
         let bar = ProgressBar(label: "rendering on Slurm", total: Set(handle.manifest.allFrames).count, job: handle.id)
@@ -79,8 +85,7 @@ enum SlurmFollow {
         }
         bar.finish()
         if json { try printJSON(report) } else { print(report.summaryLines.joined(separator: "\n")) }
-        let code = JobWatch.exitCode(report)
-        if code != 0 { Foundation.exit(code) }
+        return JobWatch.exitCode(report)
     }
 }
 
@@ -132,7 +137,8 @@ extension SlurmFollow {
         let resumed: SlurmJobHandle
         do { resumed = try await SlurmExecutor(placement: handle.record.placement ?? .init(), environment: handle.record.environment ?? [:]).start(handle.manifest) }
         catch let error as SlurmError { fail(error.code, error.message) }
-        try await submitted(resumed, wait: wait, json: json)
+        let code = try await submitted(resumed, wait: wait, json: json)
+        if code != 0 { Foundation.exit(code) }
         return true
     }
 }

@@ -183,6 +183,26 @@ struct SlurmJobGraphTests {
     }
 }
 
+/// `render a.blend b.blend --backend slurm`: every job goes to the cluster before any is followed.
+@Suite("Slurm: several files in one command (real cluster, real Blender)", .requires(.slurm, .blender, .ffmpeg))
+struct SlurmSeveralFilesTests {
+    @Test("two files are submitted together (the second before the first ended), then followed; each renders into DIR/<name>")
+    func twoFiles() throws {
+        let out = Binary.folder("slurm-files")
+        let second = out + "/shot2.blend"
+        try FileManager.default.copyItem(atPath: Binary.demo, toPath: second)
+        let r = try CLIRunner.run(["render", Binary.demo, second, "--backend", "slurm", "--frames", "1-2", "--percent", "10",
+                                   "--samples", "1", "--out", out, "--wait"])
+        #expect(r.status == 0, "\(r.stderr)")
+        try MediaCheck.expectRendered(out + "/demo", frames: 1...2)
+        try MediaCheck.expectRendered(out + "/shot2", frames: 1...2, video: "shot2.mp4", prefix: "shot2_")
+        let firstEnded = try #require(try FileManager.default.attributesOfItem(atPath: out + "/demo/demo.mp4")[.modificationDate] as? Date)
+        let secondSubmitted = try #require((SlurmCluster.record(out + "/shot2")?["submittedAt"] as? String)
+            .flatMap { ISO8601DateFormatter().date(from: $0) })
+        #expect(secondSubmitted <= firstEnded)
+    }
+}
+
 /// The test cluster, looked at with Slurm's own tools and FFmpeg, not with blendbatch.
 enum SlurmCluster {
     @discardableResult

@@ -15,11 +15,11 @@ public enum MediaCheck {
         try pngs(in: folder).filter { try videoFrames(folder + "/" + $0) != 1 }
     }
 
-    /// Expect `out` to hold the render of `frames`: exactly those PNGs in `out/frames`, each decoded by
+    /// Expect `out` to hold the render of `frames`: exactly those PNGs (`<prefix>0001.png`…) in `out/frames`, each decoded by
     /// FFmpeg, and `out/<video>` (unless nil) with as many frames, counted by ffprobe.
-    public static func expectRendered(_ out: String, frames: some Collection<Int>, video: String? = "demo.mp4",
+    public static func expectRendered(_ out: String, frames: some Collection<Int>, video: String? = "demo.mp4", prefix: String = "demo_",
                                       sourceLocation: SourceLocation = #_sourceLocation) throws {
-        #expect(pngs(in: out + "/frames") == names(frames), sourceLocation: sourceLocation)
+        #expect(pngs(in: out + "/frames") == names(frames, prefix: prefix), sourceLocation: sourceLocation)
         #expect(try undecodable(in: out + "/frames").isEmpty, sourceLocation: sourceLocation)
         if let video { #expect(try videoFrames(out + "/" + video) == frames.count, sourceLocation: sourceLocation) }
     }
