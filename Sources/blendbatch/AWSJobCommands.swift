@@ -24,12 +24,11 @@ enum AWSJobCommands {
         }
     }
 
-    /// `render … --backend aws --queue Q [--job-definition D] [--wait]`: submit the planned job to
-    /// AWS Batch (uploading a local .blend, writing the manifest beside the output), print the job id
-    /// and both Batch job ids, and with `wait` follow it. Returns the exit code.
-    /// `file` is the release that saved the .blend: the job definition must be able to open it.
-    static func render(_ manifest: JobManifest, file: AWSWorkerChoice.File?, queue: String, jobDefinition: String?,
-                       allowOlderBlender: Bool, wait: Bool, json: Bool, budget: (AWSSpendLimit, CostEstimate)? = nil) async throws -> Int32 {
+    /// Submit the job (uploading a local .blend and its files, with a progress bar, and writing the manifest
+    /// beside the output); exits on failure. `file` is the release that saved the .blend: the job
+    /// definition must be able to open it.
+    static func submit(_ manifest: JobManifest, file: AWSWorkerChoice.File?, queue: String, jobDefinition: String?,
+                       allowOlderBlender: Bool, budget: (AWSSpendLimit, CostEstimate)?) async -> AWSBatchJobHandle {
         let client = makeAWSClient()
         var executor = AWSBatchExecutor(
             batch: BatchClient(client: client),
@@ -57,6 +56,12 @@ enum AWSJobCommands {
         if let budget {
             await AWSSpendLimit.update(handle) { $0.estimate = budget.1; $0.budget = .init(maxCostUSD: budget.0.maxUSD, stopped: false) }
         }
+        return handle
+    }
+
+    /// Print a submitted job (its id, or its record with `json`); with `wait`, follow it to its end
+    /// (stopping it at `spendLimit`) and print its summary. The exit code `render` gives it.
+    static func submitted(_ handle: AWSBatchJobHandle, wait: Bool, json: Bool, spendLimit: AWSSpendLimit? = nil) async throws -> Int32 {
         if !wait || json {
             if json && !wait { try printJSON(handle.record) } else if !json {
                 print(handle.id)
@@ -66,9 +71,9 @@ enum AWSJobCommands {
         } else {
             printError("job \(handle.id) submitted\n" + awsLines(handle).joined(separator: "\n"))
         }
-        let bar = ProgressBar(label: "rendering on AWS", total: manifest.allFrames.count, job: handle.id)
+        let bar = ProgressBar(label: "rendering on AWS", total: handle.manifest.allFrames.count, job: handle.id)
         let progress = AWSProgress()
-        let watch = budget.map { budget in Task { await budget.0.watch(handle) { printError("blendbatch: " + $0) } } }
+        let watch = spendLimit.map { limit in Task { await limit.watch(handle) { printError("blendbatch: " + $0) } } }
         defer { watch?.cancel() }
         let report = await handle.wait { event in
             switch event {

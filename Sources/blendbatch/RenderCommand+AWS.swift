@@ -5,9 +5,16 @@ import RenderPlan
 
 extension RenderCommand {
     /// `--backend aws`: plan the .blend where it is (a path or s3://), submit ONE array job and ONE
-    /// stitch job to AWS Batch (`AWSJobCommands.render`), print the ids and return; `--wait` follows it.
+    /// stitch job to AWS Batch (`AWSJobCommands.submit`), print the ids and return; `--wait` follows it.
     /// The queue and job definition default to the studio config's `defaults`.
     func runOnAWS() async throws {
+        let (handle, budget) = try await submitToAWS()
+        let code = try await AWSJobCommands.submitted(handle, wait: wait, json: json, spendLimit: budget?.0)
+        if code != 0 { Foundation.exit(code) }
+    }
+
+    /// Check the options, plan `file` where it is and submit it; the job, and its spend limit with `--max-cost`.
+    func submitToAWS() async throws -> (AWSBatchJobHandle, (AWSSpendLimit, CostEstimate)?) {
         let studio = RecipeExecution.studioConfig().defaults
         let jobDefinition = jobDefinition ?? studio.jobDefinition
         guard let queue = queue ?? studio.queue, !queue.isEmpty else {
@@ -28,9 +35,9 @@ extension RenderCommand {
         let planner = StoreJobPlanner(input: file, output: output, id: JobManifest.newID(name: name), request: request)
         let (manifest, blend) = await planner.planned(client: makeAWSClient())
         let budget = try await budgetCheck(request)
-        let code = try await AWSJobCommands.render(manifest, file: blend, queue: queue, jobDefinition: jobDefinition,
-                                                   allowOlderBlender: options.allowOlderBlender, wait: wait, json: json, budget: budget)
-        if code != 0 { Foundation.exit(code) }
+        let handle = await AWSJobCommands.submit(manifest, file: blend, queue: queue, jobDefinition: jobDefinition,
+                                                 allowOlderBlender: options.allowOlderBlender, budget: budget)
+        return (handle, budget)
     }
 
     /// `--max-cost`: estimate on this machine (sampling, or `--from`), refuse when the p90 cost on the

@@ -5,11 +5,10 @@ import RenderPlan
 
 extension RenderCommand {
     /// `render a.blend b.blend … --out DIR`: one job per file into `DIR/<file name>/`, each run as
-    /// `render FILE --out DIR/<name>` would be (locally one after another; on Slurm all submitted at
-    /// once). Every file is planned first, so a bad one stops the run before anything renders. Exits
+    /// `render FILE --out DIR/<name>` would be (locally one after another; on Slurm and AWS Batch all
+    /// submitted at once). Every file is planned first, so a bad one stops the run before anything renders. Exits
     /// with the worst job's code.
     func runEach() async throws {
-        if backend == .aws { fail(.usage, "--backend aws takes one .blend per command; submit each file on its own") }
         let folder = options.out ?? "out"
         let names = files.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
         if let twice = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
@@ -17,7 +16,7 @@ extension RenderCommand {
         }
         if let chaos { do { _ = try ChaosSpec(parsing: chaos) } catch { fail(.usage, "\(error)") } }
         for (file, name) in zip(files, names) { _ = await options.plan(file: file, out: folder + "/" + name) }
-        if backend == .slurm { return try await submitEachToSlurm(folder: folder, names: names) }
+        if backend == .slurm || backend == .aws { return try await submitEach(folder: folder, names: names) }
         var worst: Int32 = 0
         var lines: [String] = []
         for (file, name) in zip(files, names) {
@@ -33,18 +32,24 @@ extension RenderCommand {
         if worst != 0 { Foundation.exit(worst) }
     }
 
-    /// On Slurm every job is submitted first, so the cluster runs them side by side; with `--wait` each
-    /// is then followed to its end, in order.
-    private func submitEachToSlurm(folder: String, names: [String]) async throws {
-        var handles: [SlurmJobHandle] = []
+    /// On a scheduler (Slurm, AWS Batch) every job is submitted first, so they run side by side; with
+    /// `--wait` each is then followed to its end, in order.
+    private func submitEach(folder: String, names: [String]) async throws {
+        var follows: [() async throws -> Int32] = []
         for (file, name) in zip(files, names) {
             var one = self
             one.files = [file]
             one.options.out = folder + "/" + name
-            handles.append(try await one.submitToSlurm())
+            if backend == .slurm {
+                let handle = try await one.submitToSlurm()
+                follows.append { try await SlurmFollow.submitted(handle, wait: wait, json: json) }
+            } else {
+                let (handle, budget) = try await one.submitToAWS()
+                follows.append { try await AWSJobCommands.submitted(handle, wait: wait, json: json, spendLimit: budget?.0) }
+            }
         }
         var worst: Int32 = 0
-        for handle in handles { worst = max(worst, try await SlurmFollow.submitted(handle, wait: wait, json: json)) }
+        for follow in follows { worst = max(worst, try await follow()) }
         if worst != 0 { Foundation.exit(worst) }
     }
 }

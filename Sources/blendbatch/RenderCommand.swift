@@ -60,7 +60,7 @@ struct RenderCommand: AsyncParsableCommand {
 
         Several files (blendbatch render a.blend b.blend --out DIR) render one job each, in the order \
         given, into DIR/<file name without .blend>/ with the same options; every file is checked before \
-        the first renders. With --backend slurm all jobs are submitted at once and run side by side. A \
+        the first renders. With --backend slurm or aws all jobs are submitted at once and run side by side. A \
         line per file ends a local run; the exit code is the worst job's. For a shot \
         list with per-shot settings and an edit, run the shots recipe (blendbatch run shots --help).
 

@@ -55,6 +55,28 @@ struct RenderAWSBackendTests {
         #expect((try? Binary.json(status.stdout))?["id"] as? String == id, "\(status.stdout)")
     }
 
+    @Test("render a.blend b.blend --backend aws: both jobs submitted, each into OUT/<name> with its own .blend; one id per line", .requires(.moto))
+    func severalFiles() async throws {
+        let client = motoClient()
+        let target = try await MotoRenderTarget.create(client: client)
+        let state = Binary.folder("aws-render-files")
+        let second = state + "/shot2.blend"
+        try FileManager.default.copyItem(atPath: Binary.demo, toPath: second)
+        let out = "s3://\(target.bucket)/jobs"
+        let result = try runAWSCLI(["render", Binary.demo, second, "--backend", "aws", "--queue", target.fleet.queueName,
+                                    "--job-definition", target.definition, "--out", out, "--frames", "1-2", "--percent", "20", "--samples", "1"],
+                                   home: state)
+        #expect(result.code == 0, "\(result.stderr)")
+        let ids = result.stdout.split(separator: "\n").map(String.init)
+        #expect(ids.count == 2, "stdout: \(result.stdout)")
+        for (id, name) in zip(ids, ["demo", "shot2"]) {
+            let store = StoreFactory.open(try StoreLocation(parsing: "\(out)/\(name)"), client: client)
+            let manifest = try JobManifest.decode(try await store.read(key: ".blendbatch/jobs/\(id)/manifest.json"))
+            #expect(manifest.output.location == "\(out)/\(name)")
+            #expect(manifest.input == "\(out)/\(name)/.blendbatch/jobs/\(id)/input/\(name).blend")
+        }
+    }
+
     @Test("render --backend aws names the references that cannot travel with the .blend (absolute, missing) and still submits", .requires(.moto))
     func untravelledReferences() async throws {
         let client = motoClient()
