@@ -183,6 +183,41 @@ struct SlurmJobGraphTests {
     }
 }
 
+/// Following a job on a scheduler from Lua: Ctrl-C stops following, never the job.
+@Suite("Slurm: Ctrl-C in job:wait{on=} (real cluster)", .serialized, .requires(.slurm))
+struct SlurmWaitInterruptTests {
+    @Test("Ctrl-C during job:wait{on=...} of a Slurm job stops following (exit 130); the job stays queued on the cluster")
+    func interruptFollowing() async throws {
+        let out = Binary.folder("slurm-wait-interrupt")
+        // Hold the queue so the job is still waiting when Ctrl-C comes.
+        try SlurmCluster.tool("scontrol", ["update", "PartitionName=render", "State=DOWN"])
+        defer { _ = try? SlurmCluster.tool("scontrol", ["update", "PartitionName=render", "State=UP"]) }
+        let script = out + "/wait.lua"
+        try """
+            local render = require "render"
+            local job = assert(render.submit{file='\(Binary.demo)', backend='slurm', frames='1-2', percent=10, samples=1, out='\(out)/a'})
+            io.open('\(out)/waiting', 'w'):close()
+            job:wait{on = {frame = function() end}}
+            print('not reached')
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLIRunner.binary)
+        process.arguments = ["run", "--trust", script]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        #expect(try await Binary.waitFor(seconds: 60) { FileManager.default.fileExists(atPath: out + "/waiting") })
+        kill(process.processIdentifier, SIGINT)
+        #expect(try await exitsOnItsOwn(process, within: 30))
+        #expect(process.terminationStatus == 130)
+
+        let id = try #require(SlurmCluster.jobID(out + "/a"))
+        let status = try Binary.json(try CLIRunner.run(["status", id, "--json"]).stdout)
+        #expect(status["state"] as? String == "queued", "\(status)")
+        #expect(try CLIRunner.run(["cancel", id]).status == 0)
+    }
+}
+
 /// `render a.blend b.blend --backend slurm`: every job goes to the cluster before any is followed.
 @Suite("Slurm: several files in one command (real cluster, real Blender)", .requires(.slurm, .blender, .ffmpeg))
 struct SlurmSeveralFilesTests {

@@ -69,7 +69,7 @@ public final class SlurmJobHandle: DetachedJob, @unchecked Sendable {
                     for done in (reported + 1)...status.framesDone { onEvent(.frameDone(frame: 0, done: done, total: status.framesTotal)) }
                     reported = status.framesDone
                 }
-                if status.state.isFinal { return status }
+                if status.state.isFinal || Task.isCancelled { return status }
             } catch {
                 failedLooks += 1
                 onEvent(.message("cannot read the job's state (\(error)); trying again"))

@@ -26,17 +26,26 @@ struct JobEventHandlers {
     var isEmpty: Bool { handlers.isEmpty }
 
     /// Run `follow` (which waits for the job, handing each event to its argument) and call the
-    /// handlers on this thread as events arrive. Returns the end report as Lua sees it.
-    func follow(_ args: LuaArgs, onInterrupt: @escaping @Sendable (Int) -> Void,
+    /// handlers on this thread as events arrive. Returns the end report as Lua sees it. Ctrl-C calls
+    /// `onInterrupt` (a local job stops); without one (a job on a scheduler runs on), it stops following
+    /// and raises the interrupt.
+    func follow(_ args: LuaArgs, onInterrupt: (@Sendable (Int) -> Void)?,
                 _ follow: @escaping @Sendable (@escaping @Sendable (JobEvent) -> Void) async -> JobStatus) throws -> (JobStatus, LuaValue) {
         let inbox = EventInbox()
-        args.start { inbox.close(await follow { inbox.post($0) }) }
+        let following = args.start { inbox.close(await follow { inbox.post($0) }) }
         // Ctrl-C is counted over the whole wait (the second one kills), not per batch of events.
         let interrupts = Mutex(0)
-        let onInterrupt: @Sendable (Int) -> Void = { _ in onInterrupt(interrupts.withLock { $0 += 1; return $0 }) }
+        let onInterrupt: @Sendable (Int) -> Void = { _ in
+            guard let onInterrupt else { return inbox.abandon() }
+            onInterrupt(interrupts.withLock { $0 += 1; return $0 })
+        }
         var errors: [LuaValue] = []
         while true {
             let (events, end) = try args.wait(onInterrupt: onInterrupt) { await inbox.next() }
+            if inbox.isAbandoned {
+                following.cancel()
+                throw LuaError.interrupted
+            }
             for event in events {
                 guard let (name, value) = Self.luaEvent(event) else { continue }
                 call(name, value, errors: &errors, onInterrupt: onInterrupt)
@@ -94,10 +103,18 @@ private final class EventInbox: Sendable {
     private struct State {
         var events: [JobEvent] = []
         var end: JobStatus?
+        var abandoned = false
         var waiter: CheckedContinuation<Void, Never>?
-        var isReady: Bool { !events.isEmpty || end != nil }
+        var isReady: Bool { !events.isEmpty || end != nil || abandoned }
     }
     private let state = Mutex(State())
+
+    /// Stop waiting for the job (Ctrl-C while following one that runs on without us).
+    func abandon() {
+        state.withLock { $0.abandoned = true; return $0.waiter.take() }?.resume()
+    }
+
+    var isAbandoned: Bool { state.withLock { $0.abandoned } }
 
     func post(_ event: JobEvent) {
         state.withLock { $0.events.append(event); return $0.waiter.take() }?.resume()

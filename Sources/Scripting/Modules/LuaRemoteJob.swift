@@ -58,7 +58,7 @@ final class LuaRemoteJob: LuaObject, @unchecked Sendable {
                 final = try args.wait { await follow { _ in } }
                 report = try LuaJob.luaReport(final)
             } else {
-                (final, report) = try handlers.follow(args, onInterrupt: { _ in }, follow)
+                (final, report) = try handlers.follow(args, onInterrupt: nil, follow)
             }
             job.lock.withLock { job.lastReport = final }
             return .value(report)
