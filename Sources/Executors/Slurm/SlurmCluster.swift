@@ -45,7 +45,8 @@ public struct SlurmCluster: Sendable {
     }
 
     /// Put a running or failed job (one array task: `ARRAY_TASK`) back in the queue and let it start at
-    /// once: Slurm holds a requeued job for two minutes otherwise.
+    /// once (Slurm holds a requeued job about two minutes otherwise). A task requeuing itself is ended
+    /// by the requeue before the second step, so it waits those two minutes.
     public func requeue(_ id: String) throws(SlurmError) {
         _ = try run("scontrol", ["requeue", id])
         _ = try? run("scontrol", ["update", "JobId=\(id)", "StartTime=now"])
