@@ -56,11 +56,14 @@ struct ReportCommand: AsyncParsableCommand {
         if let (handle, _) = await AWSJobCommands.handle(job) {
             do {
                 let status = try await handle.currentStatus()
-                return (try await AWSReportSource.builder(handle: handle, status: status), handle.store)
+                return (try await handle.reportBuilder(status: status), handle.store)
             } catch { failAWS(error, doing: "reading job \(handle.id) from AWS Batch and \(handle.record.output)") }
         }
         let folder = try JobLookup.folder(job, out: nil)
         do {
+            if let handle = try SlurmJobHandle.open(folder) {
+                return (try await handle.reportBuilder(status: try await handle.currentStatus()), handle.store)
+            }
             let manifest = try folder.readManifest()
             let store = try LocalExecutor.outputStore(for: manifest)
             let status = try await JobControl.status(folder: folder, store: store)
@@ -69,6 +72,8 @@ struct ReportCommand: AsyncParsableCommand {
             fail(error.exitCode, error.description)
         } catch let error as StoreError {
             fail(.storeError, error.description)
+        } catch let error as SlurmError {
+            fail(error.code, error.message)
         } catch { fail(.dataError, "\(folder.path): \(error)") }
     }
 }

@@ -23,6 +23,12 @@ struct SlurmBackendTests {
         let json = try Binary.json(try CLIRunner.run(["status", id, "--json"]).stdout)
         #expect(json["backend"] as? String == "slurm")
         #expect(json["framesDone"] as? Int == 6)
+
+        let report = try CLIRunner.run(["report", id, "--json"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let data = try Binary.json(report.stdout)
+        #expect(data["backend"] as? String == "slurm", "\(report.stdout.prefix(300))")
+        #expect((data["frames"] as? [Any])?.count == 6, "\(report.stdout.prefix(300))")
     }
 
     @Test("the Blender add-on's Slurm command line (addons/blendbatch/command.py) renders on the cluster and reports the job id")
