@@ -3,6 +3,7 @@ import PackageDescription
 
 // Dependencies point one way (see README "Architecture"):
 // C shims → LuaKit → Scripting → REPL → blendbatch; domain targets never import Lua.
+// Each target lists every module it imports (scripts/check-imports, run by scripts/test, checks it).
 let package = Package(
     name: "blendbatch",
     platforms: [.macOS(.v14)],
@@ -39,18 +40,22 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .target(name: "ObjectStore", dependencies: [
             "AWSCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "AWSServices", dependencies: ["AWSCore"]),
         .target(name: "Render", dependencies: [
-            "BlendFile", "RenderPlan", "ObjectStore", "ProcessSpawn",
+            "BlendFile", "RenderPlan", "AWSCore", "ObjectStore", "ProcessSpawn",
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.embedInCode("Blender/render_driver.py")]),
-        .target(name: "Executors", dependencies: ["Render", "AWSServices", "ProcessSpawn"],
+        .target(name: "Executors", dependencies: [
+            "Render", "BlendFile", "RenderPlan", "AWSCore", "AWSServices", "ObjectStore", "ProcessSpawn",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
                 resources: [.embedInCode("Cost/prices.json")]),
-        .target(name: "Chaos", dependencies: ["Executors", "AWSServices"]),
+        .target(name: "Chaos", dependencies: ["Executors", "RenderPlan", "AWSCore", "AWSServices"]),
 
         // Lua side.
         .target(name: "Notify", dependencies: [
@@ -59,13 +64,13 @@ let package = Package(
 
         .target(name: "LuaKit", dependencies: ["CLuaShim"]),
         .target(name: "Scripting", dependencies: [
-            "LuaKit", "BlendFile", "RenderPlan", "ObjectStore", "Render", "Executors", "Chaos", "Notify",
+            "LuaKit", "BlendFile", "RenderPlan", "AWSCore", "AWSServices", "ObjectStore", "Render", "Executors", "Chaos", "Notify",
         ]),
-        .target(name: "REPL", dependencies: ["Scripting", "CEditline"]),
+        .target(name: "REPL", dependencies: ["Scripting", "LuaKit", "CLuaShim", "RenderPlan", "CEditline"]),
 
         // Products.
         .executableTarget(name: "blendbatch", dependencies: [
-            "Scripting", "REPL", "BlendFile", "RenderPlan", "ObjectStore", "Render",
+            "Scripting", "REPL", "LuaKit", "BlendFile", "RenderPlan", "AWSCore", "ObjectStore", "Render",
             "Executors", "Chaos", "AWSServices",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -76,18 +81,26 @@ let package = Package(
         // what they share: requirements (skip, or fail under CI), moto fixtures, process runners, stand-in servers.
         .target(name: "TestSupport", dependencies: ["AWSCore", "AWSServices", "ObjectStore"], path: "Tests/TestSupport"),
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "TestSupport"]),
-        .testTarget(name: "REPLTests", dependencies: ["REPL", "ProcessSpawn", "TestSupport"]),
+        .testTarget(name: "REPLTests", dependencies: ["REPL", "LuaKit", "ProcessSpawn", "TestSupport"]),
         .testTarget(name: "BlendFileTests", dependencies: ["BlendFile", "TestSupport"]),
         .testTarget(name: "RenderPlanTests", dependencies: ["RenderPlan", "TestSupport"]),
         .testTarget(name: "ProcessSpawnTests", dependencies: ["ProcessSpawn", "TestSupport"]),
-        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "TestSupport"]),
-        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "TestSupport"]),
-        .testTarget(name: "AWSServicesTests", dependencies: ["AWSServices", "TestSupport"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"]),
-        .testTarget(name: "ExecutorsTests", dependencies: ["Executors", "TestSupport"]),
-        .testTarget(name: "ChaosTests", dependencies: ["Chaos", "TestSupport"]),
-        .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["blendbatch", "TestSupport"]),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", .product(name: "Crypto", package: "swift-crypto"), "TestSupport"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: [
+            "ObjectStore", "AWSCore", .product(name: "Crypto", package: "swift-crypto"), "TestSupport",
+        ]),
+        .testTarget(name: "AWSServicesTests", dependencies: ["AWSServices", "AWSCore", "TestSupport"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "BlendFile", "CZstd", "RenderPlan", "AWSCore", "ObjectStore", "TestSupport"]),
+        .testTarget(name: "ExecutorsTests", dependencies: [
+            "Executors", "Render", "BlendFile", "RenderPlan", "AWSCore", "AWSServices", "ObjectStore", "ProcessSpawn", "TestSupport",
+        ]),
+        .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Executors", "RenderPlan", "AWSCore", "AWSServices", "TestSupport"]),
+        .testTarget(name: "ScriptingTests", dependencies: [
+            "Scripting", "LuaKit", "Executors", "RenderPlan", "AWSCore", "AWSServices", "ObjectStore", "TestSupport",
+        ]),
+        .testTarget(name: "CLITests", dependencies: [
+            "blendbatch", "Render", "RenderPlan", "Executors", "AWSCore", "AWSServices", "ObjectStore", "TestSupport",
+        ]),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
     ]
 )
