@@ -88,6 +88,32 @@ struct SlurmBackendTests {
         for (frame, date) in before { #expect(after[frame] == date, "\(frame) was rendered again") }
     }
 
+    @Test("a task whose Blender fails once (a wrapper exiting 1 on its first render) is requeued, counted, and the job succeeds")
+    func failsOnceThenRenders() throws {
+        let out = Binary.folder("slurm-retry")
+        let wrapper = out + "/blender-fails-once"
+        // Stand-in only for the failure: the second call is the real Blender.
+        try """
+            #!/bin/sh
+            case "$*" in *--python*)
+              if [ ! -e "\(out)/failed-once" ]; then : > "\(out)/failed-once"; echo "wrapper: failing once" >&2; exit 1; fi ;;
+            esac
+            exec blender "$@"
+            """.write(toFile: wrapper, atomically: true, encoding: .utf8)
+        chmod(wrapper, 0o755)
+        let r = try CLIRunner.run(["render", Binary.demo, "--backend", "slurm", "--frames", "1-2", "--percent", "10", "--samples", "1",
+                                   "--blender", wrapper, "--out", out, "--wait"])
+        #expect(r.status == 0, "\(r.stderr)")
+        try MediaCheck.expectRendered(out, frames: 1...2)
+        // Both tasks run at once: whichever reached the wrapper first failed.
+        let array = try #require(SlurmCluster.arrayID(out))
+        let requeued = ["\(array)_0", "\(array)_1"].filter { SlurmCluster.state($0)?.restarts == 1 }
+        #expect(requeued.count == 1)
+        let log = try String(contentsOfFile: "\(out)/.blendbatch/jobs/\(SlurmCluster.jobID(out) ?? "")/logs/slurm-render-\(requeued.first ?? "?").log",
+                             encoding: .utf8)
+        #expect(log.contains("exit 70: requeued (counted against the retry budget)"), "\(log)")
+    }
+
     @Test("a .blend that turns bad before its task runs fails once (exit 65, no requeue) and the stitch is cancelled")
     func badBlendFailsOnce() async throws {
         let out = Binary.folder("slurm-bad")

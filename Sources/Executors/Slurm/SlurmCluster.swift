@@ -45,11 +45,16 @@ public struct SlurmCluster: Sendable {
     }
 
     /// Put a running or failed job (one array task: `ARRAY_TASK`) back in the queue and let it start at
-    /// once (Slurm holds a requeued job about two minutes otherwise). A task requeuing itself is ended
-    /// by the requeue before the second step, so it waits those two minutes.
+    /// once: Slurm holds a requeued job about two minutes otherwise. The requeue ends a task's own batch
+    /// script there and then, so the release (`scontrol update StartTime=now` once the job is pending)
+    /// runs in a process of its own, started first. It outlives the script where the cluster tracks a
+    /// job's processes by parent (proctrack/linuxproc); under cgroup tracking it ends with the job and
+    /// the task waits the hold out.
     public func requeue(_ id: String) throws(SlurmError) {
+        let release = "for attempt in $(seq 1 30); do sleep 1; scontrol update JobId=\"$1\" StartTime=now 2>/dev/null && exit 0; done"
+        _ = try? ProcessSpawn.spawn(["/bin/sh", "-c", release, "release", id], environment: ProcessInfo.processInfo.environment,
+                                    output: .appending(path: "/dev/null"))
         _ = try run("scontrol", ["requeue", id])
-        _ = try? run("scontrol", ["update", "JobId=\(id)", "StartTime=now"])
     }
 
     /// How long one Slurm command may take: a controller that does not answer fails the command
