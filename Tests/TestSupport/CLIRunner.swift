@@ -75,11 +75,13 @@ public struct CLIRunner {
         DispatchQueue.global().async(group: group) { outBox.data = out.fileHandleForReading.readDataToEndOfFile() }
         DispatchQueue.global().async(group: group) { errBox.data = err.fileHandleForReading.readDataToEndOfFile() }
         p.waitUntilExit()
+        // Disarmed as soon as the child is gone, so no signal can reach a process that reuses its pid.
+        let timedOut = watchdog.disarm()
         let command = [executable] + arguments
         // A background process the child started (a daemon) may still hold the pipes: do not wait for it.
         guard group.wait(timeout: .now() + 10) == .success else { throw OutputLeftOpen(command: command) }
         let stderr = String(decoding: errBox.data, as: UTF8.self)
-        if watchdog.disarm() { throw TimedOut(command: command, seconds: timeLimit, stderr: stderr) }
+        if timedOut { throw TimedOut(command: command, seconds: timeLimit, stderr: stderr) }
         return Result(status: p.terminationStatus, stdoutData: outBox.data, stderr: stderr)
     }
 

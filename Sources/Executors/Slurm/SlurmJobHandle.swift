@@ -73,7 +73,7 @@ public final class SlurmJobHandle: DetachedJob, @unchecked Sendable {
             } catch {
                 failedLooks += 1
                 onEvent(.message("cannot read the job's state (\(error)); trying again"))
-                if failedLooks >= 30 {
+                if failedLooks >= 30 || Task.isCancelled {
                     var status = await status()
                     status.state = .failed
                     status.reason = "lost track of the job: \(error)"
