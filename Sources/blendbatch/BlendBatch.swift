@@ -45,6 +45,9 @@ struct BlendBatch: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let end as CommandEnd {
+            if let message = end.message { printError("blendbatch: \(message)") }
+            Foundation.exit(end.code)
         } catch {
             guard let direct else { exit(withError: error) }
             exitDirect(direct, withError: error)

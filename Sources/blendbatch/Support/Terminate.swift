@@ -6,6 +6,32 @@ func printError(_ message: String) {
     StandardStream.error.write(message + "\n")
 }
 
+/// How a command ends other than with success: thrown from its body, and turned by `BlendBatch.main`
+/// into `blendbatch: <message>` on stderr (when there is one) and the exit status `code`.
+struct CommandEnd: Error, CustomStringConvertible {
+    let code: Int32
+    let message: String?
+
+    /// A failure: one line saying what and what to do, and its exit code.
+    init(_ code: ExitCode, _ message: String) {
+        self.code = code.rawValue
+        self.message = message
+    }
+
+    /// An exit status already explained on the way (a job's summary, a recipe's own message).
+    init(status: Int32) {
+        self.code = status
+        self.message = nil
+    }
+
+    var description: String { message ?? "exit \(code)" }
+
+    /// End with `status` unless it is 0.
+    static func unlessSuccess(_ status: Int32) throws {
+        if status != 0 { throw CommandEnd(status: status) }
+    }
+}
+
 /// Print `blendbatch: <message>` to stderr and exit with `code`.
 func fail(_ code: ExitCode, _ message: String) -> Never {
     printError("blendbatch: \(message)")
