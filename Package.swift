@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "BlendFile", dependencies: ["CZstd", "CZlib"]),
         // libFuzzer harness for the .blend reader (scripts/fuzz-blend); a replay tool otherwise.
         .executableTarget(name: "BlendFuzz", dependencies: ["BlendFile"]),
-        .target(name: "RenderPlan"),
+        .target(name: "RenderPlan", dependencies: ["BlendFile"]),
         // posix_spawn as every child of ours starts (own process group, default signals, no leaked fds).
         .target(name: "ProcessSpawn"),
         .target(name: "AWSCore", dependencies: [

@@ -9,6 +9,8 @@ public protocol DetachedJob: JobHandle {
     /// `aws` or `slurm`, as `render --backend` names it.
     var backend: String { get }
     var manifest: JobManifest { get }
+    /// What was submitted where (the scheduler's ids, its settings), as `render --json` prints it.
+    var submission: any Encodable & Sendable { get }
     /// Where its frames go.
     var store: any ObjectStore { get }
     /// The scheduler's ids: the render jobs (one per array) and the stitch job.

@@ -73,6 +73,11 @@ public struct LocalExecutor: Executor {
         min(8, max(2, cores / 4))
     }
 
+    /// Planning for this machine: `workers` tasks at once, each Blender with its share of the threads.
+    public static func planTarget(workers: Int) -> PlanTarget {
+        PlanTarget(slots: workers, threadsPerTask: threadsPerTask(workers: workers))
+    }
+
     /// Blender render threads per task: twice each task's share of the cores (at most all of them), so
     /// a task in a single-threaded phase (start-up, scene sync, saving a frame) leaves its cores to the
     /// others instead of idle. On the demo this beat an exact share in every paired run (1.5–9 %).

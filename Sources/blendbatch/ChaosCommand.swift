@@ -47,15 +47,17 @@ struct ChaosCommand: AsyncParsableCommand {
         guard let noticeSeconds = ChaosSpec.seconds(notice), noticeSeconds >= 0 else { fail(.usage, "--notice \(notice): give a duration like 2s") }
         let spec = ChaosSpec(share: share, notice: noticeSeconds, seed: seed ?? UInt64.random(in: 1...UInt64(UInt32.max)))
         let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-        let folder = options.out ?? "out/\(name)-chaos"
+        let folder = try options.request(file: file).out ?? "out/\(name)-chaos"
         if case .s3? = try? StoreLocation(parsing: folder) {
             fail(.usage, "--out \(folder): a chaos drill verifies its runs in a folder on this machine; give a folder")
         }
         // Plan once (reads the .blend, checks the options); each run gets the same plan in its own folder.
-        let planned = await options.plan(file: file, out: folder + "/run-1")
+        let request = try options.request(file: file, out: folder + "/run-1")
+        if request.chaos != nil { throw CommandEnd(.usage, "--chaos is render's drill; here give --interrupt, --notice and --seed") }
+        let planned = try await RenderOptions.plan(request)
         printError("chaos: \(runs) run(s), \(spec) → \(folder)/run-N")
         let experiment = ChaosExperiment(spec: spec, runs: runs, folder: folder,
-                                         configuration: options.executorConfiguration(),
+                                         configuration: RenderOptions.executorConfiguration(request),
                                          expectedTaskDuration: 2)
         let bar = ProgressBar(label: "chaos", total: planned.allFrames.count * runs)
         let progress = ChaosProgress()

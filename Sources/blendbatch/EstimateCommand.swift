@@ -52,10 +52,11 @@ struct EstimateCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let request = cost.request(options.request(file: file))
+        let render = try options.request(file: file)
+        let request = cost.request(render)
         let estimate: CostEstimate
         do {
-            (estimate, _) = try await request.run(executor: LocalExecutor(configuration: options.executorConfiguration()),
+            (estimate, _) = try await request.run(executor: LocalExecutor(configuration: RenderOptions.executorConfiguration(render)),
                                                   aws: makeAWSClient())
         } catch { fail(error.code, error.message) }
         if json { print(try StableJSON.text(estimate)) } else { print(EstimateText.render(estimate, file: file)) }

@@ -41,7 +41,7 @@ struct PlanCommand: AsyncParsableCommand {
     var frames: String?
 
     @Option(name: [.customLong("chunk"), .customLong("chunk-size")],
-            help: ArgumentHelp("Frames per array task, or 'auto' (\(RenderRequest.awsChunk) frames; longer tasks beyond 10,000 of them).", valueName: "n|auto"))
+            help: ArgumentHelp("Frames per array task, or 'auto' (\(AWSBatchExecutor.planTarget.chunk ?? 10) frames; longer tasks beyond 10,000 of them).", valueName: "n|auto"))
     var chunk: String = "auto"
 
     @Option(help: ArgumentHelp("Scene to render (default: the file's active scene).", valueName: "name"))
@@ -83,14 +83,17 @@ struct PlanCommand: AsyncParsableCommand {
         request.samples = samples
         request.format = format
         request.video = !noVideo
-        let planner = StoreJobPlanner(input: input, output: output, id: jobId, request: request)
-        let manifest = await planner.plan(client: client)
+        request.out = output.description
+        let manifest: JobManifest
+        do { (manifest, _) = try await AWSBatchBackend.plan(request, id: jobId, client: client) { printError("blendbatch: " + $0) } } catch {
+            fail(error.code, error.message)
+        }
 
         let key = AWSJobFolder(id: jobId).manifestKey
         do {
             try await StoreFactory.open(output, client: client).put(data: try manifest.encoded(), key: key)
         } catch {
-            fail(StoreJobPlanner.code(error), "writing the manifest to \(output.appending(key)): \(error)")
+            fail(AWSBatchBackend.storeCode(error), "writing the manifest to \(output.appending(key)): \(error)")
         }
         let url = output.appending(key).description
         if json {
@@ -102,69 +105,5 @@ struct PlanCommand: AsyncParsableCommand {
             printError("planned \(count) frame\(count == 1 ? "" : "s") of scene \(manifest.scene ?? "?") in "
                 + "\(manifest.chunks.count) task\(manifest.chunks.count == 1 ? "" : "s")")
         }
-    }
-}
-
-/// Plans a job whose .blend and output may be in a store (what `plan` and `render --backend aws` do):
-/// the .blend is read where it is (an s3:// one with ranged GETs, nothing downloaded) and planned by
-/// `RenderRequest` like a local render; the manifest then names the .blend and output as given and
-/// leaves Blender's thread count to the task's vCPUs. Exits with one clear line on bad input.
-struct StoreJobPlanner {
-    var input: String
-    var output: StoreLocation
-    var id: String
-    /// Scene, frames, chunk, overrides, format and stitch settings (`file` and `out` are ignored).
-    var request: RenderRequest
-
-    func plan(client: AWSClient) async -> JobManifest {
-        await planned(client: client).manifest
-    }
-
-    /// The manifest, and the Blender release that saved the .blend or a library it links (for the job
-    /// definition's; an s3:// .blend's libraries are not read).
-    func planned(client: AWSClient) async -> (manifest: JobManifest, file: AWSWorkerChoice.File?) {
-        let location: StoreLocation
-        do { location = try StoreLocation(parsing: input) } catch { fail(.usage, "\(input): \(error)") }
-        var request = self.request
-        var info: BlendInfo?
-        switch location {
-        case .s3:
-            info = await Self.remoteInfo(input, client: client)
-            request.file = input
-        case .local(let path):
-            request.file = path
-        }
-        request.out = FileManager.default.temporaryDirectory.path + "/blendbatch-plan-out"  // replaced below; never written
-        if let frames = request.frames, frames.trimmingCharacters(in: .whitespaces).isEmpty { request.frames = nil }
-        var manifest: JobManifest
-        do { manifest = try await request.planForAWS(info: info) } catch {
-            fail(error.code, error.message)
-        }
-        manifest.id = id
-        manifest.input = info != nil ? input : URL(fileURLWithPath: request.file).standardizedFileURL.path
-        manifest.output.location = output.description
-        let file = info.map { AWSWorkerChoice.File(name: (input as NSString).lastPathComponent, savedBy: BlenderVersion(fileVersion: $0.fileVersion)) }
-            ?? AWSWorkerChoice.File.read(blend: request.file)
-        return (manifest, file)
-    }
-
-    /// The info of an s3:// .blend, read where it is; exits with one clear line when it cannot be.
-    static func remoteInfo(_ input: String, client: AWSClient) async -> BlendInfo {
-        do {
-            return try await BlendSource.read(input, client: client)
-        } catch let error as BlendError {
-            fail(error.isMissingFile ? .noInput : .dataError, error.description)
-        } catch StoreError.notFound {
-            fail(.noInput, "\(input): no such object")
-        } catch {
-            fail(Self.code(error), "reading \(input): \(error)")
-        }
-    }
-
-    /// Local disk problems are I/O errors; the rest are the store's.
-    static func code(_ error: any Error) -> RenderPlan.ExitCode {
-        if let error = error as? StoreError, case .io = error { return .ioError }
-        if error is CocoaError || error is POSIXError { return .ioError }
-        return .storeError
     }
 }

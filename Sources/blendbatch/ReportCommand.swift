@@ -53,17 +53,9 @@ struct ReportCommand: AsyncParsableCommand {
 
     /// What the job recorded, from its backend.
     private func source() async throws -> (JobReportBuilder, any ObjectStore) {
-        if let (handle, _) = await AWSJobCommands.handle(job) {
-            do {
-                let status = try await handle.currentStatus()
-                return (try await handle.reportBuilder(status: status), handle.store)
-            } catch { failAWS(error, doing: "reading job \(handle.id) from AWS Batch and \(handle.record.output)") }
-        }
+        if let onScheduler = try await SchedulerJobs.find(job, out: nil) { return try await SchedulerJobs.reportSource(onScheduler) }
         let folder = try JobLookup.folder(job, out: nil)
         do {
-            if let handle = try SlurmJobHandle.open(folder) {
-                return (try await handle.reportBuilder(status: try await handle.currentStatus()), handle.store)
-            }
             let manifest = try folder.readManifest()
             let store = try LocalExecutor.outputStore(for: manifest)
             let status = try await JobControl.status(folder: folder, store: store)
@@ -72,8 +64,6 @@ struct ReportCommand: AsyncParsableCommand {
             fail(error.exitCode, error.description)
         } catch let error as StoreError {
             fail(.storeError, error.description)
-        } catch let error as SlurmError {
-            fail(error.code, error.message)
         } catch { fail(.dataError, "\(folder.path): \(error)") }
     }
 }

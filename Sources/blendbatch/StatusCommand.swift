@@ -26,9 +26,8 @@ struct StatusCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        if out == nil, try await AWSJobCommands.status(job, json: json) { return }
+        if let onScheduler = try await SchedulerJobs.find(job, out: out) { return try await SchedulerJobs.status(onScheduler, json: json) }
         let folder = try JobLookup.folder(job, out: out)
-        if try await SlurmFollow.status(folder, json: json) { return }
         let status: JobStatus
         do { status = try await JobControl.status(folder: folder) } catch let error as StoreError {
             fail(.storeError, error.description)
@@ -58,9 +57,8 @@ struct CancelCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        if out == nil, try await AWSJobCommands.cancel(job, json: json) { return }
+        if let onScheduler = try await SchedulerJobs.find(job, out: out) { return try await SchedulerJobs.cancel(onScheduler, json: json) }
         let folder = try JobLookup.folder(job, out: out)
-        if try await SlurmFollow.cancel(folder, json: json) { return }
         let status: JobStatus
         do { status = try await JobControl.cancel(folder: folder) } catch let error as ExecutorError {
             fail(error.exitCode, error.description)
@@ -96,13 +94,14 @@ struct ResumeCommand: AsyncParsableCommand {
     @Flag(help: "Print the end summary as JSON.")
     var json = false
 
-    @Flag(help: "For a Slurm job: follow it to its end after submitting it again.")
+    @Flag(help: "For a job on a scheduler (AWS Batch, Slurm): follow it to its end after submitting it again.")
     var wait = false
 
     func run() async throws {
-        if out == nil, try await AWSJobCommands.resume(job, json: json) { return }
+        if let onScheduler = try await SchedulerJobs.find(job, out: out) {
+            return try await SchedulerJobs.resume(onScheduler, json: json, wait: wait)
+        }
         let folder = try JobLookup.folder(job, out: out)
-        if try await SlurmFollow.resume(folder, json: json, wait: wait) { return }
         var configuration = LocalExecutor.Configuration()
         if let workers { configuration.workers = max(1, workers) }
         if let blender { configuration.environment["BLENDBATCH_BLENDER"] = blender }

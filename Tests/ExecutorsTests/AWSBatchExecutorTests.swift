@@ -90,11 +90,11 @@ struct AWSBatchExecutorTests {
     @Test("more than 10,000 chunks are grouped into at most 10,000 array children, no frame lost")
     func grouping() async throws {
         let job = manifest(chunks: 10_001, framesPerChunk: 1, input: "s3://b/x.blend", output: "s3://b/o")
-        let grouped = job.groupedForBatch(maxChunks: AWSBatchExecutor.maxArraySize)
+        let grouped = job.grouped(maxChunks: AWSBatchExecutor.maxArraySize)
         #expect(grouped.chunks.count == 5_001)
         #expect(grouped.allFrames == job.allFrames)
         #expect(grouped.chunks.map(\.index) == Array(0..<5_001))
-        #expect(job.groupedForBatch(maxChunks: 20_000) == job)
+        #expect(job.grouped(maxChunks: 20_000) == job)
     }
 
     @Test("status follows the array's statusSummary and the frames in the store; resume resubmits only chunks with missing frames", .requires(.moto))

@@ -42,10 +42,10 @@ struct RenderRequestTests {
         var request = RenderRequest(file: "s3://bucket/shots/demo-4.2.blend")
         request.out = "s3://bucket/jobs/basic"
         request.frames = "1-4"
-        let manifest = try await request.planForAWS(info: info)
+        let manifest = try await request.plan(info: info, target: AWSBatchExecutor.planTarget)
         #expect(manifest.scene == info.scene?.name && manifest.allFrames == [1, 2, 3, 4])
         #expect(manifest.output.name == "demo-4.2")
-        do { _ = try await request.planForAWS(); Issue.record("planned without a file") } catch {
+        do { _ = try await request.plan(target: AWSBatchExecutor.planTarget); Issue.record("planned without a file") } catch {
             #expect(error.code == .noInput)
         }
     }
@@ -64,7 +64,7 @@ struct RenderRequestTests {
     func outputLocation() async throws {
         var request = RenderRequest(file: Self.basic)
         request.out = "file:///tmp/bb-out-url/../bb-out"
-        #expect(request.outputFolder == "/tmp/bb-out" && request.outputLocation == "/tmp/bb-out")
+        #expect(request.outputLocation == "/tmp/bb-out")
         request.out = "s3://bucket//jobs/shot"
         #expect(try await request.plan().output.location == "s3://bucket/jobs/shot")
         request.out = "gs://bucket/jobs/shot"

@@ -1,5 +1,6 @@
 import Testing
 import LuaKit
+import RenderPlan
 @testable import Scripting
 
 @Suite("RecipeDeclaration: read without running the body")
@@ -43,6 +44,16 @@ struct RecipeDeclarationTests {
         #expect(d?.parameters[0].defaultValue == .number(1))
     }
 
+    @Test("extends = 'render.submit' gives every declared request field as a parameter, with its type, default and help")
+    func extendsRenderSubmit() throws {
+        let d = try #require(try read("recipe { extends = 'render.submit', params = { { name = 'json', type = 'bool' } } }"))
+        #expect(d.parameters.map(\.name) == RenderRequest.fields.map(\.name) + ["json"])
+        #expect(d.parameter(named: "file") == RecipeParameter(name: "file", kind: .path, required: true, help: "the .blend to render"))
+        #expect(d.parameter(named: "video")?.defaultValue == .boolean(true))
+        #expect(d.parameter(named: "frames")?.kind == .frames)
+        #expect(d.parameter(named: "percent")?.kind == .int && d.parameter(named: "percent")?.defaultValue == .nil)
+    }
+
     @Test("a plain script has no declaration")
     func plainScript() throws {
         #expect(try read("print('hi')\nrecipe { name = 'late' }") == nil)
@@ -53,8 +64,10 @@ struct RecipeDeclarationTests {
         ("\n\nrecipe { name = 1 }", "r.lua:3: recipe name must be a non-empty string"),
         ("recipe { params = { { name = 'x', type = 'colour' } } }", "r.lua:1: recipe parameter 'x' has unknown type 'colour' (use string, int, number, bool, path, frames)"),
         ("recipe { params = { { name = 'x', type = 'int', default = 'ten' } } }", "r.lua:1: recipe parameter 'x' default: 'x' must be an int, got string"),
-        ("recipe { nmae = 'x' }", "r.lua:1: recipe has an unknown field 'nmae' (expected name, description, params)"),
+        ("recipe { nmae = 'x' }", "r.lua:1: recipe has an unknown field 'nmae' (expected name, description, extends, params)"),
         ("recipe { params = { { name = 'x' }, { name = 'x' } } }", "r.lua:1: recipe declares parameter 'x' twice"),
+        ("recipe { extends = 'render.sbumit' }", "r.lua:1: recipe extends 'render.sbumit': use 'render.submit'"),
+        ("recipe { extends = 'render.submit', params = { { name = 'percent' } } }", "r.lua:1: recipe declares parameter 'percent' twice"),
     ] as [(String, String?)])
     func badDeclarations(_ source: String, _ message: String?) throws {
         #expect {

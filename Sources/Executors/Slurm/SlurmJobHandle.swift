@@ -29,6 +29,7 @@ public final class SlurmJobHandle: DetachedJob, @unchecked Sendable {
     }
 
     public var id: String { manifest.id }
+    public var submission: any Encodable & Sendable { record }
     public var backend: String { "slurm" }
     public var schedulerJobIDs: (render: [String], stitch: String?) { (record.arrays.map(\.jobID), record.stitchJobID) }
 

@@ -93,7 +93,7 @@ final class LuaRemoteJob: LuaObject, @unchecked Sendable {
                 + "for one in S3 use `blendbatch render \(request.file) --backend aws`")
         }
         let manifest: JobManifest
-        do { manifest = try await request.planForAWS() } catch { throw RenderProblem(code: error.code, message: error.message) }
+        do { manifest = try await request.plan(target: AWSBatchExecutor.planTarget) } catch { throw RenderProblem(code: error.code, message: error.message) }
         let client = AWSClient(configuration: .resolve(environment: environment))
         var executor = AWSBatchExecutor(batch: BatchClient(client: client),
                                         settings: AWSBatchSettings(queue: queue, jobDefinition: jobDefinition ?? AWSBatchSettings.defaultJobDefinition),

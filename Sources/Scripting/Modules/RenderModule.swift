@@ -91,45 +91,22 @@ extension LuaModule {
 }
 
 enum RenderModuleSupport {
+    /// The request in table `n`, decoded by `RenderRequest.fields` (a field of the wrong type, or a
+    /// `chunk_time` that is no duration, is a usage problem naming it).
     static func request(_ args: LuaArgs, _ n: Int) throws -> RenderRequest {
         let table = try args.table(n).tableValue ?? [:]
-        guard let file = table["file"]?.stringValue else { throw args.error(n, "file expected (render.submit{file='shot.blend'})") }
-        var request = RenderRequest(file: file)
-        request.scene = table["scene"]?.stringValue
-        request.frames = table["frames"]?.stringValue ?? table["frames"]?.intValue.map(String.init)
-        request.chunk = table["chunk"]?.intValue
-        if let text = table["chunk_time"]?.stringValue {
-            guard let seconds = Chunking.parseDuration(text) else { throw RenderProblem(code: .usage, message: "chunk_time '\(text)': use e.g. 60s, 2m") }
-            request.chunkTime = seconds
-        } else { request.chunkTime = table["chunk_time"]?.doubleValue }
-        request.percent = table["percent"]?.intValue
-        request.samples = table["samples"]?.intValue
-        request.engine = table["engine"]?.stringValue
-        request.format = table["format"]?.stringValue
-        request.device = table["device"]?.stringValue
-        request.denoise = try denoise(table["denoise"])
-        request.persistentData = table["persistent_data"]?.boolValue
-        request.allowOlderBlender = table["allow_older_blender"]?.boolValue ?? false
-        request.keepExisting = table["keep_existing"]?.boolValue ?? false
-        request.framesInScene = table["frames_in_scene"]?.boolValue ?? false
-        // A shared recipe's renders run the Python saved in a .blend only if the user named that file.
-        if !Capabilities.of(args).mayRunScripts(of: file) { request.blendScripts = false }
-        request.workers = table["workers"]?.intValue
-        request.out = table["out"]?.stringValue
-        request.video = table["video"]?.boolValue ?? true
-        request.allowGaps = table["allow_gaps"]?.boolValue ?? false
-        return request
-    }
-
-    /// `denoise = true|false|'on'|'off'` (nil keeps the scene's).
-    static func denoise(_ value: LuaValue?) throws -> Bool? {
-        guard let value, value != .nil else { return nil }
-        if let flag = value.boolValue { return flag }
-        switch value.stringValue?.lowercased() {
-        case "on": return true
-        case "off": return false
-        default: throw RenderProblem(code: .usage, message: "denoise: use true, false, 'on' or 'off'")
+        guard table["file"]?.stringValue != nil else { throw args.error(n, "file expected (render.submit{file='shot.blend'})") }
+        var request = RenderRequest(file: "")
+        for field in RenderRequest.fields {
+            guard let value = table[field.name], value != .nil else { continue }
+            guard let given = RequestValue(lua: value) else {
+                throw RenderProblem(code: .usage, message: "\(field.name): expected a \(field.spec.kind.rawValue), got \(value.typeName)")
+            }
+            do { try field.set(given, in: &request) } catch { throw RenderProblem(code: .usage, message: error.message) }
         }
+        // A shared recipe's renders run the Python saved in a .blend only if the user named that file.
+        if !Capabilities.of(args).mayRunScripts(of: request.file) { request.blendScripts = false }
+        return request
     }
 
     /// The schedulers `render.submit{backend=}` hands a job to.

@@ -74,7 +74,19 @@ public enum RecipeArguments {
     public static func help(for declaration: RecipeDeclaration, origin: String) -> String {
         var lines = ["\(declaration.name) — \(declaration.description.isEmpty ? "(no description)" : declaration.description)",
                      "", "USAGE: blendbatch run \(declaration.name) [options] [--trust] [-- args...]", "", "OPTIONS:"]
-        let rows = declaration.parameters.map { p -> (String, String) in
+        lines += optionRows(declaration.parameters)
+        lines.append("  " + "--trust".padding(toLength: optionWidth, withPad: " ", startingAt: 0) + "Run with all of Lua (io, os.execute); recipes are sandboxed otherwise.")
+        lines.append("")
+        lines.append("FROM: \(origin)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Width of the flag column in help.
+    static let optionWidth = 34
+
+    /// One help row per parameter (`  --percent <int>   resolution percentage (int)`), except `without`.
+    public static func optionRows(_ parameters: [RecipeParameter], without: Set<String> = []) -> [String] {
+        let rows = parameters.filter { !without.contains($0.name) }.map { p -> (String, String) in
             var text = p.help
             var notes: [String] = [p.kind.rawValue]
             if p.required { notes.append("required") }
@@ -83,14 +95,27 @@ public enum RecipeArguments {
             let flag = p.kind == .bool ? "\(p.flag), --no-\(p.flag.dropFirst(2))" : "\(p.flag) \(p.placeholder)"
             return (flag, text)
         }
-        let width = min(34, (rows.map(\.0.count).max() ?? 0) + 2)
-        for (flag, text) in rows {
-            lines.append("  " + (flag.count >= width ? flag + "\n  " + String(repeating: " ", count: width) : flag.padding(toLength: width, withPad: " ", startingAt: 0)) + text)
+        let width = min(optionWidth, (rows.map(\.0.count).max() ?? 0) + 2)
+        let indent = String(repeating: " ", count: width + 2)
+        return rows.map { flag, text in
+            let lines = wrap(text, width: 79 - indent.count)
+            let head = "  " + (flag.count >= width ? flag + "\n" + indent : flag.padding(toLength: width, withPad: " ", startingAt: 0))
+            return head + lines.joined(separator: "\n" + indent)
         }
-        lines.append("  " + "--trust".padding(toLength: width, withPad: " ", startingAt: 0) + "Run with all of Lua (io, os.execute); recipes are sandboxed otherwise.")
-        lines.append("")
-        lines.append("FROM: \(origin)")
-        return lines.joined(separator: "\n")
+    }
+
+    /// `text` in lines of at most `width` characters, broken at spaces.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty, line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        return lines + [line]
     }
 
     static func describe(_ v: LuaValue) -> String {

@@ -1,4 +1,5 @@
 import LuaKit
+import RenderPlan
 
 /// What a recipe says about itself, read without running its body: the leading
 /// `recipe { name = ..., description = ..., params = { ... } }` call is cut out of the source text and
@@ -62,12 +63,16 @@ public struct RecipeDeclaration: Sendable, Equatable, Codable {
     /// What evaluating a declaration may hold.
     static let declarationMemory = 16 << 20
 
+    /// What `extends` takes: `render.submit` gives the recipe every field of Lua's `render.submit{}`
+    /// (and option of `blendbatch render`) as a parameter, with its type, default and help.
+    static let extendable: [String: [RecipeParameter]] = ["render.submit": RenderRequest.fields.map { RecipeParameter(field: $0.spec) }]
+
     /// Build from the evaluated table; `position` prefixes messages (`file.lua:3`).
     init(fields: [String: LuaValue], at position: String, fallbackName: String) throws {
         func bad(_ message: String) -> RecipeError { .badDeclaration("\(position): recipe \(message)") }
-        let known: Set = ["name", "description", "params"]
+        let known: Set = ["name", "description", "extends", "params"]
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
-            throw bad("has an unknown field '\(unknown)' (expected name, description, params)")
+            throw bad("has an unknown field '\(unknown)' (expected name, description, extends, params)")
         }
         switch fields["name"] ?? .nil {
         case .nil: name = fallbackName
@@ -80,6 +85,15 @@ public struct RecipeDeclaration: Sendable, Equatable, Codable {
         default: throw bad("description must be a string")
         }
         var parameters: [RecipeParameter] = []
+        switch fields["extends"] ?? .nil {
+        case .nil: break
+        case .string(let name):
+            guard let inherited = Self.extendable[name] else {
+                throw bad("extends '\(name)': use \(Self.extendable.keys.sorted().map { "'\($0)'" }.joined(separator: " or "))")
+            }
+            parameters = inherited
+        default: throw bad("extends must be a string such as \"render.submit\"")
+        }
         switch fields["params"] ?? .nil {
         case .nil: break
         case .array(let items):

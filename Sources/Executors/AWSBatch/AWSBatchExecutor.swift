@@ -56,6 +56,11 @@ public struct AWSBatchExecutor: Executor {
     /// Batch's upper bound on array children.
     public static let maxArraySize = 10_000
 
+    /// Planning for Batch: tasks of 10 frames unless the request gives a chunk (a task pays for its
+    /// container's start and for loading the .blend), no measured probe, Blender's own thread count
+    /// (the container's cores), at most `maxArraySize` tasks (chunks grouped beyond that).
+    public static let planTarget = PlanTarget(slots: 1, chunk: 10, maxTasks: maxArraySize)
+
     public func submit(_ manifest: JobManifest) async throws -> any JobHandle {
         try await submitJob(manifest)
     }
@@ -75,7 +80,7 @@ public struct AWSBatchExecutor: Executor {
         let (queue, definition) = try await preflight(device: manifest.overrides.device, file: file)
         try await checkBucket(output)
         let store = try openStore(output)
-        var manifest = manifest.groupedForBatch(maxChunks: Self.maxArraySize)
+        var manifest = manifest.grouped(maxChunks: Self.maxArraySize)
         guard !manifest.chunks.isEmpty else { throw AWSBatchError.nothingToRender(manifest.id) }
         let jobFolder = AWSJobFolder(id: manifest.id)
 
@@ -249,18 +254,5 @@ public struct AWSBatchExecutor: Executor {
         } catch let error as AWSError where error.statusCode == 403 || error.code.contains("AccessDenied") {
             throw AWSBatchError.accessDenied(action: "batch:SubmitJob on \(request.jobQueue)", error: error)
         }
-    }
-}
-
-extension JobManifest {
-    /// The manifest with adjacent chunks merged so there are at most `maxChunks` (Batch arrays hold 10,000).
-    public func groupedForBatch(maxChunks: Int) -> JobManifest {
-        guard chunks.count > maxChunks else { return self }
-        let perGroup = (chunks.count + maxChunks - 1) / maxChunks
-        var grouped = self
-        grouped.chunks = stride(from: 0, to: chunks.count, by: perGroup).enumerated().map { index, start in
-            FrameChunk(index: index, frames: chunks[start..<min(start + perGroup, chunks.count)].flatMap(\.frames))
-        }
-        return grouped
     }
 }

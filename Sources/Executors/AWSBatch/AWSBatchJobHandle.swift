@@ -29,6 +29,7 @@ public struct AWSBatchJobHandle: DetachedJob {
         return AWSBatchJobHandle(record: record, manifest: manifest, batch: batch, store: store, pollInterval: pollInterval)
     }
 
+    public var submission: any Encodable & Sendable { record }
     public var backend: String { "aws" }
 
     public var schedulerJobIDs: (render: [String], stitch: String?) {

@@ -1,0 +1,73 @@
+import Foundation
+import RenderPlan
+
+/// Slurm as a ``SchedulerBackend``: `sbatch --array` of the chunks and a stitch job after them
+/// (`afterok`), the job's record in its job folder on a filesystem every node sees.
+public enum SlurmBackend: SchedulerBackend {
+    public static let name = "slurm"
+    public static let label = "Slurm"
+
+    static let placementFields: [RequestField<SlurmExecutor.Placement>] = [
+        .text("partition", \.partition, help: "Slurm partition (default: the cluster's default partition)"),
+        .text("account", \.account, help: "Slurm account to charge"),
+        .text("qos", \.qos, help: "Slurm quality of service"),
+        .text("gres", \.gres, help: "generic resources per task, e.g. gpu:1 (with device cuda or optix)"),
+        .text("time", \.time, help: "time limit per task in Slurm's format (30, 2:00:00, 1-0); tasks get SIGTERM 60 s before it, store what they finished and are requeued"),
+    ]
+    public static var fields: [FieldSpec] { placementFields.map(\.spec) }
+
+    public static let refused = [
+        "chunk_time": "it measures on this machine; on Slurm give chunk",
+        "chaos": "it drills this machine; on Slurm, preempt a task with scontrol requeue",
+        "resume": "on Slurm use `blendbatch resume JOB`",
+        "max_time": "it limits a render on this machine; on Slurm give time for a per-task limit",
+    ]
+
+    public static func submit(_ request: RenderRequest, options: [String: RequestValue], after: [any DetachedJob],
+                              context: BackendContext) async throws(RenderRequest.Problem) -> any DetachedJob {
+        var placement = SlurmExecutor.Placement()
+        do { try RequestField.apply(context.defaults.merging(options) { $1 }, to: &placement, fields: placementFields) } catch {
+            throw .init(.usage, error.message)
+        }
+        placement.throttle = request.workers
+        let manifest = try await request.plan(target: PlanTarget(slots: request.workerCount))
+        let environment = request.blender.map { ["BLENDBATCH_BLENDER": $0] } ?? [:]
+        return try await start(manifest, placement: placement, environment: environment, after: after.compactMap { $0 as? SlurmJobHandle })
+    }
+
+    static func start(_ manifest: JobManifest, placement: SlurmExecutor.Placement, environment: [String: String],
+                      after: [SlurmJobHandle] = []) async throws(RenderRequest.Problem) -> SlurmJobHandle {
+        do {
+            return try await SlurmExecutor(placement: placement, environment: environment).start(manifest, after: after)
+        } catch let error as SlurmError {
+            throw .init(error.code, error.message)
+        } catch {
+            throw .init(.ioError, "submitting job \(manifest.id) to Slurm: \(error)")
+        }
+    }
+
+    public static func find(_ id: String, folder: JobFolder?, context: BackendContext) async throws(RenderRequest.Problem) -> (any DetachedJob)? {
+        guard let folder else { return nil }
+        do { return try SlurmJobHandle.open(folder) } catch { throw .init(.dataError, "\(folder.path): \(error)") }
+    }
+
+    /// Submit the job again when it has ended: its tasks skip the frames already in the store.
+    public static func resume(_ job: any DetachedJob, context: BackendContext) async throws(RenderRequest.Problem) -> (any DetachedJob)? {
+        guard let handle = job as? SlurmJobHandle else { return nil }
+        let current: JobStatus
+        do { current = try await handle.currentStatus() } catch { throw .init(.unavailable, "\(error)") }
+        if !current.state.isFinal { throw .init(.usage, "job \(handle.id) is still \(current.state.rawValue) on Slurm; resume it when it ended") }
+        if current.state == .succeeded { return nil }
+        await handle.cancel()
+        handle.uncancel()
+        return try await start(handle.manifest, placement: handle.record.placement ?? .init(), environment: handle.record.environment ?? [:])
+    }
+
+    public static func describe(_ job: any DetachedJob) -> [String] {
+        guard let handle = job as? SlurmJobHandle else { return [] }
+        let arrays = handle.record.arrays.map { "array \($0.jobID) (\($0.count) tasks)" }.joined(separator: ", ")
+        return ["slurm: \(arrays)\(handle.record.stitchJobID.map { ", stitch \($0) (afterok)" } ?? "")",
+                "logs: \(handle.folder.logsPath)",
+                "follow: blendbatch status \(handle.id)   cancel: blendbatch cancel \(handle.id)"]
+    }
+}
