@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "LuaKitTests", dependencies: ["LuaKit", "TestSupport"]),
         .testTarget(name: "REPLTests", dependencies: ["REPL", "LuaKit", "ProcessSpawn", "TestSupport"]),
         .testTarget(name: "BlendFileTests", dependencies: ["BlendFile", "TestSupport"]),
-        .testTarget(name: "RenderPlanTests", dependencies: ["RenderPlan", "TestSupport"]),
+        .testTarget(name: "RenderPlanTests", dependencies: ["RenderPlan", "BlendFile", "TestSupport"]),
         .testTarget(name: "ProcessSpawnTests", dependencies: ["ProcessSpawn", "TestSupport"]),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", .product(name: "Crypto", package: "swift-crypto"), "TestSupport"]),
         .testTarget(name: "ObjectStoreTests", dependencies: [

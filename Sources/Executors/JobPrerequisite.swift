@@ -13,16 +13,11 @@ public struct JobPrerequisite: Sendable {
     /// The job's end report (waits for it).
     let outcome: @Sendable () async -> JobStatus
 
-    /// A job run by this process: waits on its controller without taking its progress events.
-    public init(_ handle: LocalJobHandle) {
-        id = handle.id
-        outcome = { await handle.finished() }
-    }
-
-    /// Any other job (e.g. one on AWS Batch), followed through its handle.
+    /// A job run by this process waits on its controller without taking its progress events; any
+    /// other (e.g. one on AWS Batch) is followed through its handle.
     public init(_ handle: any JobHandle) {
         id = handle.id
-        outcome = { await handle.wait() }
+        if let local = handle as? LocalJobHandle { outcome = { await local.finished() } } else { outcome = { await handle.wait() } }
     }
 
     /// Why a job after `prerequisites` must not run (the first that did not succeed), or nil when all did.

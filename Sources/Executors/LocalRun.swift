@@ -5,10 +5,10 @@ import RenderPlan
 /// One controller run of a local job: schedules task attempts on the worker slots, applies the retry
 /// policy, journals every step, and tells subscribers what happens.
 actor LocalRun: TaskControl {
-    private let manifest: JobManifest
+    nonisolated let manifest: JobManifest
     private let folder: JobFolder
     private let configuration: LocalExecutor.Configuration
-    private let store: any ObjectStore
+    nonisolated let store: any ObjectStore
     private let journal: Journal
     private var lock: ControllerLock?
     private let baseEnvironment: [String: String]

@@ -65,3 +65,12 @@ extension RenderRequest {
         return .targetTime(seconds: seconds, secondsPerFrame: mean, startupSeconds: run.startupSeconds)
     }
 }
+
+extension JobManifest {
+    /// Which files a local .blend uses that are not there (its frames would show them magenta), as one note.
+    public static func missingFilesNote(_ input: String) -> String? {
+        guard case .local(let path)? = try? StoreLocation(parsing: input),
+              let warning = (try? InputBundle.collect(blend: path))?.missingWarning else { return nil }
+        return "\((path as NSString).lastPathComponent): \(warning)"
+    }
+}

@@ -96,20 +96,25 @@ struct RenderCommand: AsyncParsableCommand {
         guard Backends.names.contains(backend) else {
             throw CommandEnd(.usage, "--backend \(backend): use \(Backends.names.joined(separator: ", "))")
         }
-        let files = try options.files()
-        if let scheduler = Backends.named(backend) { return try await runOn(scheduler, files: files) }
+        if let scheduler = Backends.named(backend) {
+            return try await runOn(scheduler, files: try options.files(against: Self.declaration))
+        }
         if maxCost != nil { throw CommandEnd(.usage, "--max-cost prices AWS instances: use it with --backend aws (here --max-time limits the wall time)") }
         if cost.given { throw CommandEnd(.usage, "--sample, --from, --instance-type, --prices, --speed, --array-size and --no-refresh go with --backend aws --max-cost") }
-        if files.count > 1 { return try await runEach(files) }
-        try CommandEnd.unlessSuccess(try await runRecipe(file: files[0]))
+        let recipe = try await RenderRecipe.find()
+        let files = try options.files(against: recipe.words)
+        if files.count > 1 { return try await runEach(files, recipe: recipe) }
+        try CommandEnd.unlessSuccess(try await run(recipe, file: files[0]))
     }
 }
 
 extension RenderCommand {
-    /// The options `render` reads: the request's fields, and every scheduler's own (`--queue`,
-    /// `--partition`), each only with its backend.
-    static let declaration = RecipeDeclaration(
-        name: "render", parameters: RenderOptions.declaration.parameters + Backends.schedulers.flatMap { $0.fields.map { RecipeParameter(field: $0) } })
+    /// The options `render` reads for a scheduler: the request's fields, and every scheduler's own
+    /// (`--queue`, `--partition`), each only with its backend.
+    static let declaration = RecipeDeclaration(name: "render", parameters: RenderOptions.declaration.parameters + schedulerParameters)
+
+    /// Every scheduler's own options (`--queue`, `--partition`).
+    static let schedulerParameters = Backends.schedulers.flatMap { $0.fields.map { RecipeParameter(field: $0) } }
 
     /// `--help`'s list of the options read through the declarations.
     static var optionsHelp: String {

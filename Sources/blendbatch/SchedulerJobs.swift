@@ -98,8 +98,9 @@ enum SchedulerJobs {
             print("job \(job.id): every frame is in the store and the stitch succeeded; nothing to resume")
             return
         }
-        if !json { print("job \(job.id): resubmitted \(missing) chunk(s) with missing frames") }
-        try CommandEnd.unlessSuccess(try await submitted(resumed, wait: wait, json: json))
+        if json, !wait { return try printJSON(resumed.submission) }
+        if !json { print((["job \(job.id): resubmitted \(missing) chunk(s) with missing frames"] + lines(resumed)).joined(separator: "\n")) }
+        if wait { try CommandEnd.unlessSuccess(try await submitted(resumed, wait: true, json: json)) }
     }
 
     /// The report's sources of a job on a scheduler.

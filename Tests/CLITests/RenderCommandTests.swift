@@ -114,8 +114,8 @@ struct RenderCommandTests {
     @Test("bad input through the render recipe: exactly one 'blendbatch: ' line on stderr and its exit code", arguments: [
         (["/nonexistent/shot.blend"], Int32(66), "blendbatch: /nonexistent/shot.blend: cannot open"),
         (["DEMO", "--scene", "NoSuchScene"], Int32(65), "blendbatch: DEMO: no scene 'NoSuchScene' (scenes: "),
-        (["DEMO", "--frames", "5-1"], Int32(64), "blendbatch: frames '5-1': "),
-        (["DEMO", "--chunk-time", "soon"], Int32(64), "blendbatch: --chunk-time soon: use e.g. 60s, 2m, 1h"),
+        (["DEMO", "--frames", "5-1"], Int32(64), "blendbatch: --frames: frame range \"5-1\" runs backwards"),
+        (["DEMO", "--chunk-time", "soon"], Int32(64), "blendbatch: --chunk-time 'soon': use e.g. 60s, 2m, 1h"),
         (["DEMO", "--chaos", "interrupt=200%"], Int32(64), "blendbatch: --chaos 'interrupt=200%': "),
         (["DEMO", "--workers", "0"], Int32(64), "blendbatch: workers 0: give at least 1"),
     ])

@@ -35,7 +35,7 @@ struct RenderModuleAWSTests {
             local job = assert(render.submit{file = file, backend = 'aws', queue = queue, job_definition = definition,
                                              out = out, frames = '1-4', chunk = 2})
             local status = job:status()
-            return job.id, job.render_job_id, job.stitch_job_id, status.framesTotal, #job:frames(), tostring(job):match('^blendbatch.RemoteJob ') ~= nil
+            return job.id, job.render_job_id, job.stitch_job_id, status.framesTotal, #job:frames(), tostring(job):match('^blendbatch.Job ') ~= nil
             """, arguments: [.string(Self.shot), .string(target.fleet.queueName),
                              .string(target.definition), .string(out)])
         let id = try #require(r[0].stringValue)
@@ -79,7 +79,7 @@ struct RenderModuleAWSTests {
         for job in jobs { #expect(job.statusReason == AWSBatchJobHandle.cancelReason, "\(job.jobId): \(job.statusReason ?? "-")") }
     }
 
-    @Test("bad input: no queue, a local out, an s3:// .blend, chunk_time → nil, message, 'usage'; an unknown backend is an error")
+    @Test("bad input: no queue, a local out, chunk_time → nil, message, 'usage'; an s3:// .blend not there → 'no_input'; an unknown backend is an error")
     func badInput() throws {
         let lua = try state()
         let r = try lua.run("""
@@ -92,10 +92,10 @@ struct RenderModuleAWSTests {
             local ok, e = pcall(render.submit, {file = file, backend = 'gcp'})
             return a, ac, b, bc, c, cc, d, dc, ok, e
             """, arguments: [.string(Self.shot)])
-        #expect(r[0].stringValue?.contains("needs queue") == true && r[1] == .string("usage"))
-        #expect(r[2].stringValue?.contains("needs out = 's3://BUCKET/PREFIX'") == true && r[3] == .string("usage"))
-        #expect(r[4].stringValue?.contains("takes a .blend on this machine") == true && r[5] == .string("usage"))
-        #expect(r[6].stringValue?.contains("chunk_time measures on this machine") == true && r[7] == .string("usage"))
-        #expect(r[8] == .boolean(false) && r[9].stringValue?.contains("backend 'gcp': use 'local', 'aws' or 'slurm'") == true)
+        #expect(r[0].stringValue?.contains("backend 'aws' needs a queue") == true && r[1] == .string("usage"))
+        #expect(r[2].stringValue?.contains("needs out s3://BUCKET/PREFIX") == true && r[3] == .string("usage"))
+        #expect(r[4].stringValue?.contains("s3://b/shot.blend") == true && r[5] != .string("usage"), "\(r[4]) \(r[5])")
+        #expect(r[6].stringValue?.contains("chunk_time is not for backend 'aws': it measures on this machine") == true && r[7] == .string("usage"))
+        #expect(r[8] == .boolean(false) && r[9].stringValue?.contains("backend 'gcp': use 'local', 'aws', 'slurm'") == true)
     }
 }

@@ -31,6 +31,7 @@ public struct AWSBatchJobHandle: DetachedJob {
 
     public var submission: any Encodable & Sendable { record }
     public var backend: String { "aws" }
+    public var folderPath: String? { nil }
 
     public var schedulerJobIDs: (render: [String], stitch: String?) {
         (record.latest.renderJobId.map { [$0] } ?? [], record.latest.stitchJobId)

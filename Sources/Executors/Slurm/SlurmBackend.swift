@@ -31,6 +31,7 @@ public enum SlurmBackend: SchedulerBackend {
         }
         placement.throttle = request.workers
         let manifest = try await request.plan(target: PlanTarget(slots: request.workerCount))
+        if let note = JobManifest.missingFilesNote(manifest.input) { context.notice(note) }
         let environment = request.blender.map { ["BLENDBATCH_BLENDER": $0] } ?? [:]
         return try await start(manifest, placement: placement, environment: environment, after: after.compactMap { $0 as? SlurmJobHandle })
     }

@@ -31,6 +31,7 @@ public final class SlurmJobHandle: DetachedJob, @unchecked Sendable {
     public var id: String { manifest.id }
     public var submission: any Encodable & Sendable { record }
     public var backend: String { "slurm" }
+    public var folderPath: String? { folder.path }
     public var schedulerJobIDs: (render: [String], stitch: String?) { (record.arrays.map(\.jobID), record.stitchJobID) }
 
     public func framesInStore() async throws -> Set<Int> {

@@ -16,7 +16,6 @@ enum JobGraph {
     static func prerequisites(_ args: LuaArgs, _ n: Int) throws -> [JobPrerequisite] {
         try args.objects(field: "after", of: n, expected: "a job") { stack, index in
             if let job = stack.object(LuaJob.self, at: index) { return JobPrerequisite(job.handle) }
-            if let job = stack.object(LuaRemoteJob.self, at: index) { return JobPrerequisite(job.handle) }
             return nil
         }
     }
@@ -25,7 +24,7 @@ enum JobGraph {
     /// the same scheduler (Batch `dependsOn`, Slurm `afterok`).
     static func remotePrerequisites(_ args: LuaArgs, _ n: Int, backend: String) throws -> [any DetachedJob] {
         try args.objects(field: "after", of: n, expected: "a job of backend '\(backend)' (a '\(backend)' job comes after '\(backend)' jobs)") { stack, index in
-            stack.object(LuaRemoteJob.self, at: index).flatMap { $0.handle.backend == backend ? $0.handle : nil }
+            stack.object(LuaJob.self, at: index)?.detached.flatMap { $0.backend == backend ? $0 : nil }
         }
     }
 
@@ -50,9 +49,6 @@ enum JobGraph {
     private static func waiting(_ stack: LuaStack, _ index: Int32) -> ((LuaArgs) throws -> LuaValue)? {
         if let job = stack.object(LuaJob.self, at: index) {
             return { args in try job.wait(args, progress: false, handlers: JobEventHandlers()) }
-        }
-        if let job = stack.object(LuaRemoteJob.self, at: index) {
-            return { args in try LuaJob.luaReport(try args.wait { await job.handle.wait() }) }
         }
         return nil
     }

@@ -6,22 +6,24 @@ import ObjectStore
 import RenderPlan
 import Synchronization
 
-/// A submitted job, as Lua sees it.
+/// A submitted job, as Lua sees it, wherever it runs. A job of this machine is run by this process
+/// (a script that ends without waiting has it cancelled); one on a scheduler (AWS Batch, Slurm)
+/// runs on without it, and `blendbatch status|cancel|resume ID` find it later.
 final class LuaJob: LuaObject, @unchecked Sendable {
-    // Sendable: `handle` and `manifest` are immutable (the handle is itself thread-safe, an actor
-    // inside); `lastReport` is only touched under `lock`.
+    // Sendable: `handle` is immutable and thread-safe (an actor inside); `lastReport` is only
+    // touched under `lock`.
     static let luaTypeName = "blendbatch.Job"
-    let handle: LocalJobHandle
-    let manifest: JobManifest
+    let handle: any RenderJob
     private let lock = NSLock()
     private var lastReport: JobStatus?
 
-    init(handle: LocalJobHandle, manifest: JobManifest) {
-        self.handle = handle
-        self.manifest = manifest
-    }
+    init(handle: any RenderJob) { self.handle = handle }
 
-    var luaDescription: String { "blendbatch.Job \(handle.id)" }
+    var manifest: JobManifest { handle.manifest }
+    /// The scheduler's job, for one that runs on a scheduler.
+    var detached: (any DetachedJob)? { handle as? any DetachedJob }
+
+    var luaDescription: String { "blendbatch.Job \(handle.id)\(detached == nil ? "" : " (\(handle.backend))")" }
 
     /// The end report once `wait` returned it, else where the job stands now.
     func report() async -> JobStatus {
@@ -29,20 +31,38 @@ final class LuaJob: LuaObject, @unchecked Sendable {
         return await handle.status()
     }
 
-    /// Wait for the end (drawing `blendbatch render`'s progress bar with `progress`); Ctrl-C cancels
-    /// the job cleanly and a second one kills its tasks, and the wait still returns the final report.
-    /// With `handlers`, their functions are called as events arrive; returns the report as Lua sees it.
+    /// Wait for the end. A job of this machine: `blendbatch render`'s progress bar with `progress`;
+    /// Ctrl-C cancels the job cleanly and a second one kills its tasks, and the wait still returns
+    /// the final report. A job on a scheduler: polled, a bar of the frames in the store; Ctrl-C stops
+    /// following and the job goes on. With `handlers`, their functions are called as events arrive;
+    /// returns the report as Lua sees it.
     func wait(_ args: LuaArgs, progress: Bool, handlers: JobEventHandlers) throws -> LuaValue {
-        let handle = self.handle
-        let onInterrupt: @Sendable (Int) -> Void = { count in Task { await JobWatch.interrupted(handle, count: count) } }
+        let follow: @Sendable (@escaping @Sendable (JobEvent) -> Void) async -> JobStatus
+        var onInterrupt: (@Sendable (Int) -> Void)?
+        if let local = handle as? LocalJobHandle {
+            onInterrupt = { count in Task { await JobWatch.interrupted(local, count: count) } }
+            follow = { sink in await JobWatch.follow(local, progress: progress, also: sink) }
+        } else {
+            let handle = self.handle
+            let label = Backends.named(handle.backend)?.label ?? handle.backend
+            follow = { sink in
+                let bar = ProgressBar(label: "rendering on \(label)", total: Set(handle.manifest.allFrames).count,
+                                      enabled: progress && isatty(STDERR_FILENO) == 1)
+                defer { bar.finish() }
+                return await handle.wait { event in
+                    if case .frameDone(_, let done, _) = event { bar.update(done: done) }
+                    sink(event)
+                }
+            }
+        }
         let final: JobStatus, report: LuaValue
         if handlers.isEmpty {
-            final = try args.wait(onInterrupt: onInterrupt) { await JobWatch.follow(handle, progress: progress) }
+            if let onInterrupt { final = try args.wait(onInterrupt: onInterrupt) { await follow { _ in } } } else {
+                final = try args.wait { await follow { _ in } }
+            }
             report = try Self.luaReport(final)
         } else {
-            (final, report) = try handlers.follow(args, onInterrupt: onInterrupt) { sink in
-                await JobWatch.follow(handle, progress: progress, also: sink)
-            }
+            (final, report) = try handlers.follow(args, onInterrupt: onInterrupt, follow)
         }
         lock.withLock { lastReport = final }
         return report
@@ -56,15 +76,30 @@ final class LuaJob: LuaObject, @unchecked Sendable {
     }
 
     static func luaMembers(_ m: LuaMembers<LuaJob>) {
-        m.property("id", doc: "job.id -> string") { .string($0.handle.id) }
-        m.property("folder", doc: "job.folder -> string (manifest, journal, logs)") { .string($0.handle.folder.path) }
+        m.property("id", doc: "job.id -> string (what `blendbatch status|cancel|resume` and fis.spot_interruption{job=} take)") {
+            .string($0.handle.id)
+        }
+        m.property("backend", doc: "job.backend -> 'local' | 'aws' | 'slurm'") { .string($0.handle.backend) }
+        m.property("folder", doc: "job.folder -> string | nil (manifest, journal, logs; nil for an AWS job)") {
+            $0.handle.folderPath.map(LuaValue.string) ?? .nil
+        }
+        m.property("render_job_id", doc: "job.render_job_id -> string | nil (the scheduler's array job; on Slurm the first of them)") {
+            $0.detached?.schedulerJobIDs.render.first.map(LuaValue.string) ?? .nil
+        }
+        m.property("render_job_ids", doc: "job.render_job_ids -> {string...} (the scheduler's array jobs: Slurm splits at MaxArraySize)") {
+            .array(($0.detached?.schedulerJobIDs.render ?? []).map(LuaValue.string))
+        }
+        m.property("stitch_job_id", doc: "job.stitch_job_id -> string | nil (the scheduler's job after the arrays)") {
+            $0.detached?.schedulerJobIDs.stitch.map(LuaValue.string) ?? .nil
+        }
         m.method("status", doc: "job:status() -> table\nframesDone, framesTotal, state, retries, interruptions, failedFrames, …, exit_code") { job, args in
             .value(try luaReport(try args.wait { await job.handle.status() }))
         }
         m.method("wait", doc: """
             job:wait{progress=true, on={...}} -> report
-            Wait for the end; progress=true draws `blendbatch render`'s progress bar and retry lines on stderr.
-            Ctrl-C cancels the job cleanly (a second one kills its tasks) and the report says 'cancelled'.
+            Wait for the end; progress=true draws a progress bar (and, for a job of this machine, retry lines) on stderr.
+            A job of this machine: Ctrl-C cancels it cleanly (a second one kills its tasks) and the report says
+            'cancelled'. A job on a scheduler: Ctrl-C stops following; the job goes on (job:cancel() stops it).
             report.exit_code is what `blendbatch render` would exit with (0, 65, 69, 70, 130, ...).
             """ + "\n" + JobEventHandlers.doc) { job, args in
             let progress = try args.optionalTable(1)?.tableValue?["progress"]?.boolValue ?? false
@@ -76,29 +111,22 @@ final class LuaJob: LuaObject, @unchecked Sendable {
             """) { job, args in
             let json = try args.optionalTable(1)?.tableValue?["json"]?.boolValue ?? false
             let report = try args.wait { await job.report() }
-            return .value(.string(try JobWatch.summary(report, folder: job.handle.folder, json: json)))
+            if let local = job.handle as? LocalJobHandle { return .value(.string(try JobWatch.summary(report, folder: local.folder, json: json))) }
+            return .value(.string(json ? try StableJSON.text(report) : report.summaryLines.joined(separator: "\n")))
         }
-        m.method("cancel", doc: "job:cancel()\nStop the job: SIGTERM to its tasks, SIGKILL after a grace period.") { job, args in
+        m.method("cancel", doc: "job:cancel()\nStop the job: SIGTERM to its tasks, SIGKILL after a grace period (on a scheduler: cancel its jobs); frames already in the store stay.") { job, args in
             try args.wait { await job.handle.cancel() }
             return .none
         }
         m.method("frames", doc: "job:frames() -> {int...}\nThe job's frames now in the store, in order.") { job, args in
-            .value(try args.wait {
-                try await JobControl.framesDone(job.manifest, store: LocalExecutor.outputStore(for: job.manifest)).sorted()
-            })
+            .value(try args.wait { try await job.handle.framesInStore().sorted() })
         }
         m.method("metrics", doc: LuaJobReport.metricsDoc) { job, args in
-            .value(try LuaJobReport.metrics(args, job: job.handle.id, store: try LocalExecutor.outputStore(for: job.manifest)))
+            .value(try LuaJobReport.metrics(args, job: job.handle.id, store: job.handle.store))
         }
         m.method("report", doc: LuaJobReport.reportDoc) { job, args in
-            .value(try LuaJobReport.report(args) { try await job.reportSource() })
+            .value(try LuaJobReport.report(args) { (try await job.handle.reportBuilder(status: await job.report()), job.handle.store) })
         }
-    }
-
-    /// The report's sources: the job folder, the store, the status now.
-    func reportSource() async throws -> (JobReportBuilder, any ObjectStore) {
-        let store = try LocalExecutor.outputStore(for: manifest)
-        return (try await LocalReportSource.builder(folder: handle.folder, status: await report(), store: store), store)
     }
 
     /// A manifest from argument `n`: a path to JSON, or a table.
@@ -147,7 +175,7 @@ final class LuaJob: LuaObject, @unchecked Sendable {
             throw RenderProblem(code: .storeError, message: error.description)
         }
         outstanding.withLock { $0.append(handle) }
-        return LuaJob(handle: handle, manifest: manifest)
+        return LuaJob(handle: handle)
     }
 
     /// Jobs Lua started in this process. This process is their controller, so none may outlive it.

@@ -45,20 +45,21 @@ extension LuaModule {
             With backend='aws' (and queue=, job_definition= as `render --backend aws` takes them; out must be
             s3://): the job goes to AWS Batch instead. With backend='slurm' (and partition=, account=, qos=,
             gres=, time= as `render --backend slurm` takes them; out must be a folder every node mounts):
-            it goes to Slurm with sbatch. Either way a blendbatch.RemoteJob comes back (job:status(),
-            job:wait{progress=true}, job:cancel(), job:frames(), job.id); it runs on without this process.
+            it goes to Slurm with sbatch. Either way the job that comes back (job:status(),
+            job:wait{progress=true}, job:cancel(), job:frames(), job.id, job.render_job_ids) runs on
+            without this process.
             """) { args in
             let options = try args.table(1).tableValue ?? [:]
             let capabilities = Capabilities.of(args)
             try capabilities.requireRender(options, args)
-            if let backend = options["backend"]?.stringValue, backend != "local" {
-                guard RenderModuleSupport.remoteBackends.contains(backend) else {
-                    throw args.error(1, "backend '\(backend)': use 'local', 'aws' or 'slurm'")
+            if let name = options["backend"]?.stringValue, name != "local" {
+                guard let backend = Backends.named(name) else {
+                    throw args.error(1, "backend '\(name)': use \(Backends.names.map { "'\($0)'" }.joined(separator: ", "))")
                 }
-                let after = try JobGraph.remotePrerequisites(args, 1, backend: backend)
+                let after = try JobGraph.remotePrerequisites(args, 1, backend: name)
                 return try RenderModuleSupport.failingAsLua {
                     let job = try RenderModuleSupport.submit(to: backend, args, options, after: after)
-                    capabilities.grantJob(id: job.handle.id, folder: nil)
+                    capabilities.grantJob(job)
                     return .object(job)
                 }
             }
@@ -73,9 +74,9 @@ extension LuaModule {
                     var estimate: CostEstimate?
                     if let budget { estimate = try await RenderBudget.check(request, budget, executor: LocalExecutor(configuration: measure)) }
                     let manifest = try await RenderModuleSupport.plan(request, measureWith: LocalExecutor(configuration: measure))
-                    RenderModuleSupport.noteMissingFiles(manifest.input)
+                    if let note = JobManifest.missingFilesNote(manifest.input) { JobWatch.note("blendbatch: " + note) }
                     let job = try await LuaJob.submit(manifest, options: options, after: after)
-                    if let budget { RenderBudget.record(estimate, budget, folder: job.handle.folder.path) }
+                    if let budget, let folder = job.handle.folderPath { RenderBudget.record(estimate, budget, folder: folder) }
                     return job
                 }
                 capabilities.grantJob(job)
@@ -91,14 +92,28 @@ extension LuaModule {
 }
 
 enum RenderModuleSupport {
+    /// What `render.submit{}` takes besides the request's fields and the backends' own.
+    static let submitFields: Set = ["backend", "after", "worker", "max_cost"]
+
     /// The request in table `n`, decoded by `RenderRequest.fields` (a field of the wrong type, or a
     /// `chunk_time` that is no duration, is a usage problem naming it).
     static func request(_ args: LuaArgs, _ n: Int) throws -> RenderRequest {
         let table = try args.table(n).tableValue ?? [:]
         guard table["file"]?.stringValue != nil else { throw args.error(n, "file expected (render.submit{file='shot.blend'})") }
+        let backend = table["backend"]?.stringValue.flatMap(Backends.named)
+        for name in table.keys.sorted() where !RenderRequest.fields.contains(where: { $0.name == name }) && !submitFields.contains(name) {
+            if let owner = Backends.owner(of: name) {
+                if owner == backend { continue }
+                throw RenderProblem(code: .usage, message: "\(name) is for backend '\(owner.name)'")
+            }
+            throw RenderProblem(code: .usage, message: "render.submit has no field '\(name)' (it takes \(RenderRequest.fields.map(\.name).joined(separator: ", ")), "
+                + "\(submitFields.sorted().joined(separator: ", ")), and each backend's own: see help(render.submit))")
+        }
         var request = RenderRequest(file: "")
         for field in RenderRequest.fields {
-            guard let value = table[field.name], value != .nil else { continue }
+            guard var value = table[field.name], value != .nil else { continue }
+            // chaos = fis.spot_interruption{...} outside AWS: the drill's spec.
+            if field.name == "chaos", let spec = value.tableValue?["spec"] { value = spec }
             guard let given = RequestValue(lua: value) else {
                 throw RenderProblem(code: .usage, message: "\(field.name): expected a \(field.spec.kind.rawValue), got \(value.typeName)")
             }
@@ -109,57 +124,22 @@ enum RenderModuleSupport {
         return request
     }
 
-    /// The schedulers `render.submit{backend=}` hands a job to.
-    static let remoteBackends = ["aws", "slurm"]
-
-    /// Submit to one of `remoteBackends`, after jobs of the same backend.
-    static func submit(to backend: String, _ args: LuaArgs, _ options: [String: LuaValue], after: [any DetachedJob]) throws -> LuaRemoteJob {
-        backend == "aws" ? try submitToAWS(args, options, after: after.compactMap { $0 as? AWSBatchJobHandle })
-            : try submitToSlurm(args, options, after: after.compactMap { $0 as? SlurmJobHandle })
-    }
-
-    /// `render.submit{backend='slurm', partition=, account=, qos=, gres=, time=, ...}`: plan here, submit with sbatch.
-    static func submitToSlurm(_ args: LuaArgs, _ options: [String: LuaValue], after: [SlurmJobHandle]) throws -> LuaRemoteJob {
-        for local in ["chunk_time", "chaos", "queue", "job_definition"] where options[local] != nil {
-            throw RenderProblem(code: .usage, message: "\(local) is not for backend 'slurm' (it takes partition, account, qos, gres, time)")
+    /// `render.submit{backend=NAME, ...}`: the request and the backend's own fields (`queue=`,
+    /// `partition=`), planned and submitted by the backend, after jobs of the same backend.
+    static func submit(to backend: any SchedulerBackend.Type, _ args: LuaArgs, _ options: [String: LuaValue],
+                       after: [any DetachedJob]) throws -> LuaJob {
+        do { try Backends.check(options.keys.filter { !["backend", "after", "max_cost"].contains($0) }, for: backend) } catch {
+            throw RenderProblem(code: error.code, message: error.message)
         }
-        let placement = {
-            var placement = SlurmExecutor.Placement()
-            placement.partition = options["partition"]?.stringValue
-            placement.account = options["account"]?.stringValue
-            placement.qos = options["qos"]?.stringValue
-            placement.gres = options["gres"]?.stringValue
-            placement.time = options["time"]?.stringValue ?? options["time"]?.intValue.map(String.init)
-            placement.throttle = options["workers"]?.intValue
-            return placement
-        }()
-        let environment = options["blender"]?.stringValue.map { ["BLENDBATCH_BLENDER": $0] } ?? [:]
         let request = try request(args, 1)
-        return try args.wait {
-            try await LuaRemoteJob.submitToSlurm(request, placement: placement, environment: environment, after: after)
-        }
-    }
-
-    /// `render.submit{backend='aws', queue=, job_definition=, ...}`: plan for Batch and submit there.
-    static func submitToAWS(_ args: LuaArgs, _ options: [String: LuaValue], after: [AWSBatchJobHandle]) throws -> LuaRemoteJob {
-        guard let queue = options["queue"]?.stringValue, !queue.isEmpty else {
-            throw RenderProblem(code: .usage, message: "backend 'aws' needs queue = 'NAME' (the stack's is blendbatch-render)")
-        }
-        if options["chunk_time"] != nil { throw RenderProblem(code: .usage, message: "chunk_time measures on this machine; with backend 'aws' give chunk") }
-        if options["chaos"] != nil { throw RenderProblem(code: .usage, message: "chaos is for the local backend; on AWS use fis.spot_interruption{job=job.id}") }
-        let request = try request(args, 1)
+        let own = Set(backend.fields.map(\.name))
+        let placement = options.filter { own.contains($0.key) }.compactMapValues(RequestValue.init(lua:))
         let (environment, index) = FISExperimentObject.awsContext(args)
-        let definition = options["job_definition"]?.stringValue
+        let context = BackendContext(aws: environment, awsJobIndex: index, notice: { JobWatch.note("blendbatch: " + $0) })
         return try args.wait {
-            try await LuaRemoteJob.submitToAWS(request, queue: queue, jobDefinition: definition, environment: environment, index: index, after: after)
+            do { return LuaJob(handle: try await backend.submit(request, options: placement, after: after, context: context)) }
+            catch let error as RenderRequest.Problem { throw RenderProblem(code: error.code, message: error.message) }
         }
-    }
-
-    /// Say on stderr which files a local .blend uses that are not there (the frames would show them magenta).
-    static func noteMissingFiles(_ input: String) {
-        guard case .local(let path)? = try? StoreLocation(parsing: input),
-              let warning = (try? InputBundle.collect(blend: path))?.missingWarning else { return }
-        JobWatch.note("blendbatch: \((path as NSString).lastPathComponent): \(warning)")
     }
 
     /// Plan `request`; with an executor and `chunk_time` (no `chunk`), measure a frame first.

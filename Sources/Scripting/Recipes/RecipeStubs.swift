@@ -14,7 +14,7 @@ public enum RecipeStubs {
         var files: [String: String] = [:]
         for module in ModuleRegistry.modules { files[module.name + ".lua"] = LuaStubs.module(module, types: types) }
         files["blendbatch.lua"] = (["---@meta blendbatch", ""]
-            + [LuaStubs.objectClass(LuaJob.self, types: types), LuaStubs.objectClass(LuaRemoteJob.self, types: types),
+            + [LuaStubs.objectClass(LuaJob.self, types: types),
                LuaStubs.objectClass(FISExperimentObject.self, types: types), reportClass, globals]).joined(separator: "\n")
         return files
     }

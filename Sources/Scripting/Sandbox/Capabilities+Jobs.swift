@@ -32,7 +32,7 @@ extension Capabilities {
     /// Hand the recipe a job it submitted: its output, its folder, its id.
     func grantJob(_ job: LuaJob) {
         grant(job.manifest.output.location)
-        grantJob(id: job.handle.id, folder: job.handle.folder.path)
+        grantJob(id: job.handle.id, folder: job.handle.folderPath)
     }
 
     /// Whether `file` is the input of a job recorded in a handed output folder

@@ -36,8 +36,8 @@ struct RenderOptions: ParsableArguments {
     }
 
     /// The files named; at least one.
-    func files() throws -> [String] {
-        let files = try parsed().files
+    func files(against declaration: RecipeDeclaration) throws -> [String] {
+        let files = try parsed(against: declaration).files
         guard !files.isEmpty else { throw CommandEnd(.usage, "name the .blend file to render (blendbatch render FILE)") }
         return files
     }
@@ -51,7 +51,9 @@ struct RenderOptions: ParsableArguments {
         var request = RenderRequest(file: file)
         for field in RenderRequest.fields {
             guard let value = values[field.name], let given = RequestValue(lua: value) else { continue }
-            do { try field.set(given, in: &request) } catch { throw CommandEnd(.usage, error.message) }
+            do { try field.set(given, in: &request) } catch {
+                throw CommandEnd(.usage, error.message.hasPrefix(field.name) ? field.spec.flag + error.message.dropFirst(field.name.count) : error.message)
+            }
         }
         return request
     }
