@@ -17,7 +17,7 @@ struct SlurmOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Generic resources per task, e.g. gpu:1 (with --device cuda or optix).", valueName: "gres"))
     var gres: String?
 
-    @Option(help: ArgumentHelp("Time limit per task in Slurm's format (30, 2:00:00, 1-0); tasks get SIGTERM 60 s before it, store what they finished and are requeued.", valueName: "time"))
+    @Option(help: ArgumentHelp("Time limit per task in Slurm's format (30, 2:00:00, 1-0), or auto: render 3 sample frames here (kept; the tasks skip them) and cover the largest task at their p90 time plus Blender's start-up, × 1.5, at least 5 min. Tasks get SIGTERM 60 s before the limit, store what they finished and are requeued.", valueName: "time"))
     var time: String?
 
     var isGiven: Bool { partition != nil || account != nil || qos != nil || gres != nil || time != nil }
@@ -49,10 +49,13 @@ extension RenderCommand {
         if resume { fail(.usage, "--resume is for the local backend; on Slurm use `blendbatch resume JOB`") }
         if options.chunkTime != nil { fail(.usage, "--chunk-time measures on this machine; with --backend slurm give --chunk") }
         if maxCost != nil || maxTime != nil || cost.given { fail(.usage, "--max-cost and --max-time are not for --backend slurm yet; give --time for a per-task limit") }
-        let manifest = await options.plan(file: file)
         var environment: [String: String] = [:]
         if let blender = options.blender { environment["BLENDBATCH_BLENDER"] = blender }
-        let executor = SlurmExecutor(placement: slurm.placement(workers: options.workers), environment: environment)
+        let (manifest, executor): (JobManifest, SlurmExecutor)
+        do {
+            (manifest, executor) = try await SlurmPlanning.plan(options.request(file: file), for: SlurmExecutor(
+                placement: slurm.placement(workers: options.workers), environment: environment)) { printError("blendbatch: " + $0) }
+        } catch { throw CommandEnd(error.code, error.message) }
         do { return try await executor.start(manifest) } catch let error as SlurmError {
             fail(error.code, error.message)
         } catch { fail(.ioError, "submitting job \(manifest.id) to Slurm: \(error)") }
@@ -101,11 +104,7 @@ struct SlurmTaskEndedCommand: ParsableCommand {
 
     func run() throws {
         let decision = SlurmTaskEnd.handle(code: code)
-        switch decision {
-        case .done: break
-        case .requeue(let counted): printError("blendbatch: exit \(code): requeued\(counted ? " (counted against the retry budget)" : " (an interruption: not counted)")")
-        case .fail(let reason): printError("blendbatch: exit \(code): not retried: \(reason)")
-        }
+        if decision != .done { printError("blendbatch: " + decision.summary(code: code)) }
     }
 }
 

@@ -115,10 +115,15 @@ final class LuaRemoteJob: LuaObject, @unchecked Sendable {
     /// `environment`. With `after`, the arrays wait on the cluster (`afterok`) for those jobs.
     static func submitToSlurm(_ request: RenderRequest, placement: SlurmExecutor.Placement, environment: [String: String],
                               after: [SlurmJobHandle]) async throws -> LuaRemoteJob {
-        let manifest = try await RenderModuleSupport.plan(request, measureWith: nil)
+        let (manifest, executor): (JobManifest, SlurmExecutor)
+        do {
+            (manifest, executor) = try await SlurmPlanning.plan(request, for: SlurmExecutor(placement: placement, environment: environment)) {
+                JobWatch.note("blendbatch: " + $0)
+            }
+        } catch { throw RenderProblem(code: error.code, message: error.message) }
         RenderModuleSupport.noteMissingFiles(manifest.input)
         do {
-            return LuaRemoteJob(handle: try await SlurmExecutor(placement: placement, environment: environment).start(manifest, after: after))
+            return LuaRemoteJob(handle: try await executor.start(manifest, after: after))
         } catch let error as SlurmError {
             throw RenderProblem(code: error.code, message: "submitting job \(manifest.id) to Slurm: \(error.message)")
         } catch {
