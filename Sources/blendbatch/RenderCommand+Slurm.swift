@@ -48,7 +48,7 @@ extension RenderCommand {
         if chaos != nil { fail(.usage, "--chaos is for the local backend; on Slurm, preempt a task with scontrol requeue") }
         if resume { fail(.usage, "--resume is for the local backend; on Slurm use `blendbatch resume JOB`") }
         if options.chunkTime != nil { fail(.usage, "--chunk-time measures on this machine; with --backend slurm give --chunk") }
-        if maxCost != nil || maxTime != nil || cost.given { fail(.usage, "--max-cost and --max-time are not for --backend slurm yet; give --time for a per-task limit") }
+        if maxCost != nil || maxTime != nil || cost.given { fail(.usage, "--max-cost and --max-time are not for --backend slurm yet; give --time for a per-task limit (--time auto sizes it from sample frames)") }
         var environment: [String: String] = [:]
         if let blender = options.blender { environment["BLENDBATCH_BLENDER"] = blender }
         let (manifest, executor): (JobManifest, SlurmExecutor)

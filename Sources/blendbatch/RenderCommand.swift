@@ -91,7 +91,7 @@ struct RenderCommand: AsyncParsableCommand {
     @Flag(help: "Print the end summary as JSON.")
     var json = false
 
-    @Option(help: ArgumentHelp("Where tasks run: local (this machine), aws (AWS Batch: needs --queue and an s3:// --out) or slurm (sbatch --array: --out on a filesystem every node sees).", valueName: "backend"))
+    @Option(help: ArgumentHelp("Where tasks run: local (this machine), aws (AWS Batch: needs --queue and an s3:// --out) or slurm (sbatch --array: --out on a filesystem every node sees, or s3://).", valueName: "backend"))
     var backend: Backend = .local
 
     @Option(help: ArgumentHelp("AWS Batch job queue (--backend aws; the stack's is blendbatch-render).", valueName: "queue"))
