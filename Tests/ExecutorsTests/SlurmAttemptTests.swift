@@ -96,6 +96,10 @@ struct SlurmAttemptTests {
             "40_2": try state(#"{"job_id": 45, "array_job_id": 40, "array_task_id": 2, "job_state": "PENDING", "restart_cnt": 1}"#),
             "40_3": try state(#"{"job_id": 46, "array_job_id": 40, "array_task_id": 3, "job_state": "FAILED", "exit_code": 2304, "restart_cnt": 0}"#),
         ]
+        // squeue's records are keyed as the attempt records name their tasks.
+        #expect(tasks.allSatisfy { $0.value.taskID == $0.key })
+        #expect(try state(#"{"job_id": 42, "array_job_id": 0, "job_state": "PENDING"}"#).taskID == "42")
+        #expect(try state(#"{"job_id": 47, "array_job_id": 47, "array_task_string": "4-5", "job_state": "PENDING"}"#).taskID == nil)
         let lastWrite: (String) -> Date? = { $0 == "logs/40_3.log" ? Date(timeIntervalSince1970: 15) : nil }
         let attempts = SlurmReportSource.attempts(records, tasks: tasks, cancelled: false, lastWrite: lastWrite)
         func find(_ stage: Stage, _ task: Int, _ attempt: Int) -> AttemptRecord? {

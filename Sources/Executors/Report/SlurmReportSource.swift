@@ -8,7 +8,7 @@ public enum SlurmReportSource {
     public static func builder(handle: SlurmJobHandle, status: JobStatus) async throws -> JobReportBuilder {
         var builder = try await LocalReportSource.builder(folder: handle.folder, status: status, store: handle.store)
         builder.backend = handle.backend
-        let tasks = Dictionary(((try? handle.cluster.jobs()) ?? []).compactMap { job in taskID(job).map { ($0, job) } }) { $1 }
+        let tasks = Dictionary(((try? handle.cluster.jobs()) ?? []).compactMap { job in job.taskID.map { ($0, job) } }) { $1 }
         let folder = handle.folder.path
         builder.attempts = attempts(SlurmAttemptRecord.read(handle.folder), tasks: tasks, cancelled: status.state == .cancelled) { log in
             (try? FileManager.default.attributesOfItem(atPath: folder + "/" + log))?[.modificationDate] as? Date
@@ -16,17 +16,10 @@ public enum SlurmReportSource {
         return builder
     }
 
-    /// A task's id as the records name it (`ARRAY_TASK`, or the job id); nil for a pending range of an array.
-    static func taskID(_ job: SlurmJobState) -> String? {
-        guard job.arrayTaskString == nil else { return nil }
-        if let array = job.arrayJobID, let index = job.arrayTaskID { return "\(array)_\(index)" }
-        return String(job.jobID)
-    }
-
     /// The attempts the records tell, each ended one as its task decided (succeeded, retried,
     /// interrupted, failed, cancelled). One without an end was stopped before its batch script ended:
     /// interrupted when Slurm started the task again (preemption, a lost node), running while `tasks`
-    /// (the cluster's jobs by `taskID`) says so, else failed (cancelled when the job was). Such an end
+    /// (the cluster's jobs by `SlurmJobState.taskID`) says so, else failed (cancelled when the job was). Such an end
     /// is the next attempt's start, or the last write to its log (`lastWrite`, given its path).
     static func attempts(_ records: [SlurmAttemptRecord], tasks: [String: SlurmJobState], cancelled: Bool,
                          lastWrite: (String) -> Date? = { _ in nil }) -> [AttemptRecord] {
