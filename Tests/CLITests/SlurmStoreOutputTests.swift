@@ -22,7 +22,7 @@ struct SlurmStoreOutputTests {
         ]
     }
 
-    @Test("frames and the MP4 go to the bucket from the cluster's tasks; status from another process finds the job in the state dir; no secret in the job folder")
+    @Test("frames and the MP4 go to the bucket from the cluster's tasks; status, report, cancel and resume from other processes find the job in the state dir; no secret in the job folder")
     func rendersIntoTheStore() async throws {
         let bucket = try await makeBucket(client, prefix: "slurm-s3")
         let output = "s3://\(bucket)/jobs/shot"
@@ -56,6 +56,20 @@ struct SlurmStoreOutputTests {
         #expect(attempts.map { "\($0["stage"] ?? "")-\($0["task"] ?? "")/\($0["outcome"] ?? "")" }.sorted()
                 == ["render-0/succeeded", "render-1/succeeded", "stitch-0/succeeded"], "\(attempts)")
         #expect((report["frames"] as? [Any])?.count == 4)
+
+        // cancel and resume find it too: resume submits it again and the tasks render only the frames deleted from the bucket.
+        let before = Dictionary(uniqueKeysWithValues: try await store.listAll(prefix: "frames/").map { ($0.key, $0) })
+        for key in [frames[1], frames[2]] { try await store.delete(key: key) }
+        let cancelled = try CLIRunner.run(["cancel", id, "--json"], environment: environment)
+        #expect(cancelled.status == 0 && (try? Binary.json(cancelled.stdout))?["state"] as? String == "cancelled", "\(cancelled.stdout) \(cancelled.stderr)")
+        let resumed = try CLIRunner.run(["resume", id, "--wait", "--json"], environment: environment)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect((try? Binary.json(resumed.stdout))?["state"] as? String == "succeeded", "\(resumed.stdout)")
+        let after = Dictionary(uniqueKeysWithValues: try await store.listAll(prefix: "frames/").map { ($0.key, $0) })
+        #expect(Set(after.keys) == Set(frames))
+        for key in [frames[0], frames[3]] {
+            #expect(after[key]?.etag == before[key]?.etag && after[key]?.lastModified == before[key]?.lastModified, "\(key) was rewritten")
+        }
 
         // AWS settings went by environment: none in the record, the scripts, the logs or any other file of the job.
         let record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/slurm.json"))) as? [String: Any])
