@@ -146,10 +146,7 @@ public struct LocalExecutor: Executor {
     /// listing's time, see `StoreOutage`) fail here, before any task starts.
     private func reachableStore(for manifest: JobManifest) async throws -> any ObjectStore {
         let store = try configuration.store ?? Self.outputStore(for: manifest)
-        if !store.location.isLocal {
-            let timeout = StoreOutage(limit: configuration.storeOutageLimit).listingTimeout
-            try await store.answer(within: timeout, about: "frames/") { for try await _ in store.list(prefix: "frames/") { break } }
-        }
+        try await store.checkAnswers(outageLimit: configuration.storeOutageLimit)
         return store
     }
 

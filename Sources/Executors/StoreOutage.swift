@@ -69,6 +69,16 @@ struct StoreOutage: Sendable {
 }
 
 extension ObjectStore {
+    /// A remote store answers a listing of its frames within the listing time of `outageLimit` (see
+    /// `StoreOutage`): an unknown bucket, refused credentials or an unreachable endpoint throw their
+    /// `StoreError` here, before a job starts. A folder is not asked.
+    func checkAnswers(outageLimit: Double) async throws {
+        guard !location.isLocal else { return }
+        try await answer(within: StoreOutage(limit: outageLimit).listingTimeout, about: "frames/") {
+            for try await _ in self.list(prefix: "frames/") { break }
+        }
+    }
+
     /// Every object under `prefix`, or a `StoreError.unreachable` when the listing gives no answer
     /// within `timeout` seconds (the request is cancelled: a frozen endpoint cannot hold the caller).
     func listAll(prefix: String, timeout: Double) async throws -> [ObjectInfo] {

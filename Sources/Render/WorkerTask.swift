@@ -36,7 +36,7 @@ public struct WorkerTask: Sendable {
     }
 
     /// The task's index from Batch's or Slurm's variables; 0 when neither is set.
-    static func arrayIndex(_ environment: [String: String]) throws(WorkerError) -> Int {
+    public static func arrayIndex(_ environment: [String: String]) throws(WorkerError) -> Int {
         func value(_ name: String) throws(WorkerError) -> Int? {
             guard let text = environment[name] else { return nil }
             guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {

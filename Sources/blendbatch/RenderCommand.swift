@@ -80,7 +80,7 @@ struct RenderCommand: AsyncParsableCommand {
     @Flag(help: "Print the end summary as JSON.")
     var json = false
 
-    @Option(help: ArgumentHelp("Where tasks run: local (this machine), aws (AWS Batch: needs --queue and an s3:// --out) or slurm (sbatch --array: --out on a filesystem every node sees).", valueName: "backend"))
+    @Option(help: ArgumentHelp("Where tasks run: local (this machine), aws (AWS Batch: needs --queue and an s3:// --out) or slurm (sbatch --array: --out on a filesystem every node sees, or s3://).", valueName: "backend"))
     var backend = "local"
 
     @Flag(help: "With --backend aws or slurm: follow the job until it ends instead of returning after submission.")

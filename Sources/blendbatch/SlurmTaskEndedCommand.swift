@@ -13,10 +13,6 @@ struct SlurmTaskEndedCommand: ParsableCommand {
 
     func run() throws {
         let decision = SlurmTaskEnd.handle(code: code)
-        switch decision {
-        case .done: break
-        case .requeue(let counted): printError("blendbatch: exit \(code): requeued\(counted ? " (counted against the retry budget)" : " (an interruption: not counted)")")
-        case .fail(let reason): printError("blendbatch: exit \(code): not retried: \(reason)")
-        }
+        if decision != .done { printError("blendbatch: " + decision.summary(code: code)) }
     }
 }

@@ -86,6 +86,12 @@ struct SlurmBackendTests {
         #expect((SlurmCluster.state("\(array)_0")?.restarts ?? 0) >= 1)
         let after = SlurmCluster.modificationDates(out)
         for (frame, date) in before { #expect(after[frame] == date, "\(frame) was rendered again") }
+
+        // The report's timeline marks task 0's preempted attempt interrupted, its last succeeded.
+        let attempts = try #require(try Binary.json(try CLIRunner.run(["report", id, "--json"]).stdout)["attempts"] as? [[String: Any]])
+        let task0 = attempts.filter { $0["stage"] as? String == "render" && $0["task"] as? Int == 0 }
+            .sorted { ($0["attempt"] as? Int ?? 0) < ($1["attempt"] as? Int ?? 0) }.compactMap { $0["outcome"] as? String }
+        #expect(task0.count >= 2 && task0.first == "interrupted" && task0.last == "succeeded", "\(attempts)")
     }
 
     @Test("a task whose Blender fails once (a wrapper exiting 1 on its first render) is requeued, counted, and the job succeeds")
@@ -112,6 +118,31 @@ struct SlurmBackendTests {
         let log = try String(contentsOfFile: "\(out)/.blendbatch/jobs/\(SlurmCluster.jobID(out) ?? "")/logs/slurm-render-\(requeued.first ?? "?").log",
                              encoding: .utf8)
         #expect(log.contains("exit 70: requeued (counted against the retry budget)"), "\(log)")
+
+        // The report's timeline, from the attempts the tasks recorded: that task's first attempt retried, its second rendered.
+        let id = try #require(SlurmCluster.jobID(out))
+        let report = try CLIRunner.run(["report", id, "--json"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let data = try Binary.json(report.stdout)
+        let attempts = try #require(data["attempts"] as? [[String: Any]])
+        let failed = try #require(requeued.first?.split(separator: "_").last.flatMap { Int($0) })
+        func outcomes(_ stage: String, _ task: Int) -> [String] {
+            attempts.filter { $0["stage"] as? String == stage && $0["task"] as? Int == task }
+                .sorted { ($0["attempt"] as? Int ?? 0) < ($1["attempt"] as? Int ?? 0) }.compactMap { $0["outcome"] as? String }
+        }
+        #expect(outcomes("render", failed) == ["retried", "succeeded"], "\(attempts)")
+        #expect(outcomes("render", 1 - failed) == ["succeeded"], "\(attempts)")
+        #expect(outcomes("stitch", 0) == ["succeeded"], "\(attempts)")
+        let first = attempts.first { $0["task"] as? Int == failed && $0["attempt"] as? Int == 1 }
+        #expect((first?["detail"] as? String)?.contains("exit 70: requeued (counted against the retry budget)") == true, "\(first ?? [:])")
+        #expect(first?["log"] as? String == "logs/slurm-render-\(requeued.first ?? "").log")
+        // The frames that task stored carry its second attempt (the worker is told its number).
+        let frames = try #require(data["frames"] as? [[String: Any]])
+        #expect(frames.filter { $0["task"] as? Int == failed }.map { $0["attempt"] as? Int } == [2], "\(frames)")
+        // The HTML page draws the retried attempt.
+        let page = try CLIRunner.run(["report", id])
+        let path = page.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains(#"data-task="\#(failed)" data-stage="render" data-attempt="1" data-outcome="retried""#))
     }
 
     @Test("a .blend that turns bad before its task runs fails once (exit 65, no requeue) and the stitch is cancelled")

@@ -63,7 +63,8 @@ struct SlurmDecisionTests {
     @Test("the batch script refuses an output folder its node cannot see: one line, exit 66, the worker never started")
     func unseenOutput() throws {
         let folder = JobFolder(path: "/nonexistent-\(UUID())/.blendbatch/jobs/j")
-        let script = SlurmScript.task(stage: .render, folder: folder, binary: "/bin/false-worker-never-run", environment: [:])
+        let script = SlurmScript.task(stage: .render, folder: folder, binary: "/bin/false-worker-never-run", environment: [:],
+                                     shared: "--out on a filesystem every node mounts at the same path")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", script]

@@ -12,7 +12,7 @@ public enum SlurmBackend: SchedulerBackend {
         .text("account", \.account, help: "Slurm account to charge"),
         .text("qos", \.qos, help: "Slurm quality of service"),
         .text("gres", \.gres, help: "generic resources per task, e.g. gpu:1 (with device cuda or optix)"),
-        .text("time", \.time, help: "time limit per task in Slurm's format (30, 2:00:00, 1-0); tasks get SIGTERM 60 s before it, store what they finished and are requeued"),
+        .text("time", \.time, help: "time limit per task in Slurm's format (30, 2:00:00, 1-0), or auto: render 3 sample frames here (kept; the tasks skip them) and cover the largest task at their p90 time plus Blender's start-up, × 1.5, at least 5 min. Tasks get SIGTERM 60 s before the limit, store what they finished and are requeued"),
     ]
     public static var fields: [FieldSpec] { placementFields.map(\.spec) }
 
@@ -20,7 +20,7 @@ public enum SlurmBackend: SchedulerBackend {
         "chunk_time": "it measures on this machine; on Slurm give chunk",
         "chaos": "it drills this machine; on Slurm, preempt a task with scontrol requeue",
         "resume": "on Slurm use `blendbatch resume JOB`",
-        "max_time": "it limits a render on this machine; on Slurm give time for a per-task limit",
+        "max_time": "it limits a render on this machine; on Slurm give time for a per-task limit (time auto sizes it from sample frames)",
     ]
 
     public static func submit(_ request: RenderRequest, options: [String: RequestValue], after: [any DetachedJob],
@@ -30,16 +30,17 @@ public enum SlurmBackend: SchedulerBackend {
             throw .init(.usage, error.message)
         }
         placement.throttle = request.workers
-        let manifest = try await request.plan(target: PlanTarget(slots: request.workerCount))
-        if let note = JobManifest.missingFilesNote(manifest.input) { context.notice(note) }
         let environment = request.blender.map { ["BLENDBATCH_BLENDER": $0] } ?? [:]
-        return try await start(manifest, placement: placement, environment: environment, after: after.compactMap { $0 as? SlurmJobHandle })
+        let (manifest, executor) = try await SlurmPlanning.plan(request, for: SlurmExecutor(placement: placement, environment: environment),
+                                                                note: context.notice)
+        if let note = JobManifest.missingFilesNote(manifest.input) { context.notice(note) }
+        return try await start(manifest, on: executor, after: after.compactMap { $0 as? SlurmJobHandle })
     }
 
-    static func start(_ manifest: JobManifest, placement: SlurmExecutor.Placement, environment: [String: String],
+    static func start(_ manifest: JobManifest, on executor: SlurmExecutor,
                       after: [SlurmJobHandle] = []) async throws(RenderRequest.Problem) -> SlurmJobHandle {
         do {
-            return try await SlurmExecutor(placement: placement, environment: environment).start(manifest, after: after)
+            return try await executor.start(manifest, after: after)
         } catch let error as SlurmError {
             throw .init(error.code, error.message)
         } catch {
@@ -61,7 +62,8 @@ public enum SlurmBackend: SchedulerBackend {
         if current.state == .succeeded { return nil }
         await handle.cancel()
         handle.uncancel()
-        return try await start(handle.manifest, placement: handle.record.placement ?? .init(), environment: handle.record.environment ?? [:])
+        return try await start(handle.manifest, on: SlurmExecutor(placement: handle.record.placement ?? .init(),
+                                                                  environment: handle.record.environment ?? [:]))
     }
 
     public static func describe(_ job: any DetachedJob) -> [String] {

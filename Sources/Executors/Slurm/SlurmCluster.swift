@@ -115,6 +115,14 @@ public struct SlurmJobState: Decodable, Sendable, Equatable {
         reason = try c.decodeIfPresent(String.self, forKey: .reason)
     }
 
+    /// The task's id as its log and attempt records name it (`ARRAY_TASK`, or the job id); nil for a
+    /// pending range of an array.
+    public var taskID: String? {
+        guard arrayTaskString == nil else { return nil }
+        if let arrayJobID, let arrayTaskID { return "\(arrayJobID)_\(arrayTaskID)" }
+        return String(jobID)
+    }
+
     /// The exit code a finished task ended with (the wait status's high byte).
     public var exitCode: Int32? { exitStatus.map { Int32(($0 >> 8) & 0xff) } }
     public var isFinal: Bool { ["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE"].contains(state) }

@@ -5,8 +5,10 @@ import RenderPlan
 
 /// Runs a job on a Slurm cluster: one `sbatch --array` per `MaxArraySize` chunks, each task the same
 /// `blendbatch worker` on the same manifest (`SLURM_ARRAY_TASK_ID` is the task index), then a stitch
-/// job `--dependency=afterok` on the arrays. The job folder, under the output folder, must be on a
-/// filesystem every node sees; the tasks requeue themselves after an interruption or a failure
+/// job `--dependency=afterok` on the arrays. The output is a folder or an `s3://` prefix; the job
+/// folder (under the output folder, or for `s3://` in the state directory) must be on a filesystem
+/// every node sees. AWS settings reach the tasks through sbatch's default `--export=ALL`, never
+/// through the job folder. The tasks requeue themselves after an interruption or a failure
 /// within the retry budget (`blendbatch slurm-task-ended`), and Slurm requeues them on preemption.
 public struct SlurmExecutor: Executor {
     /// How the job is placed on the cluster: `sbatch`'s own options.
@@ -45,6 +47,8 @@ public struct SlurmExecutor: Executor {
     public var environment: [String: String]
     /// Indices per array; nil = the cluster's `MaxArraySize`.
     public var maxArraySize: Int?
+    /// The estimate the job was submitted with (`--time auto`), kept in the job folder's `cost.json`.
+    public var estimate: CostEstimate?
     var cluster = SlurmCluster()
 
     public init(placement: Placement = Placement(), retry: RetryPolicy = RetryPolicy(), binary: String = SlurmExecutor.ownBinary,
@@ -68,16 +72,14 @@ public struct SlurmExecutor: Executor {
     /// arrays wait on the cluster (`afterok`) until those jobs succeeded; when one fails or is cancelled,
     /// Slurm cancels this job (`--kill-on-invalid-dep`) and its status says why.
     public func start(_ manifest: JobManifest, after: [SlurmJobHandle] = []) async throws -> SlurmJobHandle {
-        guard case .local? = try? StoreLocation(parsing: manifest.output.location) else {
-            throw SlurmError("--backend slurm renders into a folder every node sees (a shared filesystem path); "
-                             + "\(manifest.output.location) is not one", code: .usage)
-        }
+        let shared = try await Self.checkOutput(manifest.output.location)
         let folder = JobFolder(for: manifest)
         try folder.create(manifest: manifest)
         JobRegistry.record(id: manifest.id, folder: folder.path)
+        if let estimate { CostRecord.update(folder: folder.path) { $0.estimate = estimate } }
         let scripts = folder.path + "/slurm"
         try FileManager.default.createDirectory(atPath: scripts, withIntermediateDirectories: true)
-        let render = try writeScript(SlurmScript.task(stage: .render, folder: folder, binary: binary, environment: environment),
+        let render = try writeScript(SlurmScript.task(stage: .render, folder: folder, binary: binary, environment: environment, shared: shared),
                                      to: scripts + "/render.sh")
 
         let size = maxArraySize ?? cluster.maxArraySize()
@@ -99,7 +101,7 @@ public struct SlurmExecutor: Executor {
                                     maxInterruptions: retry.maxInterruptions, submittedAt: Date(), placement: placement,
                                     environment: environment, after: after.isEmpty ? nil : after.map(\.id))
         if manifest.stitch != nil {
-            let stitch = try writeScript(SlurmScript.task(stage: .stitch, folder: folder, binary: binary, environment: environment),
+            let stitch = try writeScript(SlurmScript.task(stage: .stitch, folder: folder, binary: binary, environment: environment, shared: shared),
                                          to: scripts + "/stitch.sh")
             let after = arrays.map(\.jobID).joined(separator: ":")
             record.stitchJobID = try cluster.submit(common(manifest, name: "stitch", folder: folder)
@@ -110,9 +112,30 @@ public struct SlurmExecutor: Executor {
         return try SlurmJobHandle(folder: folder, manifest: manifest, record: record)
     }
 
+    /// Check that the tasks can write to `location`, before anything is written or submitted: a folder,
+    /// or an `s3://` prefix whose bucket answers (an unknown bucket or refused credentials: a
+    /// `SlurmError` with exit 76, as a local render into the store). Returns what every node must
+    /// mount at the same path, for the tasks' own check.
+    public static func checkOutput(_ location: String) async throws(SlurmError) -> String {
+        let store: any ObjectStore
+        do { store = try StoreOpener.open(StoreLocation(parsing: location)) } catch {
+            throw SlurmError("--backend slurm renders into a folder every node sees or to s3://BUCKET/PREFIX; \(location) is neither (\(error))",
+                             code: .usage)
+        }
+        if store.location.isLocal { return "--out on a filesystem every node mounts at the same path" }
+        do { try await store.checkAnswers(outageLimit: LocalExecutor.defaultStoreOutageLimit()) } catch {
+            throw SlurmError("\(error)", code: .storeError)
+        }
+        return "the state directory \(StateDirectory.jobs) (BLENDBATCH_STATE_DIR; an s3:// --out keeps its job folder there) "
+            + "on a filesystem every node mounts at the same path"
+    }
+
+    /// Seconds before its time limit a task gets SIGTERM (`--signal=B:TERM@…`) to store its frames and requeue.
+    public static let warningSeconds = 60
+
     /// Options every job of ours gets: a name, the placement, a working directory, append to logs across requeues.
     private func common(_ manifest: JobManifest, name: String, folder: JobFolder) -> [String] {
-        ["--job-name=bb-\(name)-\(manifest.id)", "--chdir=\(folder.path)", "--open-mode=append", "--signal=B:TERM@60"]
+        ["--job-name=bb-\(name)-\(manifest.id)", "--chdir=\(folder.path)", "--open-mode=append", "--signal=B:TERM@\(Self.warningSeconds)"]
             + placement.arguments
     }
 
@@ -125,7 +148,8 @@ public struct SlurmExecutor: Executor {
 
 /// The batch scripts: readable by cluster admins, nothing in them but the worker and the retry step.
 enum SlurmScript {
-    static func task(stage: Stage, folder: JobFolder, binary: String, environment: [String: String]) -> String {
+    /// The batch script of `stage`; `shared` says what a node that cannot see the job folder lacks.
+    static func task(stage: Stage, folder: JobFolder, binary: String, environment: [String: String], shared: String) -> String {
         var lines = ["#!/bin/sh",
                      "# blendbatch job \(folder.id), \(stage.rawValue) \(stage == .render ? "task (one per chunk)" : "of the frames into the video")",
                      "# (written by `blendbatch render --backend slurm`; the worker exits 0 done, 65/66/69/74 broken, 70/76 retry, 75 interrupted).",
@@ -133,8 +157,11 @@ enum SlurmScript {
                      "export \(SlurmTaskEnd.folderVariable)=\(quoted(folder.path))"]
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) { lines.append("export \(name)=\(quoted(value))") }
         // A node that does not mount the output folder must not render into a local folder of its own.
-        let missing = "blendbatch: \(folder.path) is not visible on $(hostname): --backend slurm needs --out on a filesystem every node mounts at the same path"
+        let missing = "blendbatch: \(folder.path) is not visible on $(hostname): --backend slurm needs \(shared)"
         lines.append("[ -d \(quoted(folder.path)) ] || { echo \"\(missing.replacingOccurrences(of: "\"", with: "\\\""))\" >&2; exit 66; }")
+        // Each attempt is recorded in the job folder (slurm/attempts/, the report's timeline); its
+        // number (1, 2, … across requeues and resumes) tags the frames the worker stores.
+        lines.append("export AWS_BATCH_JOB_ATTEMPT=\"$(\(quoted(binary)) slurm-task-started)\"")
         // The worker runs as a child so a SIGTERM for the batch shell (`--signal=B:TERM@60`, before the
         // time limit) reaches it: it stores what it finished and exits 75.
         lines += ["\(quoted(binary)) worker --stage \(stage.rawValue) &",

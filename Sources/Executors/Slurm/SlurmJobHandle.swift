@@ -38,11 +38,9 @@ public final class SlurmJobHandle: DetachedJob, @unchecked Sendable {
         try await JobControl.framesDone(manifest, store: store)
     }
 
-    /// The report of the job folder: frame metrics from the store; attempts are Slurm's (not yet read).
+    /// The report of the job folder: the attempts its tasks recorded, frame metrics from the store.
     public func reportBuilder(status: JobStatus) async throws -> JobReportBuilder {
-        var builder = try await LocalReportSource.builder(folder: folder, status: status, store: store)
-        builder.backend = backend
-        return builder
+        try await SlurmReportSource.builder(handle: self, status: status)
     }
 
     public func status() async -> JobStatus {

@@ -1,5 +1,4 @@
 import Foundation
-import Render
 import RenderPlan
 
 /// What a Slurm task does when its worker ends (`blendbatch slurm-task-ended CODE`, the last line of
@@ -7,6 +6,8 @@ import RenderPlan
 /// An interruption (exit 75) is requeued without counting; a failure (70, 76, a crash) is requeued while
 /// the task has attempts left, counted in `<job folder>/slurm/attempts/`; anything else (65, 66, 69, 74)
 /// ends the task and cancels the stitch that waited on it. Nothing is requeued once the job was cancelled.
+/// The attempt's record (`SlurmAttemptRecord`) gets its end and decision before any requeue, which
+/// ends the batch script.
 public enum SlurmTaskEnd {
     static let folderVariable = "BLENDBATCH_JOB_FOLDER"
 
@@ -14,25 +15,46 @@ public enum SlurmTaskEnd {
         case done
         case requeue(counted: Bool)
         case fail(String)
+        /// The job was cancelled (`blendbatch cancel`): not requeued.
+        case cancelled
+
+        /// The decision in words, for the task's log and the report (`exit 70: requeued (counted against the retry budget)`).
+        public func summary(code: Int32) -> String {
+            switch self {
+            case .done: return "exit \(code)"
+            case .requeue(let counted): return "exit \(code): requeued" + (counted ? " (counted against the retry budget)" : " (an interruption: not counted)")
+            case .fail(let reason): return "exit \(code): not retried: \(reason)"
+            case .cancelled: return "exit \(code): not retried: the job was cancelled"
+            }
+        }
+
+        /// How the report marks the attempt that ended so.
+        var outcome: AttemptRecord.Outcome {
+            switch self {
+            case .done: return .succeeded
+            case .requeue(let counted): return counted ? .retried : .interrupted
+            case .fail: return .failed
+            case .cancelled: return .cancelled
+            }
+        }
     }
 
-    /// Decide, count and requeue. Returns the decision (for the task's log).
+    /// Decide, count, record the attempt's end and requeue. Returns the decision (for the task's log).
     public static func handle(code: Int32, environment: [String: String] = ProcessInfo.processInfo.environment) -> Decision {
-        guard let folderPath = environment[folderVariable], let arrayJob = environment["SLURM_ARRAY_JOB_ID"] ?? environment["SLURM_JOB_ID"] else {
+        guard let task = SlurmTaskIdentity(environment: environment) else {
             return .fail("not a Slurm task of blendbatch (no \(folderVariable) or SLURM_JOB_ID)")
         }
-        let folder = JobFolder(path: folderPath)
-        let record = SlurmJobRecord.read(folder: folder)
+        let record = SlurmJobRecord.read(folder: task.folder)
         let policy = RetryPolicy(maxAttempts: record?.maxAttempts ?? 3, maxInterruptions: record?.maxInterruptions ?? 20)
-        let task = environment["SLURM_ARRAY_TASK_ID"].map { "\(arrayJob)_\($0)" } ?? arrayJob
-        let counter = AttemptCounter(path: folder.path + "/slurm/attempts/" + task.replacingOccurrences(of: "/", with: "_"))
-        if FileManager.default.fileExists(atPath: SlurmJobHandle.cancelMarker(folder)) { return .fail("the job was cancelled") }
-        let decision = decide(code: code, counter: counter, policy: policy)
+        let counter = AttemptCounter(path: SlurmAttemptRecord.folder(task.folder) + "/" + task.slurmTask.replacingOccurrences(of: "/", with: "_"))
+        let decision = FileManager.default.fileExists(atPath: SlurmJobHandle.cancelMarker(task.folder))
+            ? .cancelled : decide(code: code, counter: counter, policy: policy)
+        try? SlurmAttemptRecord.ended(task, code: code, outcome: decision.outcome, detail: decision.summary(code: code))
         switch decision {
-        case .requeue: try? SlurmCluster().requeue(task)
+        case .requeue: try? SlurmCluster().requeue(task.slurmTask)
         // The stitch can never run now: cancel it rather than leave it pending on a dependency.
         case .fail: if let stitch = record?.stitchJobID { try? SlurmCluster().cancel([stitch]) }
-        case .done: break
+        case .done, .cancelled: break
         }
         return decision
     }

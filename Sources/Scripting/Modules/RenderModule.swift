@@ -44,8 +44,8 @@ extension LuaModule {
             \(JobGraph.afterDoc)
             With backend='aws' (and queue=, job_definition= as `render --backend aws` takes them; out must be
             s3://): the job goes to AWS Batch instead. With backend='slurm' (and partition=, account=, qos=,
-            gres=, time= as `render --backend slurm` takes them; out must be a folder every node mounts):
-            it goes to Slurm with sbatch. Either way the job that comes back (job:status(),
+            gres=, time= as `render --backend slurm` takes them, time='auto' too; out is a folder every node
+            mounts or s3://): it goes to Slurm with sbatch. Either way the job that comes back (job:status(),
             job:wait{progress=true}, job:cancel(), job:frames(), job.id, job.render_job_ids) runs on
             without this process.
             """) { args in
