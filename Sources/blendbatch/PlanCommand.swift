@@ -26,7 +26,8 @@ struct PlanCommand: AsyncParsableCommand {
         Examples:
           blendbatch plan s3://renders/shot.blend --out s3://renders/jobs/shot --job-id shot-001
           blendbatch plan shot.blend --out /tmp/out --job-id test --frames 1-48:2 --chunk 4
-        """)
+
+        """ + RenderOptions.help)
 
     @Argument(help: ArgumentHelp("The .blend: a path or s3:// URL.", valueName: "input"))
     var input: String
@@ -44,20 +45,8 @@ struct PlanCommand: AsyncParsableCommand {
             help: ArgumentHelp("Frames per array task, or 'auto' (\(AWSBatchExecutor.planTarget.chunk ?? 10) frames; longer tasks beyond 10,000 of them).", valueName: "n|auto"))
     var chunk: String = "auto"
 
-    @Option(help: ArgumentHelp("Scene to render (default: the file's active scene).", valueName: "name"))
-    var scene: String?
-
-    @Option(help: ArgumentHelp("Resolution percentage override (1-1000).", valueName: "percent"))
-    var percent: Int?
-
-    @Option(help: ArgumentHelp("Samples override.", valueName: "n"))
-    var samples: Int?
-
-    @Option(help: ArgumentHelp("Frame format: PNG, JPEG, OPEN_EXR, … (default: the scene's own still format, else PNG).", valueName: "format"))
-    var format: String?
-
-    @Flag(help: "No stitch task (frames only).")
-    var noVideo = false
+    /// The other render options (`--scene`, `--percent`, `--no-video` …), read by the request's declaration.
+    @OptionGroup var options: RenderOptions
 
     @Flag(help: "Print the manifest's URL, id, chunk and frame counts as JSON.")
     var json = false
@@ -75,14 +64,12 @@ struct PlanCommand: AsyncParsableCommand {
             chunkSize = n
         }
         let client = makeAWSClient()
-        var request = RenderRequest(file: input)
-        request.scene = scene
+        var request = try options.request(file: input, declaration: RenderOptions.declaration)
+        if try !options.parsed(against: RenderOptions.declaration).files.isEmpty {
+            throw CommandEnd(.usage, "plan takes one .blend (\(input)); other words must be render options")
+        }
         request.frames = frames
         request.chunk = chunkSize
-        request.percent = percent
-        request.samples = samples
-        request.format = format
-        request.video = !noVideo
         request.out = output.description
         let manifest: JobManifest
         do { (manifest, _) = try await AWSBatchBackend.plan(request, id: jobId, client: client) { printError("blendbatch: " + $0) } } catch {

@@ -22,7 +22,7 @@ extension LuaModule {
             try capabilities.requireRender(options, args)
             for key in ["prices", "from"] { if let path = options[key]?.stringValue { try capabilities.require(.read, path, args) } }
             return try RenderModuleSupport.failingAsLua {
-                var request = EstimateRequest(render: try RenderModuleSupport.request(args, 1))
+                var request = EstimateRequest(render: try RenderModuleSupport.request(args, 1, also: ["sample", "from", "instance_types", "prices", "speed", "array_size", "refresh"]))
                 request.sample = options["sample"]?.intValue ?? request.sample
                 request.fromJob = options["from"]?.stringValue
                 if let types = options["instance_types"]?.arrayValue, !types.isEmpty {

@@ -96,12 +96,13 @@ enum RenderModuleSupport {
     static let submitFields: Set = ["backend", "after", "worker", "max_cost"]
 
     /// The request in table `n`, decoded by `RenderRequest.fields` (a field of the wrong type, or a
-    /// `chunk_time` that is no duration, is a usage problem naming it).
-    static func request(_ args: LuaArgs, _ n: Int) throws -> RenderRequest {
+    /// `chunk_time` that is no duration, is a usage problem naming it; a field no one takes, besides
+    /// the caller's own `also`, too).
+    static func request(_ args: LuaArgs, _ n: Int, also: Set<String> = []) throws -> RenderRequest {
         let table = try args.table(n).tableValue ?? [:]
         guard table["file"]?.stringValue != nil else { throw args.error(n, "file expected (render.submit{file='shot.blend'})") }
         let backend = table["backend"]?.stringValue.flatMap(Backends.named)
-        for name in table.keys.sorted() where !RenderRequest.fields.contains(where: { $0.name == name }) && !submitFields.contains(name) {
+        for name in table.keys.sorted() where !RenderRequest.fields.contains(where: { $0.name == name }) && !submitFields.contains(name) && !also.contains(name) {
             if let owner = Backends.owner(of: name) {
                 if owner == backend { continue }
                 throw RenderProblem(code: .usage, message: "\(name) is for backend '\(owner.name)'")
