@@ -19,7 +19,7 @@ struct BlendBatch: AsyncParsableCommand {
             InfoCommand.self, RenderCommand.self, EstimateCommand.self, RunCommand.self, ReplCommand.self, RecipesCommand.self,
             StatusCommand.self, CancelCommand.self, ResumeCommand.self, ChaosCommand.self,
             WorkerCommand.self, PlanCommand.self, StoreCommand.self, AWSCommand.self, ExportCommand.self,
-            FISCommand.self, ConfigCommand.self, ReportCommand.self, SlurmTaskEndedCommand.self, SlurmTaskStartedCommand.self,
+            FISCommand.self, ConfigCommand.self, ReportCommand.self, TaskHookCommand.self,
         ]
     )
 

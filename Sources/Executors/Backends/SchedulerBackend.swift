@@ -24,6 +24,16 @@ public protocol SchedulerBackend {
     static func resume(_ job: any DetachedJob, context: BackendContext) async throws(RenderRequest.Problem) -> (any DetachedJob)?
     /// Where the job runs, for `status` and after submitting (scheduler ids, queue, logs).
     static func describe(_ job: any DetachedJob) -> [String]
+    /// A step its tasks run around the worker on the cluster (`blendbatch task-hook NAME STEP ARG…`):
+    /// what to print on stdout, and a note for stderr.
+    static func taskHook(_ step: String, _ arguments: [String]) throws -> (output: String?, note: String?)
+}
+
+extension SchedulerBackend {
+    /// A backend whose tasks run no steps of ours.
+    public static func taskHook(_ step: String, _ arguments: [String]) throws -> (output: String?, note: String?) {
+        throw RenderRequest.Problem(.usage, "backend '\(name)' has no task steps")
+    }
 }
 
 /// What a backend gets from its caller: AWS settings, where notes and upload progress go, and the
@@ -77,6 +87,14 @@ public enum Backends {
                 throw .init(.usage, "backend '\(backend.name)' has no option '\(name)' (its own: \(backend.fields.map(\.name).joined(separator: ", ")))")
             }
         }
+    }
+
+    /// `blendbatch task-hook BACKEND STEP ARG…`: the step `words` name, run by `backend`.
+    public static func taskHook(backend: String, _ words: [String]) throws -> (output: String?, note: String?) {
+        guard let scheduler = named(backend), let step = words.first else {
+            throw RenderRequest.Problem(.usage, "task-hook BACKEND STEP: backends \(schedulers.map { $0.name }.joined(separator: ", "))")
+        }
+        return try scheduler.taskHook(step, Array(words.dropFirst()))
     }
 
     /// Which backend owns an option that is not a request field (for "--queue is for --backend aws").

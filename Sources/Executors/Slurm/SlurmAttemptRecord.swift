@@ -4,8 +4,8 @@ import RenderPlan
 
 /// One attempt of one Slurm task as the task itself records it (a cluster without accounting storage
 /// remembers nothing of a requeued attempt): `<job folder>/slurm/attempts/<stage>-<index>.<attempt>.json`,
-/// written when the batch script starts (`blendbatch slurm-task-started`) and completed when its worker
-/// ended (`slurm-task-ended`). An attempt killed before its script ended keeps no end; what became of
+/// written when the batch script starts (`blendbatch task-hook slurm started`) and completed when its worker
+/// ended (`task-hook slurm ended`). An attempt killed before its script ended keeps no end; what became of
 /// it is told by `SlurmReportSource`.
 public struct SlurmAttemptRecord: Codable, Sendable, Equatable {
     public var stage: Stage

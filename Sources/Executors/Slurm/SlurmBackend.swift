@@ -73,4 +73,25 @@ public enum SlurmBackend: SchedulerBackend {
                 "logs: \(handle.folder.logsPath)",
                 "follow: blendbatch status \(handle.id)   cancel: blendbatch cancel \(handle.id)"]
     }
+
+    /// The batch script's steps around the worker: `started` records the attempt in the job folder and
+    /// prints its number (the script hands it to the worker as `AWS_BATCH_JOB_ATTEMPT`); `ended CODE`
+    /// applies the retry policy (requeue, counted or not, or fail) before any requeue ends the script.
+    public static func taskHook(_ step: String, _ arguments: [String]) throws -> (output: String?, note: String?) {
+        switch (step, arguments.count) {
+        case ("started", 0):
+            guard let task = SlurmTaskIdentity(environment: ProcessInfo.processInfo.environment) else {
+                throw RenderRequest.Problem(.usage, "not a Slurm task of blendbatch (no BLENDBATCH_JOB_FOLDER or SLURM_JOB_ID)")
+            }
+            do { return (String(try SlurmAttemptRecord.started(task)), nil) } catch {
+                throw RenderRequest.Problem(.ioError, "cannot record the attempt in \(task.folder.path): \(error)")
+            }
+        case ("ended", 1):
+            guard let code = Int32(arguments[0]) else { throw RenderRequest.Problem(.usage, "task-hook slurm ended CODE: CODE is the worker's exit code") }
+            let decision = SlurmTaskEnd.handle(code: code)
+            return (nil, decision == .done ? nil : decision.summary(code: code))
+        default:
+            throw RenderRequest.Problem(.usage, "Slurm task steps: started, ended CODE")
+        }
+    }
 }

@@ -9,7 +9,7 @@ import RenderPlan
 /// folder (under the output folder, or for `s3://` in the state directory) must be on a filesystem
 /// every node sees. AWS settings reach the tasks through sbatch's default `--export=ALL`, never
 /// through the job folder. The tasks requeue themselves after an interruption or a failure
-/// within the retry budget (`blendbatch slurm-task-ended`), and Slurm requeues them on preemption.
+/// within the retry budget (`blendbatch task-hook slurm ended`), and Slurm requeues them on preemption.
 public struct SlurmExecutor: Executor {
     /// How the job is placed on the cluster: `sbatch`'s own options.
     public struct Placement: Codable, Sendable, Equatable {
@@ -161,7 +161,7 @@ enum SlurmScript {
         lines.append("[ -d \(quoted(folder.path)) ] || { echo \"\(missing.replacingOccurrences(of: "\"", with: "\\\""))\" >&2; exit 66; }")
         // Each attempt is recorded in the job folder (slurm/attempts/, the report's timeline); its
         // number (1, 2, … across requeues and resumes) tags the frames the worker stores.
-        lines.append("export AWS_BATCH_JOB_ATTEMPT=\"$(\(quoted(binary)) slurm-task-started)\"")
+        lines.append("export AWS_BATCH_JOB_ATTEMPT=\"$(\(quoted(binary)) task-hook slurm started)\"")
         // The worker runs as a child so a SIGTERM for the batch shell (`--signal=B:TERM@60`, before the
         // time limit) reaches it: it stores what it finished and exits 75.
         lines += ["\(quoted(binary)) worker --stage \(stage.rawValue) &",
@@ -169,7 +169,7 @@ enum SlurmScript {
                   "trap 'kill -TERM $pid 2>/dev/null' TERM INT",
                   "wait $pid; code=$?",
                   "while kill -0 $pid 2>/dev/null; do wait $pid; code=$?; done",
-                  "\(quoted(binary)) slurm-task-ended \"$code\"",
+                  "\(quoted(binary)) task-hook slurm ended \"$code\"",
                   "exit $code", ""]
         return lines.joined(separator: "\n")
     }

@@ -1,7 +1,7 @@
 import Foundation
 import RenderPlan
 
-/// What a Slurm task does when its worker ends (`blendbatch slurm-task-ended CODE`, the last line of
+/// What a Slurm task does when its worker ends (`blendbatch task-hook slurm ended CODE`, the last line of
 /// the batch script): the retry policy of AWS Batch and the local executor, applied by the task itself.
 /// An interruption (exit 75) is requeued without counting; a failure (70, 76, a crash) is requeued while
 /// the task has attempts left, counted in `<job folder>/slurm/attempts/`; anything else (65, 66, 69, 74)

@@ -137,8 +137,9 @@ enum RenderModuleSupport {
         let placement = options.filter { own.contains($0.key) }.compactMapValues(RequestValue.init(lua:))
         let (environment, index) = FISExperimentObject.awsContext(args)
         let context = BackendContext(aws: environment, awsJobIndex: index, notice: { JobWatch.note("blendbatch: " + $0) })
+        let name = backend.name  // metatypes are not Sendable; the registry hands it back inside
         return try args.wait {
-            do { return LuaJob(handle: try await backend.submit(request, options: placement, after: after, context: context)) }
+            do { return LuaJob(handle: try await Backends.named(name)!.submit(request, options: placement, after: after, context: context)) }
             catch let error as RenderRequest.Problem { throw RenderProblem(code: error.code, message: error.message) }
         }
     }
