@@ -78,7 +78,7 @@ public struct FailedFrame: Codable, Sendable, Equatable {
 extension JobStatus {
     /// A short multi-line account for people: frames, tasks, failures with the frames named.
     public var summaryLines: [String] {
-        var lines = ["job \(id): \(state.rawValue)\(controllerAlive ? " (controller running)" : "")\(backend.map { " on \($0 == "slurm" ? "Slurm" : $0)" } ?? "")",
+        var lines = ["job \(id): \(state.rawValue)\(controllerAlive ? " (controller running)" : "")\(backend.map { " on \(Backends.named($0)?.label ?? $0)" } ?? "")",
                      "frames: \(framesDone)/\(framesTotal) in the store\(framesRendered > 0 ? ", \(framesRendered) rendered this run" : "")",
                      "tasks: \(tasksSucceeded) succeeded, \(tasksRunning) running, \(tasksFailed) failed of \(tasksTotal); "
                         + "\(attempts) attempts, \(retries) retries, \(interruptions) interruptions"]

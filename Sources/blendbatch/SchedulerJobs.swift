@@ -110,8 +110,7 @@ enum SchedulerJobs {
 
     /// A failure reading `job` from its scheduler or store, as one line.
     static func problem(_ error: any Error, _ job: any DetachedJob) -> CommandEnd {
-        if let error = error as? SlurmError { return CommandEnd(error.code, error.message) }
-        let problem = AWSBatchBackend.problem(error, doing: "reading job \(job.id) from \(Backends.of(job).label) and \(job.manifest.output.location)")
+        let problem = Backends.of(job).problem(error, doing: "reading job \(job.id) from \(Backends.of(job).label) and \(job.manifest.output.location)")
         return CommandEnd(problem.code, problem.message)
     }
 }

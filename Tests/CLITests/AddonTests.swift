@@ -183,7 +183,7 @@ struct AddonInterfaceTests {
 
         try Data(#"{"defaults": {"backend": "kubernetes"}}"#.utf8).write(to: URL(fileURLWithPath: path))
         let bad = try CLIRunner.run(["config", "--json"], environment: ["BLENDBATCH_CONFIG": path])
-        #expect(bad.status == 65 && bad.stderr == "blendbatch: \(path): defaults: backend must be local, aws or slurm (got 'kubernetes')\n", "\(bad.stderr)")
+        #expect(bad.status == 65 && bad.stderr == "blendbatch: \(path): defaults: backend must be local, aws, slurm (got 'kubernetes')\n", "\(bad.stderr)")
     }
 
     @Test("BLENDBATCH_PROGRESS=json: one progress line per step with the job id, ending at done == total")

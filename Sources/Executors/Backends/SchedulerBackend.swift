@@ -27,12 +27,18 @@ public protocol SchedulerBackend {
     /// A step its tasks run around the worker on the cluster (`blendbatch task-hook NAME STEP ARG…`):
     /// what to print on stdout, and a note for stderr.
     static func taskHook(_ step: String, _ arguments: [String]) throws -> (output: String?, note: String?)
+    /// A failure of its scheduler or store while doing `what`, as one line with its exit code.
+    static func problem(_ error: any Error, doing what: String) -> RenderRequest.Problem
 }
 
 extension SchedulerBackend {
     /// A backend whose tasks run no steps of ours.
     public static func taskHook(_ step: String, _ arguments: [String]) throws -> (output: String?, note: String?) {
         throw RenderRequest.Problem(.usage, "backend '\(name)' has no task steps")
+    }
+
+    public static func problem(_ error: any Error, doing what: String) -> RenderRequest.Problem {
+        error as? RenderRequest.Problem ?? .init(.failure, "\(what): \(error)")
     }
 }
 

@@ -94,4 +94,9 @@ public enum SlurmBackend: SchedulerBackend {
             throw RenderRequest.Problem(.usage, "Slurm task steps: started, ended CODE")
         }
     }
+
+    public static func problem(_ error: any Error, doing what: String) -> RenderRequest.Problem {
+        if let error = error as? SlurmError { return .init(error.code, error.message) }
+        return error as? RenderRequest.Problem ?? .init(.failure, "\(what): \(error)")
+    }
 }

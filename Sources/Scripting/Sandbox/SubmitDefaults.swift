@@ -1,3 +1,4 @@
+import Executors
 /// What a submission starts from when the studio config says so (`"defaults": {...}`): the
 /// Blender add-on pre-fills its form with these, and `render --backend aws` takes `queue` and
 /// `job_definition` from them.
@@ -33,7 +34,7 @@ public struct SubmitDefaults: Sendable, Equatable, Encodable {
             guard let text = value as? String, !text.isEmpty else { throw bad("\(key) must be a non-empty string") }
             self[keyPath: path] = text
         }
-        if let backend, !["local", "aws", "slurm"].contains(backend) { throw bad("backend must be local, aws or slurm (got '\(backend)')") }
+        if let backend, !Backends.names.contains(backend) { throw bad("backend must be \(Backends.names.joined(separator: ", ")) (got '\(backend)')") }
         for (key, path, range) in [("percent", \SubmitDefaults.percent, 1...100), ("samples", \SubmitDefaults.samples, 1...1_000_000)] {
             guard let value = fields[key] else { continue }
             guard let number = value as? Int, range.contains(number) else { throw bad("\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)") }
