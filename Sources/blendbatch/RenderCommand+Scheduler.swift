@@ -30,7 +30,8 @@ extension RenderCommand {
     func submit(_ file: String, out: String?, to scheduler: any SchedulerBackend.Type) async throws -> (any DetachedJob, AWSSpendLimit?) {
         let values = try options.parsed(against: Self.declaration).values
         do { try Backends.check(values.keys, for: scheduler) } catch {
-            throw CommandEnd(.usage, "--" + error.message.replacingOccurrences(of: "_", with: "-"))
+            let name = String(error.message.prefix { $0.isLetter || $0 == "_" })
+            throw CommandEnd(.usage, "--" + name.replacingOccurrences(of: "_", with: "-") + error.message.dropFirst(name.count))
         }
         let request = try options.request(file: file, out: out, declaration: Self.declaration)
         let own = Set(scheduler.fields.map(\.name))

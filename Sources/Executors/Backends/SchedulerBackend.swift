@@ -84,14 +84,15 @@ public enum Backends {
         return nil
     }
 
-    /// One line when `options` hold a field neither the request nor `backend` takes, or one it refuses.
+    /// One line, starting with the field's name, when `names` hold a field neither the request nor
+    /// `backend` takes, or one it refuses.
     public static func check(_ names: some Sequence<String>, for backend: any SchedulerBackend.Type) throws(RenderRequest.Problem) {
         let own = Set(backend.fields.map(\.name))
         for name in names.sorted() {
             if let why = backend.refused[name] { throw .init(.usage, "\(name) is not for backend '\(backend.name)': \(why)") }
-            guard own.contains(name) || RenderRequest.fields.contains(where: { $0.name == name }) else {
-                throw .init(.usage, "backend '\(backend.name)' has no option '\(name)' (its own: \(backend.fields.map(\.name).joined(separator: ", ")))")
-            }
+            if own.contains(name) || RenderRequest.fields.contains(where: { $0.name == name }) { continue }
+            if let owner = owner(of: name) { throw .init(.usage, "\(name) is for backend '\(owner.name)', not '\(backend.name)'") }
+            throw .init(.usage, "\(name): backend '\(backend.name)' has no such option (its own: \(backend.fields.map(\.name).joined(separator: ", ")))")
         }
     }
 
