@@ -10,7 +10,7 @@ import RenderPlan
 /// index by job id (or by the Batch id of their render or stitch job).
 enum AWSJobCommands {
     /// The AWS job `job` names, or nil when it is not an AWS job known here.
-    static func handle(_ job: String) async -> (AWSBatchJobHandle, AWSBatchExecutor)? {
+    static func handle(_ job: String) async throws -> (AWSBatchJobHandle, AWSBatchExecutor)? {
         guard let record = AWSJobIndex.default.record(job) else { return nil }
         let client = makeAWSClient()
         let batch = BatchClient(client: client)
@@ -20,15 +20,15 @@ enum AWSJobCommands {
             let store = StoreFactory.open(try StoreLocation(parsing: record.output), client: client)
             return (try await AWSBatchJobHandle.open(record: record, batch: batch, store: store), executor)
         } catch {
-            failAWS(error, doing: "reading job \(record.id) from \(record.output)")
+            throw awsEnd(error, doing: "reading job \(record.id) from \(record.output)")
         }
     }
 
     /// Submit the job (uploading a local .blend and its files, with a progress bar, and writing the manifest
-    /// beside the output); exits on failure. `file` is the release that saved the .blend: the job
+    /// beside the output); throws a `CommandEnd` on failure. `file` is the release that saved the .blend: the job
     /// definition must be able to open it.
     static func submit(_ manifest: JobManifest, file: AWSWorkerChoice.File?, queue: String, jobDefinition: String?,
-                       allowOlderBlender: Bool, budget: (AWSSpendLimit, CostEstimate)?) async -> AWSBatchJobHandle {
+                       allowOlderBlender: Bool, budget: (AWSSpendLimit, CostEstimate)?) async throws -> AWSBatchJobHandle {
         let client = makeAWSClient()
         var executor = AWSBatchExecutor(
             batch: BatchClient(client: client),
@@ -50,7 +50,7 @@ enum AWSJobCommands {
         let handle: AWSBatchJobHandle
         do { handle = try await executor.submitJob(manifest, file: file) } catch {
             upload.finish()
-            failAWS(error, doing: "submitting job \(manifest.id) to \(queue)")
+            throw awsEnd(error, doing: "submitting job \(manifest.id) to \(queue)")
         }
         upload.finish()
         if let budget {
@@ -92,21 +92,21 @@ enum AWSJobCommands {
     }
 
     /// Print an AWS job's status; false when `job` is not an AWS job. A job that failed (also one
-    /// Batch calls succeeded with frames missing from the store) exits with its failure code.
+    /// Batch calls succeeded with frames missing from the store) ends the command with its failure code.
     static func status(_ job: String, json: Bool) async throws -> Bool {
-        guard let (handle, _) = await handle(job) else { return false }
+        guard let (handle, _) = try await handle(job) else { return false }
         var status: JobStatus
         do {
             status = try await handle.currentStatus()
             status.frameMetrics = try await FrameMetrics.read(job: handle.id, store: handle.store)
-        } catch { failAWS(error, doing: "asking Batch about job \(handle.id)") }
+        } catch { throw awsEnd(error, doing: "asking Batch about job \(handle.id)") }
         if json { try printJSON(status) } else { print((status.summaryLines + awsLines(handle)).joined(separator: "\n")) }
-        if status.state == .failed { Foundation.exit(JobWatch.exitCode(status)) }
+        if status.state == .failed { throw CommandEnd(status: JobWatch.exitCode(status)) }
         return true
     }
 
     static func cancel(_ job: String, json: Bool) async throws -> Bool {
-        guard let (handle, _) = await handle(job) else { return false }
+        guard let (handle, _) = try await handle(job) else { return false }
         await handle.cancel()
         let status = await handle.status()
         if json { try printJSON(status) } else { print((status.summaryLines + awsLines(handle)).joined(separator: "\n")) }
@@ -114,9 +114,9 @@ enum AWSJobCommands {
     }
 
     static func resume(_ job: String, json: Bool) async throws -> Bool {
-        guard let (handle, executor) = await handle(job) else { return false }
+        guard let (handle, executor) = try await handle(job) else { return false }
         let resumed: AWSBatchJobHandle?
-        do { resumed = try await executor.resume(handle) } catch { failAWS(error, doing: "resuming job \(handle.id)") }
+        do { resumed = try await executor.resume(handle) } catch { throw awsEnd(error, doing: "resuming job \(handle.id)") }
         guard let resumed else {
             print("job \(handle.id): every frame is in the store and the stitch succeeded; nothing to resume")
             return true

@@ -15,7 +15,7 @@ extension RenderCommand {
 
     /// Check the options, plan `file` where it is and submit it; the job, and its spend limit with `--max-cost`.
     func submitToAWS() async throws -> (AWSBatchJobHandle, (AWSSpendLimit, CostEstimate)?) {
-        let studio = RecipeExecution.studioConfig().defaults
+        let studio = try RecipeExecution.studioConfig().defaults
         let jobDefinition = jobDefinition ?? studio.jobDefinition
         guard let queue = queue ?? studio.queue, !queue.isEmpty else {
             fail(.usage, "--backend aws needs --queue (the stack's is blendbatch-render)")
@@ -35,7 +35,7 @@ extension RenderCommand {
         let planner = StoreJobPlanner(input: file, output: output, id: JobManifest.newID(name: name), request: request)
         let (manifest, blend) = await planner.planned(client: makeAWSClient())
         let budget = try await budgetCheck(request)
-        let handle = await AWSJobCommands.submit(manifest, file: blend, queue: queue, jobDefinition: jobDefinition,
+        let handle = try await AWSJobCommands.submit(manifest, file: blend, queue: queue, jobDefinition: jobDefinition,
                                                  allowOlderBlender: options.allowOlderBlender, budget: budget)
         return (handle, budget)
     }
@@ -50,7 +50,7 @@ extension RenderCommand {
         guard case .local? = try? StoreLocation(parsing: file) else {
             fail(.usage, "--max-cost estimates on this machine first: give a local .blend (not \(file))")
         }
-        var estimateRequest = cost.request(request)
+        var estimateRequest = try cost.request(request)
         estimateRequest.instanceTypes = [estimateRequest.instanceTypes[0]]
         let estimate: CostEstimate
         do {

@@ -7,9 +7,9 @@ extension RenderCommand {
     /// `render.lua` earlier on the path wins over the bundled one — with the options as its
     /// parameters. Returns its exit code.
     func runRecipe() async throws -> Int32 {
-        let source = await RecipeExecution.find("render")
+        let source = try await RecipeExecution.find("render")
         if source.origin != "bundled" { printError("recipe: \(source.location) (from \(source.origin))") }
-        guard let declaration = RecipeExecution.declaration(of: source) else {
+        guard let declaration = try RecipeExecution.declaration(of: source) else {
             fail(.dataError, "\(source.location): a render recipe must declare its parameters (recipe { params = {...} })")
         }
         let given = recipeParameters

@@ -40,9 +40,9 @@ struct ReportCommand: AsyncParsableCommand {
             return
         }
         do { try await ReportFile.write(builder, to: path, store: store) } catch let error as StoreError {
-            fail(.storeError, "cannot put the report beside the video: \(error)")
+            throw CommandEnd(.storeError, "cannot put the report beside the video: \(error)")
         } catch {
-            fail(.ioError, "cannot write the report to \(path): \(StoreError.systemReason(error)) (choose another place with --out FILE)")
+            throw CommandEnd(.ioError, "cannot write the report to \(path): \(StoreError.systemReason(error)) (choose another place with --out FILE)")
         }
         print(path)
     }
@@ -53,11 +53,11 @@ struct ReportCommand: AsyncParsableCommand {
 
     /// What the job recorded, from its backend.
     private func source() async throws -> (JobReportBuilder, any ObjectStore) {
-        if let (handle, _) = await AWSJobCommands.handle(job) {
+        if let (handle, _) = try await AWSJobCommands.handle(job) {
             do {
                 let status = try await handle.currentStatus()
                 return (try await handle.reportBuilder(status: status), handle.store)
-            } catch { failAWS(error, doing: "reading job \(handle.id) from AWS Batch and \(handle.record.output)") }
+            } catch { throw awsEnd(error, doing: "reading job \(handle.id) from AWS Batch and \(handle.record.output)") }
         }
         let folder = try JobLookup.folder(job, out: nil)
         do {
@@ -69,11 +69,11 @@ struct ReportCommand: AsyncParsableCommand {
             let status = try await JobControl.status(folder: folder, store: store)
             return (try await LocalReportSource.builder(folder: folder, status: status, store: store), store)
         } catch let error as ExecutorError {
-            fail(error.exitCode, error.description)
+            throw CommandEnd(error.exitCode, error.description)
         } catch let error as StoreError {
-            fail(.storeError, error.description)
+            throw CommandEnd(.storeError, error.description)
         } catch let error as SlurmError {
-            fail(error.code, error.message)
-        } catch { fail(.dataError, "\(folder.path): \(error)") }
+            throw CommandEnd(error.code, error.message)
+        } catch { throw CommandEnd(.dataError, "\(folder.path): \(error)") }
     }
 }
