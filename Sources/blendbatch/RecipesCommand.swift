@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LuaKit
+import RenderPlan
 import Scripting
 
 /// `blendbatch recipes [list|new|check|stubs]`

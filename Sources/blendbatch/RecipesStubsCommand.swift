@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RenderPlan
 import Scripting
 
 extension RecipesCommand {

@@ -2,6 +2,7 @@ import Executors
 import Foundation
 import ObjectStore
 import RenderPlan
+import Scripting
 
 extension RenderCommand {
     /// `--backend aws`: plan the .blend where it is (a path or s3://), submit ONE array job and ONE

@@ -1,5 +1,6 @@
 import Foundation
 import LuaKit
+import RenderPlan
 import Scripting
 
 extension RenderCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Executors
 import Foundation
 import ObjectStore
+import RenderPlan
 
 /// `blendbatch report [JOB]`: the job's self-contained HTML report (or its data as JSON).
 struct ReportCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Executors
 import Foundation
 import ObjectStore
+import RenderPlan
 
 /// `blendbatch status [JOB]`: where a local job stands, from any process, also after a crash.
 struct StatusCommand: AsyncParsableCommand {

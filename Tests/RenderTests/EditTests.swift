@@ -1,4 +1,5 @@
 import Foundation
+import RenderPlan
 import Testing
 @testable import Render
 

@@ -1,3 +1,4 @@
+import Foundation
 import LuaKit
 
 /// What a recipe says about itself, read without running its body: the leading
