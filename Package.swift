@@ -4,6 +4,14 @@ import PackageDescription
 // Dependencies point one way (see README "Architecture"):
 // C shims → LuaKit → Scripting → REPL → blendbatch; domain targets never import Lua.
 // Each target lists every module it imports (scripts/check-imports, run by scripts/test, checks it).
+
+/// Settings every Swift target and test target builds with (added below); Swift 6 language mode
+/// comes from the tools version.
+let swiftSettings: [SwiftSetting] = [
+    // A file sees another module's members only when it imports that module itself (SE-0444).
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
 let package = Package(
     name: "blendbatch",
     platforms: [.macOS(.v14)],
@@ -43,7 +51,8 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .target(name: "ObjectStore", dependencies: [
-            "AWSCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
+            "AWSCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "AWSServices", dependencies: ["AWSCore"]),
         .target(name: "Render", dependencies: [
@@ -60,11 +69,13 @@ let package = Package(
         // Lua side.
         .target(name: "Notify", dependencies: [
             .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
 
         .target(name: "LuaKit", dependencies: ["CLuaShim"]),
         .target(name: "Scripting", dependencies: [
-            "LuaKit", "BlendFile", "RenderPlan", "AWSCore", "AWSServices", "ObjectStore", "Render", "Executors", "Chaos", "Notify",
+            "LuaKit", "BlendFile", "RenderPlan", "AWSCore", "AWSServices", "ObjectStore", "ProcessSpawn", "Render", "Executors", "Chaos",
+            "Notify",
         ]),
         .target(name: "REPL", dependencies: ["Scripting", "LuaKit", "CLuaShim", "RenderPlan", "CEditline"]),
 
@@ -90,7 +101,9 @@ let package = Package(
             "ObjectStore", "AWSCore", .product(name: "Crypto", package: "swift-crypto"), "TestSupport",
         ]),
         .testTarget(name: "AWSServicesTests", dependencies: ["AWSServices", "AWSCore", "TestSupport"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "BlendFile", "CZstd", "RenderPlan", "AWSCore", "ObjectStore", "TestSupport"]),
+        .testTarget(name: "RenderTests", dependencies: [
+            "Render", "BlendFile", "CZstd", "RenderPlan", "AWSCore", "ObjectStore", "ProcessSpawn", "TestSupport",
+        ]),
         .testTarget(name: "ExecutorsTests", dependencies: [
             "Executors", "Render", "BlendFile", "RenderPlan", "AWSCore", "AWSServices", "ObjectStore", "ProcessSpawn", "TestSupport",
         ]),
@@ -104,3 +117,8 @@ let package = Package(
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
     ]
 )
+
+// Every target but the system libraries (CLuaShim, the one C target, has no Swift to apply them to).
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings
+}

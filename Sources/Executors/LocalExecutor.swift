@@ -2,6 +2,7 @@ import Foundation
 import ObjectStore
 import Render
 import RenderPlan
+import Synchronization
 
 /// Runs a job's array on this machine: N tasks of `blendbatch worker` on a pool of `workers` slots,
 /// each started with the environment AWS Batch gives an array child (`AWS_BATCH_JOB_ARRAY_INDEX`,

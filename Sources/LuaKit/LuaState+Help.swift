@@ -1,4 +1,5 @@
 import CLuaShim
+import Foundation
 
 extension LuaState {
     /// Install the global `help`: `help()` lists modules, `help(frames)` or `help("frames")` lists a

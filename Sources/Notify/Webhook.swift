@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// A JSON POST to a chat or push service (Slack and Teams incoming webhooks, ntfy, anything that
 /// takes JSON): HTTPS, or plain HTTP to this machine only. Failed attempts (no connection, a 5xx, a

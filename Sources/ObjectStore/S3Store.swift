@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import AWSCore
 import Crypto
 import Foundation

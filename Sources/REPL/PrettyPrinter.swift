@@ -1,4 +1,5 @@
 import CLuaShim
+import Foundation
 import LuaKit
 
 /// Formats Lua values for the REPL: nested tables with sorted keys (sequence first), cycles marked,

@@ -1,4 +1,5 @@
 import Foundation
+import RenderPlan
 
 /// The FFmpeg command of a contact sheet: every picked image scaled (aspect kept, padded) into one
 /// cell size, so images of different sizes line up, optionally captioned, then tiled 8 across.

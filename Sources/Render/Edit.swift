@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawn
 import RenderPlan
 
 /// Cuts shots' videos together in order: one H.264 MP4 at the shots' common frame rate, every shot

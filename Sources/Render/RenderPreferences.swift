@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import ProcessSpawn
 #endif
 
 /// Blender preferences for render tasks: Blender's factory defaults without the bundled add-ons that

@@ -1,5 +1,6 @@
 import Foundation
 import ObjectStore
+import ProcessSpawn
 import RenderPlan
 
 /// One array task's render stage: renders the frames of its chunk that the store does not have yet,

@@ -1,5 +1,6 @@
 import Foundation
 import ObjectStore
+import ProcessSpawn
 import RenderPlan
 
 /// The stitch stage: turns the job's frames in the store into `<name>.mp4` (H.264, yuv420p, even

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A value given for a ``RequestField``, from the command line, a recipe parameter or a Lua table.
 public enum RequestValue: Sendable, Equatable, CustomStringConvertible {
     case string(String), int(Int), number(Double), bool(Bool)

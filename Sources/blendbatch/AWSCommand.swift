@@ -70,7 +70,7 @@ struct AWSCommand: AsyncParsableCommand {
                 attemptTimeoutSeconds: timeout == 0 ? nil : timeout, interruptedExitCode: ExitCode.interrupted.rawValue)
             let registered: RegisterJobDefinitionResponse
             do { registered = try await batch.registerJobDefinition(request) } catch {
-                failAWS(error, doing: "registering job definition \(name)")
+                throw awsEnd(error, doing: "registering job definition \(name)")
             }
             if json {
                 try printJSON(registered)

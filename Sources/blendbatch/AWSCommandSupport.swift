@@ -7,8 +7,10 @@ import RenderPlan
 /// The AWS client every AWS command uses: region, credentials and endpoints resolved as the AWS CLI does.
 func makeAWSClient() -> AWSClient { AWSClient(configuration: .resolve()) }
 
-/// Exit with a one-line message for an AWS failure: what was asked, what AWS said, what to do.
-func failAWS(_ error: any Error, doing what: String) -> Never {
+/// The end of a command that met an AWS failure: one line saying what was asked, what AWS said,
+/// what to do. A `CommandEnd` passes through unchanged.
+func awsEnd(_ error: any Error, doing what: String) -> CommandEnd {
+    if let end = error as? CommandEnd { return end }
     let problem = AWSBatchBackend.problem(error, doing: what)
-    fail(problem.code, problem.message)
+    return CommandEnd(problem.code, problem.message)
 }

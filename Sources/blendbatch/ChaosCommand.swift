@@ -42,14 +42,14 @@ struct ChaosCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        guard runs >= 1 else { fail(.usage, "--runs \(runs): give at least 1") }
-        guard let share = ChaosSpec.share(interrupt) else { fail(.usage, "--interrupt \(interrupt): give a share like 30% or 0.3") }
-        guard let noticeSeconds = ChaosSpec.seconds(notice), noticeSeconds >= 0 else { fail(.usage, "--notice \(notice): give a duration like 2s") }
+        guard runs >= 1 else { throw CommandEnd(.usage, "--runs \(runs): give at least 1") }
+        guard let share = ChaosSpec.share(interrupt) else { throw CommandEnd(.usage, "--interrupt \(interrupt): give a share like 30% or 0.3") }
+        guard let noticeSeconds = ChaosSpec.seconds(notice), noticeSeconds >= 0 else { throw CommandEnd(.usage, "--notice \(notice): give a duration like 2s") }
         let spec = ChaosSpec(share: share, notice: noticeSeconds, seed: seed ?? UInt64.random(in: 1...UInt64(UInt32.max)))
         let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         let folder = try options.request(file: file).out ?? "out/\(name)-chaos"
         if case .s3? = try? StoreLocation(parsing: folder) {
-            fail(.usage, "--out \(folder): a chaos drill verifies its runs in a folder on this machine; give a folder")
+            throw CommandEnd(.usage, "--out \(folder): a chaos drill verifies its runs in a folder on this machine; give a folder")
         }
         // Plan once (reads the .blend, checks the options); each run gets the same plan in its own folder.
         let request = try options.request(file: file, out: folder + "/run-1")
@@ -72,7 +72,7 @@ struct ChaosCommand: AsyncParsableCommand {
         })
         bar.finish()
         if json { try printJSON(results) } else { print(ChaosExperiment.table(results)) }
-        if !results.allSatisfy(\.passed) { Foundation.exit(RenderPlan.ExitCode.renderFailure.rawValue) }
+        if !results.allSatisfy(\.passed) { throw CommandEnd(status: RenderPlan.ExitCode.renderFailure.rawValue) }
     }
 }
 

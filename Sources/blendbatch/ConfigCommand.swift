@@ -29,7 +29,7 @@ struct ConfigCommand: ParsableCommand {
     }
 
     func run() throws {
-        let config = RecipeExecution.studioConfig()
+        let config = try RecipeExecution.studioConfig()
         let shown = Shown(files: config.files, trusted_recipes: config.trustedRecipes, allowed_programs: config.allowedPrograms,
                           recipe_path: config.recipePath, defaults: config.defaults,
                           lua_memory_limit: config.luaMemoryLimit, recipe_depth_limit: config.recipeDepthLimit)

@@ -53,12 +53,12 @@ struct EstimateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let render = try options.request(file: file)
-        let request = cost.request(render)
+        let request = try cost.request(render)
         let estimate: CostEstimate
         do {
             (estimate, _) = try await request.run(executor: LocalExecutor(configuration: RenderOptions.executorConfiguration(render)),
                                                   aws: makeAWSClient())
-        } catch { fail(error.code, error.message) }
+        } catch { throw CommandEnd(error.code, error.message) }
         if json { print(try StableJSON.text(estimate)) } else { print(EstimateText.render(estimate, file: file)) }
     }
 }
@@ -91,7 +91,7 @@ struct EstimateOptions: ParsableArguments {
         sample != 3 || fromJob != nil || !instanceTypes.isEmpty || prices != nil || !speed.isEmpty || arraySize != nil || noRefresh
     }
 
-    func request(_ render: RenderRequest) -> EstimateRequest {
+    func request(_ render: RenderRequest) throws -> EstimateRequest {
         var request = EstimateRequest(render: render)
         request.sample = sample
         request.fromJob = fromJob
@@ -102,7 +102,7 @@ struct EstimateOptions: ParsableArguments {
         for text in speed {
             let parts = text.split(separator: "=", maxSplits: 1)
             guard parts.count == 2, let value = Double(parts[1]), value > 0 else {
-                fail(.usage, "--speed \(text): give TYPE=F with F > 0, e.g. --speed g5.xlarge=8")
+                throw CommandEnd(.usage, "--speed \(text): give TYPE=F with F > 0, e.g. --speed g5.xlarge=8")
             }
             request.speeds[String(parts[0])] = value
         }

@@ -49,7 +49,7 @@ struct ExportCommand: AsyncParsableCommand {
             let definition = try RenderPipelineDefinition(jobQueue: queue, jobDefinition: jobDefinition).jsonString()
             if let output {
                 do { try Data((definition + "\n").utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                    fail(.ioError, "\(output): cannot write: \(error.localizedDescription)")
+                    throw CommandEnd(.ioError, "\(output): cannot write: \(error.localizedDescription)")
                 }
             } else if !create {
                 print(definition)
@@ -67,7 +67,7 @@ struct ExportCommand: AsyncParsableCommand {
                 }
                 print(arn)
             } catch {
-                failAWS(error, doing: "creating state machine \(name)")
+                throw awsEnd(error, doing: "creating state machine \(name)")
             }
         }
 

@@ -50,17 +50,17 @@ struct FISCommand: AsyncParsableCommand {
             let client = makeAWSClient()
             let batch = BatchClient(client: client)
             let queue: String
-            do { queue = try await Self.queue(ofJob: job, batch: batch) } catch { failAWS(error, doing: "finding job \(job)") }
+            do { queue = try await Self.queue(ofJob: job, batch: batch) } catch { throw awsEnd(error, doing: "finding job \(job)") }
             let experiment: FISExperimentHandle
             do {
                 experiment = try await FISSpotInterruption(batch: batch, fis: FISClient(client: client))
                     .start(queue: queue, selection: selection, notice: notice, roleArn: roleArn, jobId: job)
             } catch let error as SpotInterruptionError {
-                fail(.usage, error.description)
+                throw CommandEnd(.usage, error.description)
             } catch let error as FISSpotInterruptionError {
-                fail(.usage, error.description)
+                throw CommandEnd(.usage, error.description)
             } catch {
-                failAWS(error, doing: "starting the Spot interruption experiment")
+                throw awsEnd(error, doing: "starting the Spot interruption experiment")
             }
             printError("experiment \(experiment.id) started (template \(experiment.templateId)): interrupting \(selection) with \(notice) notice")
             var state = (try? await experiment.state()) ?? ExperimentState(status: .pending, reason: nil)
@@ -69,7 +69,7 @@ struct FISCommand: AsyncParsableCommand {
                 defer { stopper.cancel() }
                 do {
                     state = try await experiment.wait(pollInterval: 5) { printError("experiment \(experiment.id): \($0.status.rawValue)\($0.reason.map { " — \($0)" } ?? "")") }
-                } catch { failAWS(error, doing: "following experiment \(experiment.id)") }
+                } catch { throw awsEnd(error, doing: "following experiment \(experiment.id)") }
             }
             if json {
                 try printJSON(["experiment": experiment.id, "template": experiment.templateId, "state": state.status.rawValue,
@@ -77,7 +77,7 @@ struct FISCommand: AsyncParsableCommand {
             } else {
                 print("\(experiment.id) \(state.status.rawValue)")
             }
-            if state.status == .failed { fail(.failure, "experiment \(experiment.id) failed: \(state.reason ?? "no reason given")") }
+            if state.status == .failed { throw CommandEnd(.failure, "experiment \(experiment.id) failed: \(state.reason ?? "no reason given")") }
         }
 
         /// The queue of the job: from this machine's job index, else from Batch (JOB is a Batch job id).
@@ -95,6 +95,8 @@ struct FISCommand: AsyncParsableCommand {
                 Task {
                     let state = try? await experiment.stop()
                     printError("experiment \(experiment.id): \(state?.status.rawValue ?? "stop requested")")
+                    // Exits here, not through `CommandEnd`: this runs in a task of the signal handler, outside
+                    // the command's body, which is still waiting on the experiment (interrupt-handler exit).
                     Foundation.exit(ExitCode.cancelled.rawValue)
                 }
             }

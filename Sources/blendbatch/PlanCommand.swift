@@ -53,14 +53,14 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         var output: StoreLocation
-        do { output = try StoreLocation(parsing: out) } catch { fail(.usage, "--out \(out): \(error)") }
+        do { output = try StoreLocation(parsing: out) } catch { throw CommandEnd(.usage, "--out \(out): \(error)") }
         if case .local(let path) = output { output = .local(path: URL(fileURLWithPath: path).standardizedFileURL.path) }
         guard !jobId.isEmpty, jobId.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
-            fail(.usage, "--job-id '\(jobId)': use letters, digits, '-', '_' and '.'")
+            throw CommandEnd(.usage, "--job-id '\(jobId)': use letters, digits, '-', '_' and '.'")
         }
         let chunkSize: Int?
         if chunk.lowercased() == "auto" { chunkSize = nil } else {
-            guard let n = Int(chunk), n >= 1 else { fail(.usage, "--chunk \(chunk): give a number of frames (at least 1) or 'auto'") }
+            guard let n = Int(chunk), n >= 1 else { throw CommandEnd(.usage, "--chunk \(chunk): give a number of frames (at least 1) or 'auto'") }
             chunkSize = n
         }
         let client = makeAWSClient()
@@ -73,14 +73,14 @@ struct PlanCommand: AsyncParsableCommand {
         request.out = output.description
         let manifest: JobManifest
         do { (manifest, _) = try await AWSBatchBackend.plan(request, id: jobId, client: client) { printError("blendbatch: " + $0) } } catch {
-            fail(error.code, error.message)
+            throw CommandEnd(error.code, error.message)
         }
 
         let key = AWSJobFolder(id: jobId).manifestKey
         do {
             try await StoreFactory.open(output, client: client).put(data: try manifest.encoded(), key: key)
         } catch {
-            fail(AWSBatchBackend.storeCode(error), "writing the manifest to \(output.appending(key)): \(error)")
+            throw CommandEnd(AWSBatchBackend.storeCode(error), "writing the manifest to \(output.appending(key)): \(error)")
         }
         let url = output.appending(key).description
         if json {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LuaKit
+import RenderPlan
 import Scripting
 
 /// `blendbatch recipes [list|new|check|stubs]`
@@ -54,10 +55,10 @@ struct RecipesCommand: AsyncParsableCommand {
 
         func run() throws {
             guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-                fail(.usage, "recipe names use letters, digits, - and _ (got '\(name)')")
+                throw CommandEnd(.usage, "recipe names use letters, digits, - and _ (got '\(name)')")
             }
             let path = (out as NSString).appendingPathComponent(name + ".lua")
-            guard !FileManager.default.fileExists(atPath: path) else { fail(.usage, "\(path) already exists; not overwriting it") }
+            guard !FileManager.default.fileExists(atPath: path) else { throw CommandEnd(.usage, "\(path) already exists; not overwriting it") }
             do {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                 try RecipeTemplate.starter(name: name).write(toFile: path, atomically: true, encoding: .utf8)
@@ -67,7 +68,7 @@ struct RecipesCommand: AsyncParsableCommand {
                     try RecipeStubs.luarc(stubs: stubs).write(toFile: luarc, atomically: true, encoding: .utf8)
                 }
             } catch {
-                fail(.ioError, "cannot write \(path): \(error.localizedDescription)")
+                throw CommandEnd(.ioError, "cannot write \(path): \(error.localizedDescription)")
             }
             print(path)
         }
@@ -87,9 +88,9 @@ struct RecipesCommand: AsyncParsableCommand {
                     print("ok: \(source.location) (plain script, no recipe declaration)")
                 }
             } catch let error as RecipeError {
-                if case .notFound = error { fail(.noInput, error.description) }
-                if case .unavailable = error { fail(.storeError, error.description) }
-                fail(.dataError, error.description)
+                if case .notFound = error { throw CommandEnd(.noInput, error.description) }
+                if case .unavailable = error { throw CommandEnd(.storeError, error.description) }
+                throw CommandEnd(.dataError, error.description)
             }
         }
     }

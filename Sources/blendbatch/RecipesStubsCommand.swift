@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RenderPlan
 import Scripting
 
 extension RecipesCommand {
@@ -20,7 +21,7 @@ extension RecipesCommand {
 
         func run() throws {
             let folder = out ?? RecipeStubs.defaultFolder()
-            do { try RecipeStubs.write(to: folder) } catch { fail(.ioError, "cannot write the stubs in \(folder): \(error.localizedDescription)") }
+            do { try RecipeStubs.write(to: folder) } catch { throw CommandEnd(.ioError, "cannot write the stubs in \(folder): \(error.localizedDescription)") }
             print(folder)
         }
     }

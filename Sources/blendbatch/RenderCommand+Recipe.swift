@@ -1,6 +1,7 @@
 import Executors
 import Foundation
 import LuaKit
+import RenderPlan
 import Scripting
 
 /// The recipe `render` runs on this machine: the first `render.lua` on the recipe path — a studio's
@@ -17,9 +18,9 @@ struct RenderRecipe {
     }
 
     static func find() async throws -> RenderRecipe {
-        let source = await RecipeExecution.find("render")
+        let source = try await RecipeExecution.find("render")
         if source.origin != "bundled" { printError("recipe: \(source.location) (from \(source.origin))") }
-        guard let declaration = RecipeExecution.declaration(of: source) else {
+        guard let declaration = try RecipeExecution.declaration(of: source) else {
             throw CommandEnd(.dataError, "\(source.location): a render recipe must declare its parameters (recipe { params = {...} })")
         }
         return RenderRecipe(source: source, declaration: declaration)

@@ -2,6 +2,7 @@ import Executors
 import Foundation
 import ObjectStore
 import RenderPlan
+import Scripting
 
 extension RenderCommand {
     /// `--backend NAME` for a scheduler: plan each file here, submit it (all of them before following
@@ -40,7 +41,8 @@ extension RenderCommand {
         let upload = TransferProgress(label: "uploading the .blend and its files")
         defer { upload.finish() }
         let job: any DetachedJob
-        do { job = try await scheduler.submit(request, options: placement, after: [], context: SchedulerJobs.context(upload: upload)) } catch {
+        let context = try SchedulerJobs.context(upload: upload)
+        do { job = try await scheduler.submit(request, options: placement, after: [], context: context) } catch {
             throw CommandEnd(error.code, error.message)
         }
         upload.finish()
@@ -59,7 +61,7 @@ extension RenderCommand {
         guard case .local? = try? StoreLocation(parsing: request.file) else {
             throw CommandEnd(.usage, "--max-cost estimates on this machine first: give a local .blend (not \(request.file))")
         }
-        var estimateRequest = cost.request(request)
+        var estimateRequest = try cost.request(request)
         estimateRequest.instanceTypes = [estimateRequest.instanceTypes[0]]
         let estimate: CostEstimate
         do {

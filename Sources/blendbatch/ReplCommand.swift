@@ -23,12 +23,12 @@ struct ReplCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         global.bootstrap()
-        let config = RecipeExecution.studioConfig()  // the memory limit; recipes run from here obey the rest
+        let config = try RecipeExecution.studioConfig()  // the memory limit; recipes run from here obey the rest
         let status = try await LuaThread.run { () -> Int32 in
             let lua = try ScriptEngine.makeREPLState(config: config)
             return REPL(state: lua).run()
         }
         await ScriptEngine.cancelOutstandingJobs()
-        if status != 0 { Foundation.exit(status) }
+        try CommandEnd.unlessSuccess(status)
     }
 }

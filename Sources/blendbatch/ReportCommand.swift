@@ -2,6 +2,7 @@ import ArgumentParser
 import Executors
 import Foundation
 import ObjectStore
+import RenderPlan
 
 /// `blendbatch report [JOB]`: the job's self-contained HTML report (or its data as JSON).
 struct ReportCommand: AsyncParsableCommand {
@@ -40,9 +41,9 @@ struct ReportCommand: AsyncParsableCommand {
             return
         }
         do { try await ReportFile.write(builder, to: path, store: store) } catch let error as StoreError {
-            fail(.storeError, "cannot put the report beside the video: \(error)")
+            throw CommandEnd(.storeError, "cannot put the report beside the video: \(error)")
         } catch {
-            fail(.ioError, "cannot write the report to \(path): \(StoreError.systemReason(error)) (choose another place with --out FILE)")
+            throw CommandEnd(.ioError, "cannot write the report to \(path): \(StoreError.systemReason(error)) (choose another place with --out FILE)")
         }
         print(path)
     }
@@ -61,9 +62,9 @@ struct ReportCommand: AsyncParsableCommand {
             let status = try await JobControl.status(folder: folder, store: store)
             return (try await LocalReportSource.builder(folder: folder, status: status, store: store), store)
         } catch let error as ExecutorError {
-            fail(error.exitCode, error.description)
+            throw CommandEnd(error.exitCode, error.description)
         } catch let error as StoreError {
-            fail(.storeError, error.description)
-        } catch { fail(.dataError, "\(folder.path): \(error)") }
+            throw CommandEnd(.storeError, error.description)
+        } catch { throw CommandEnd(.dataError, "\(folder.path): \(error)") }
     }
 }

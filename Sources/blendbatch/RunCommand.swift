@@ -43,7 +43,7 @@ struct RunCommand: AsyncParsableCommand {
             print(Self.helpMessage())
             return
         }
-        guard !words.isEmpty else { fail(.usage, "run needs a recipe: blendbatch run NAME|FILE.lua|s3://.../x.lua [--param value...]") }
+        guard !words.isEmpty else { throw CommandEnd(.usage, "run needs a recipe: blendbatch run NAME|FILE.lua|s3://.../x.lua [--param value...]") }
         let spec = words.removeFirst()
         // --trust may also come after the recipe (before a `--`).
         let end = words.firstIndex(of: "--") ?? words.endIndex
@@ -51,8 +51,8 @@ struct RunCommand: AsyncParsableCommand {
         if offline || words[..<end].contains("--offline") { setenv("BLENDBATCH_OFFLINE", "1", 1) }  // nested recipes.run too
         words = words[..<end].filter { $0 != "--trust" && $0 != "--offline" } + words[end...]
 
-        let source = await RecipeExecution.find(spec)
-        let declaration = RecipeExecution.declaration(of: source)
+        let source = try await RecipeExecution.find(spec)
+        let declaration = try RecipeExecution.declaration(of: source)
         if source.isRemote { printError("recipe: \(source.location) (from \(source.origin))") }
 
         var values: [String: LuaValue] = [:]
@@ -69,10 +69,10 @@ struct RunCommand: AsyncParsableCommand {
                 values = try RecipeArguments.complete(parsed.values, for: declaration)
                 arguments = parsed.positional
             } catch {
-                fail(.usage, "\(error)\n(see: blendbatch run \(spec) --help)")
+                throw CommandEnd(.usage, "\(error)\n(see: blendbatch run \(spec) --help)")
             }
         }
         let status = try await RecipeExecution.run(source, values: values, arguments: arguments, trusted: trusted)
-        if status != 0 { Foundation.exit(status) }
+        try CommandEnd.unlessSuccess(status)
     }
 }

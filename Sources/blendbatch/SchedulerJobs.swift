@@ -10,8 +10,8 @@ import Scripting
 enum SchedulerJobs {
     /// What a backend gets from the command line: the process's AWS settings, notes on stderr (ending
     /// the upload bar first), and the studio config's defaults.
-    static func context(upload: TransferProgress? = nil) -> BackendContext {
-        let studio = RecipeExecution.studioConfig().defaults
+    static func context(upload: TransferProgress? = nil) throws -> BackendContext {
+        let studio = try RecipeExecution.studioConfig().defaults
         var defaults: [String: RequestValue] = [:]
         if let queue = studio.queue { defaults["queue"] = .string(queue) }
         if let definition = studio.jobDefinition { defaults["job_definition"] = .string(definition) }
@@ -27,7 +27,8 @@ enum SchedulerJobs {
     /// The job on a scheduler that `job` names (an id, or a job folder under `out`); nil for a job of this machine.
     static func find(_ job: String, out: String?) async throws -> (any DetachedJob)? {
         let folder = try? JobFolder.find(job, output: out)
-        do { return try await Backends.find(job, folder: folder, context: context()) } catch { throw CommandEnd(error.code, error.message) }
+        let context = try context()
+        do { return try await Backends.find(job, folder: folder, context: context) } catch { throw CommandEnd(error.code, error.message) }
     }
 
     /// Lines about where `job` runs.
@@ -93,7 +94,8 @@ enum SchedulerJobs {
             missing = job.manifest.chunks.filter { $0.frames.contains { !done.contains($0) } }.count
         } catch { throw problem(error, job) }
         let resumed: (any DetachedJob)?
-        do { resumed = try await Backends.of(job).resume(job, context: context()) } catch { throw CommandEnd(error.code, error.message) }
+        let context = try context()
+        do { resumed = try await Backends.of(job).resume(job, context: context) } catch { throw CommandEnd(error.code, error.message) }
         guard let resumed else {
             print("job \(job.id): every frame is in the store and the stitch succeeded; nothing to resume")
             return

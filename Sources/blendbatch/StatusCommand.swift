@@ -2,6 +2,7 @@ import ArgumentParser
 import Executors
 import Foundation
 import ObjectStore
+import RenderPlan
 
 /// `blendbatch status [JOB]`: where a local job stands, from any process, also after a crash.
 struct StatusCommand: AsyncParsableCommand {
@@ -30,8 +31,8 @@ struct StatusCommand: AsyncParsableCommand {
         let folder = try JobLookup.folder(job, out: out)
         let status: JobStatus
         do { status = try await JobControl.status(folder: folder) } catch let error as StoreError {
-            fail(.storeError, error.description)
-        } catch { fail(.dataError, "\(folder.path): \(error)") }
+            throw CommandEnd(.storeError, error.description)
+        } catch { throw CommandEnd(.dataError, "\(folder.path): \(error)") }
         if json { try printJSON(status) } else { print(status.summaryLines.joined(separator: "\n")) }
     }
 }
@@ -61,10 +62,10 @@ struct CancelCommand: AsyncParsableCommand {
         let folder = try JobLookup.folder(job, out: out)
         let status: JobStatus
         do { status = try await JobControl.cancel(folder: folder) } catch let error as ExecutorError {
-            fail(error.exitCode, error.description)
-        } catch { fail(.failure, "\(folder.path): \(error)") }
+            throw CommandEnd(error.exitCode, error.description)
+        } catch { throw CommandEnd(.failure, "\(folder.path): \(error)") }
         if json { try printJSON(status) } else { print(status.summaryLines.joined(separator: "\n")) }
-        if status.controllerAlive { fail(.failure, "the controller did not stop within 30 s; try again, or kill pid in \(folder.lockPath)") }
+        if status.controllerAlive { throw CommandEnd(.failure, "the controller did not stop within 30 s; try again, or kill pid in \(folder.lockPath)") }
     }
 }
 
@@ -107,12 +108,12 @@ struct ResumeCommand: AsyncParsableCommand {
         if let blender { configuration.environment["BLENDBATCH_BLENDER"] = blender }
         let handle: LocalJobHandle
         do { handle = try await LocalExecutor(configuration: configuration).resume(folder) } catch let error as ExecutorError {
-            fail(error.exitCode, error.description)
+            throw CommandEnd(error.exitCode, error.description)
         } catch let error as StoreError {
-            fail(.storeError, error.description)
+            throw CommandEnd(.storeError, error.description)
         }
         let code = await JobSignals.watch(handle, json: json, label: "resuming")
-        if code != 0 { Foundation.exit(code) }
+        try CommandEnd.unlessSuccess(code)
     }
 }
 
@@ -120,7 +121,7 @@ struct ResumeCommand: AsyncParsableCommand {
 enum JobLookup {
     static func folder(_ job: String, out: String?) throws -> JobFolder {
         do { return try JobFolder.find(job, output: out) } catch {
-            fail(.noInput, "\(error)")
+            throw CommandEnd(.noInput, "\(error)")
         }
     }
 }

@@ -35,8 +35,8 @@ struct StoreCommand: AsyncParsableCommand {
 
         func run() async throws {
             let started = Date()
-            let src = storeLocation(source)
-            let dst = storeLocation(destination)
+            let src = try storeLocation(source)
+            let dst = try storeLocation(destination)
             let transfer = StoreTransfer(concurrency: concurrency)
             var objects = 1
             var bytes: Int64 = 0
@@ -48,14 +48,14 @@ struct StoreCommand: AsyncParsableCommand {
                     let result = try await transfer.copyAll(from: srcStore, prefix: "", to: dstStore, progress: progress.report)
                     progress.finish()
                     (objects, bytes) = result
-                    if objects == 0 { fail(.noInput, "\(src): nothing to copy (no objects under this prefix)") }
+                    if objects == 0 { throw CommandEnd(.noInput, "\(src): nothing to copy (no objects under this prefix)") }
                 } else {
                     var (srcStore, srcKey) = StoreFactory.object(src)
                     guard !srcKey.isEmpty, !source.hasSuffix("/") else {
-                        fail(.usage, "\(source): names a folder or prefix; use --recursive to copy everything under it")
+                        throw CommandEnd(.usage, "\(source): names a folder or prefix; use --recursive to copy everything under it")
                     }
                     if case .local(let path) = src, isDirectory(path) {
-                        fail(.usage, "\(source): is a folder; use --recursive to copy everything in it")
+                        throw CommandEnd(.usage, "\(source): is a folder; use --recursive to copy everything in it")
                     }
                     let target = intoFolder(dst) ? dst.appending(src.lastComponent) : dst
                     var (dstStore, dstKey) = StoreFactory.object(target)
@@ -73,7 +73,7 @@ struct StoreCommand: AsyncParsableCommand {
                     bar?.finish()
                 }
             } catch {
-                failForStore(error)
+                throw storeEnd(error)
             }
             let seconds = Date().timeIntervalSince(started)
             if json {
@@ -112,7 +112,7 @@ struct StoreCommand: AsyncParsableCommand {
         @Flag(help: "Print a JSON array of {key, size, etag, lastModified}.") var json = false
 
         func run() async throws {
-            let parsed = storeLocation(location)
+            let parsed = try storeLocation(location)
             var (store, prefix) = StoreFactory.object(parsed)
             if case .local(let path) = parsed, isDirectory(path) { (store, prefix) = (LocalStore(root: path), "") }
             var listed: [ObjectInfo] = []
@@ -127,7 +127,7 @@ struct StoreCommand: AsyncParsableCommand {
                     }
                 }
             } catch {
-                failForStore(error)
+                throw storeEnd(error)
             }
             if json { try printJSON(listed) }
         }
@@ -148,7 +148,7 @@ struct StoreCommand: AsyncParsableCommand {
         @Flag(name: .shortAndLong, help: "Print nothing on success.") var quiet = false
 
         func run() async throws {
-            let parsed = storeLocation(location)
+            let parsed = try storeLocation(location)
             var count = 1
             do {
                 if recursive {
@@ -162,14 +162,14 @@ struct StoreCommand: AsyncParsableCommand {
                     }
                 } else {
                     let (store, key) = StoreFactory.object(parsed)
-                    guard !key.isEmpty else { fail(.usage, "\(location): names a bucket or folder; use --recursive") }
+                    guard !key.isEmpty else { throw CommandEnd(.usage, "\(location): names a bucket or folder; use --recursive") }
                     if case .local(let path) = parsed, isDirectory(path) {
-                        fail(.usage, "\(location): is a folder; use --recursive to remove everything in it")
+                        throw CommandEnd(.usage, "\(location): is a folder; use --recursive to remove everything in it")
                     }
                     try await store.delete(key: key)
                 }
             } catch {
-                failForStore(error)
+                throw storeEnd(error)
             }
             if !quiet { print("removed \(count) object\(count == 1 ? "" : "s")") }
         }
@@ -182,23 +182,23 @@ struct StoreCommand: AsyncParsableCommand {
         @Argument(help: "A path, file:///path or s3://bucket/key.") var location: String
 
         func run() async throws {
-            let (store, key) = StoreFactory.object(storeLocation(location))
+            let (store, key) = try StoreFactory.object(storeLocation(location))
             do {
                 let data = try await store.read(key: key)
                 StandardStream.output.write(data)
             } catch {
-                failForStore(error)
+                throw storeEnd(error)
             }
         }
     }
 }
 
-/// Parse a location, failing with the usage exit code when it is malformed.
-private func storeLocation(_ text: String) -> StoreLocation {
+/// Parse a location, ending the command with the usage exit code when it is malformed.
+private func storeLocation(_ text: String) throws -> StoreLocation {
     do {
         return try StoreLocation(parsing: text)
     } catch {
-        failForStore(error)
+        throw storeEnd(error)
     }
 }
 
@@ -207,16 +207,18 @@ private func isDirectory(_ path: String) -> Bool {
     return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
 }
 
-/// Exit with the code that matches a store failure, printing its one-line description.
-func failForStore(_ error: any Error) -> Never {
-    if error is CocoaError || error is POSIXError { fail(.ioError, StoreError.systemReason(error)) }
-    guard let error = error as? StoreError else { fail(.storeError, "\(error)") }
+/// The end of a command that met a store failure: its one-line description and the exit code
+/// that matches it. A `CommandEnd` passes through unchanged.
+func storeEnd(_ error: any Error) -> CommandEnd {
+    if let end = error as? CommandEnd { return end }
+    if error is CocoaError || error is POSIXError { return CommandEnd(.ioError, StoreError.systemReason(error)) }
+    guard let error = error as? StoreError else { return CommandEnd(.storeError, "\(error)") }
     switch error {
-    case .notFound: fail(.noInput, error.description)
-    case .badLocation: fail(.usage, error.description)
-    case .keyEscapesRoot: fail(.dataError, error.description)
-    case .io: fail(.ioError, error.description)
-    case .refused, .unreachable, .corrupt: fail(.storeError, error.description)
+    case .notFound: return CommandEnd(.noInput, error.description)
+    case .badLocation: return CommandEnd(.usage, error.description)
+    case .keyEscapesRoot: return CommandEnd(.dataError, error.description)
+    case .io: return CommandEnd(.ioError, error.description)
+    case .refused, .unreachable, .corrupt: return CommandEnd(.storeError, error.description)
     }
 }
 

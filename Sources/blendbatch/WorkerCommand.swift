@@ -89,9 +89,9 @@ struct WorkerCommand: AsyncParsableCommand {
             }
         } catch let error as WorkerError {
             emit(WorkerEvent(.failed, message: error.message, code: error.code.rawValue))
-            fail(error.code, error.message)
+            throw CommandEnd(error.code, error.message)
         } catch is CancellationError {
-            fail(.interrupted, "interrupted while waiting for the store")
+            throw CommandEnd(.interrupted, "interrupted while waiting for the store")
         }
     }
 

@@ -16,9 +16,9 @@ struct StackTemplateTests {
         let python = toolsVenv.appendingPathComponent("bin/python").path
         let template = repositoryRoot.appendingPathComponent("scripts/aws/stack.yaml").path
         let script = "import json,sys; from cfnlint.decode import decode; t,m=decode(sys.argv[1]); assert not m, m; print(json.dumps(t))"
-        let result = try run(python, ["-c", script, template])
+        let result = try CLIRunner.runTool(python, ["-c", script, template])
         guard result.status == 0 else { throw DecodeFailure(output: result.output) }
-        return try JSONDecoder().decode(JSONValue.self, from: Data(result.output.utf8))
+        return try JSONDecoder().decode(JSONValue.self, from: result.stdoutData)
     }
 
     struct DecodeFailure: Error, CustomStringConvertible {
@@ -28,7 +28,7 @@ struct StackTemplateTests {
 
     @Test("cfn-lint passes with no errors or warnings", .requires(.cfnLint))
     func cfnLintPasses() throws {
-        let result = try run(cfnLint, [template])
+        let result = try CLIRunner.runTool(cfnLint, [template])
         #expect(result.status == 0, "cfn-lint reported:\n\(result.output)")
         #expect(result.output.isEmpty)
     }
@@ -40,7 +40,7 @@ struct StackTemplateTests {
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("stack-broken-\(UUID().uuidString).yaml")
         try broken.write(to: copy, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: copy) }
-        let result = try run(cfnLint, [copy.path])
+        let result = try CLIRunner.runTool(cfnLint, [copy.path])
         #expect(result.status != 0)
         #expect(result.output.lowercased().contains("cheapest_please"))
     }

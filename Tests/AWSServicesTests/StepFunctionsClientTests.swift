@@ -47,8 +47,8 @@ struct StepFunctionsClientTests {
 
     /// POST moto's `stepfunctions.execute_state_machine` (what scripts/moto start applies too).
     func enableExecution() throws {
-        let result = try run("/usr/bin/curl", ["-sf", "-X", "POST", try #require(motoURL) + "/moto-api/config",
-                                               "-H", "Content-Type: application/json", "-d", #"{"stepfunctions":{"execute_state_machine":true}}"#])
+        let result = try CLIRunner.runTool("/usr/bin/curl", ["-sf", "-X", "POST", try #require(motoURL) + "/moto-api/config",
+                                                              "-H", "Content-Type: application/json", "-d", #"{"stepfunctions":{"execute_state_machine":true}}"#])
         try #require(result.status == 0, "moto refused the config: \(result.output)")
     }
 

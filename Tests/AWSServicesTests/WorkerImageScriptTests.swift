@@ -10,7 +10,7 @@ struct WorkerImageScriptTests {
     let hash = String(repeating: "ab", count: 32)
 
     /// Run build-image with stand-ins for swift (a fake binary) and curl (fails: no published checksum reachable).
-    func buildImage(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    func buildImage(_ arguments: [String]) throws -> CLIRunner.Result {
         let bin = FileManager.default.temporaryDirectory.appendingPathComponent("awsimg-standins-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: bin) }
@@ -20,10 +20,9 @@ struct WorkerImageScriptTests {
             try "#!/bin/sh\n\(body)\n".write(to: url, atomically: true, encoding: .utf8)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
         }
-        var environment = ProcessInfo.processInfo.environment
-        environment["PATH"] = bin.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
-        environment["BLENDBATCH_STACK"] = "studio"
-        return try run(script, arguments + ["--repository", repository, "--dry-run"], environment: environment)
+        let environment = ["PATH": bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+                           "BLENDBATCH_STACK": "studio"]
+        return try CLIRunner.runTool(script, arguments + ["--repository", repository, "--dry-run"], environment: environment)
     }
 
     @Test("--blender 5.0.1 with its checksum: build args, tags blender-5.0.1 and blender-5.0, pushes, CPU and GPU job definitions recording 5.0.1")

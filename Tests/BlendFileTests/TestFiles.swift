@@ -26,22 +26,12 @@ enum TestFiles {
         return dir
     }
 
-    /// Run a program, returning its exit status (stdout/stderr discarded unless captured).
+    /// Run a program, returning its exit status; its stdout is written to `stdout` when given.
     @discardableResult
     static func run(_ exe: String, _ args: [String], stdout: URL? = nil) throws -> Int32 {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
-        if let stdout {
-            _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
-            p.standardOutput = try FileHandle(forWritingTo: stdout)
-        } else {
-            p.standardOutput = FileHandle.nullDevice
-        }
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        return p.terminationStatus
+        let result = try CLIRunner.runTool(exe, args)
+        if let stdout { try result.stdoutData.write(to: stdout) }
+        return result.status
     }
 
     /// Converts an uncompressed legacy 64-bit little-endian file into Blender 5's container:

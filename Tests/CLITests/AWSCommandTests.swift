@@ -4,26 +4,14 @@ import Testing
 
 /// Run the built binary against moto: AWS settings in the environment, stdout and stderr apart.
 func runAWSCLI(_ arguments: [String], home: String? = nil, environment extra: [String: String] = [:]) throws -> (code: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Binary.binary)
-    process.arguments = arguments
-    var environment = ProcessInfo.processInfo.environment
-    environment.merge([
+    let environment: [String: String] = [
         "AWS_ENDPOINT_URL": ProcessInfo.processInfo.environment["BLENDBATCH_MOTO_URL"] ?? "http://127.0.0.1:1",
         "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1",
         "AWS_MAX_ATTEMPTS": "1", "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
         "XDG_STATE_HOME": home ?? Binary.folder("aws-state"),
-    ]) { $1 }
-    environment.merge(extra) { $1 }
-    process.environment = environment
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    ]
+    let result = try CLIRunner.run(arguments, environment: environment.merging(extra) { $1 })
+    return (result.status, result.stdout, result.stderr)
 }
 
 @Suite("blendbatch aws register-job-definition", .serialized)

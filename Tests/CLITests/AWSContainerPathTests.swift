@@ -93,7 +93,7 @@ struct AWSContainerPathTests {
         let local = FileManager.default.temporaryDirectory.appendingPathComponent("\(uniqueName("video")).mp4")
         defer { try? FileManager.default.removeItem(at: local) }
         try await store.get(key: video.key, to: local)
-        #expect(try Self.videoFrames(local.path) == 5)
+        #expect(try MediaCheck.videoFrames(local.path) == 5)
 
         // A retried task (attempt 2, frames already stored) renders nothing and succeeds.
         let retried = try runTask(render, batchId: renderId, index: 1)
@@ -183,20 +183,5 @@ struct AWSContainerPathTests {
         private var stored: [String] = []
         func append(_ line: String) { lock.lock(); stored.append(line); lock.unlock() }
         var lines: [String] { lock.lock(); defer { lock.unlock() }; return stored }
-    }
-
-    /// Frames in a video, counted by ffprobe.
-    static func videoFrames(_ path: String) throws -> Int? {
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
-                           "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path]
-        let out = Pipe()
-        probe.standardOutput = out
-        probe.standardError = FileHandle.nullDevice
-        try probe.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        probe.waitUntilExit()
-        return Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }

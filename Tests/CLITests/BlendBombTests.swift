@@ -11,31 +11,19 @@ struct BlendBombTests {
 
     static let bombs: String = {
         let folder = Binary.folder("bombs")
-        let make = Process()
-        make.executableURL = URL(fileURLWithPath: Binary.repo + "/scripts/make-blend-bombs")
-        make.arguments = [InfoCommandTests.data + "/basic_file.blend", folder]
-        try? make.run()
-        make.waitUntilExit()
+        _ = try? CLIRunner.runTool(Binary.repo + "/scripts/make-blend-bombs", [InfoCommandTests.data + "/basic_file.blend", folder])
         return folder
     }()
 
     /// Run `blendbatch info FILE` under `/usr/bin/time`: exit code, stderr (without time's
     /// line) and peak RSS in bytes.
     func measured(_ file: String) throws -> (code: Int32, stderr: String, peak: Int) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/time")
-        p.arguments = ["-f", "peak-kb %M", Binary.binary, "info", file]
-        let err = Pipe()
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = err
-        try p.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        var lines = text.split(separator: "\n").map(String.init)
+        let p = try CLIRunner.runTool("/usr/bin/time", ["-f", "peak-kb %M", Binary.binary, "info", file])
+        var lines = p.stderr.split(separator: "\n").map(String.init)
         let peak = try #require(lines.last.flatMap { $0.hasPrefix("peak-kb ") ? Int($0.dropFirst(8)) : nil })
         lines.removeLast()
         lines.removeAll { $0.hasPrefix("Command exited with non-zero status") }
-        return (p.terminationStatus, lines.joined(separator: "\n"), peak * 1024)
+        return (p.status, lines.joined(separator: "\n"), peak * 1024)
     }
 
     @Test("gzip whose IM blocks inflate to 2 GiB: refused at the retention limit, exit 65")

@@ -70,7 +70,7 @@ struct BlenderVersionsTests {
         #expect(log.contains("\"blender\":\"\(series)."), "the driver names the release")
         let saved = log.split(separator: "\n").filter { $0.contains("\"frame_saved\"") }
         #expect(saved.count == 3 && saved.allSatisfy { $0.contains("\"peakMemory\":") && $0.contains("\"seconds\":") })
-        #expect(try Self.videoFrames(out + "/demo-\(series).mp4") == 3)
+        #expect(try MediaCheck.videoFrames(out + "/demo-\(series).mp4") == 3)
     }
 
     @Test("a 4.5 file with bpy 4.2: a newer minor of the same major warns and renders")
@@ -160,7 +160,7 @@ struct BlenderVersionsTests {
         #expect(direct.count == 64 * 36 * 3 && preview.count == direct.count && raw.count == direct.count)
         #expect(Self.meanDifference(preview, direct) < 2, "preview vs PNG: \(Self.meanDifference(preview, direct))")
         #expect(Self.meanDifference(raw, direct) > 10, "the EXR as it is: \(Self.meanDifference(raw, direct))")
-        #expect(try Self.videoFrames(folder + "/o2/exr.mp4") == 2)
+        #expect(try MediaCheck.videoFrames(folder + "/o2/exr.mp4") == 2)
 
         // Denoising asked by the scene, on a Blender without OpenImageDenoise: one warning, frames all the same;
         // asked for on the command line: exit 69 before a frame.
@@ -197,11 +197,5 @@ struct BlenderVersionsTests {
         guard let id = (try? FileManager.default.contentsOfDirectory(atPath: jobs))?.sorted().last,
               let names = try? FileManager.default.contentsOfDirectory(atPath: "\(jobs)/\(id)/logs") else { return [] }
         return names.filter { $0.hasPrefix("task-") }.sorted().map { "\(jobs)/\(id)/logs/\($0)" }
-    }
-
-    static func videoFrames(_ file: String) throws -> Int? {
-        let probe = try CLIRunner.runTool("/usr/bin/ffprobe", ["-v", "error", "-count_frames", "-select_streams", "v:0",
-                                                                "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", file])
-        return Int(probe.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }

@@ -7,11 +7,11 @@ struct ChaosCommandTests {
     @Test("3 runs at 30% interruptions: zero lost, zero duplicates, zero corrupt, exact video frame count")
     func threeRuns() throws {
         let out = Binary.folder("chaos")
-        let (code, stdout) = try Binary.run(
+        let chaos = try CLIRunner.run(
             ["chaos", Binary.demo, "--frames", "1-8", "--chunk", "2", "--out", out, "--runs", "3",
              "--interrupt", "30%", "--notice", "1s", "--seed", "11", "--json"] + Binary.tiny)
-        let runs = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [[String: Any]])
-        #expect(code == 0)
+        let runs = try #require(try JSONSerialization.jsonObject(with: chaos.stdoutData) as? [[String: Any]])
+        #expect(chaos.status == 0, "\(chaos.stderr)")
         #expect(runs.count == 3)
         for run in runs {
             #expect(run["state"] as? String == "succeeded")

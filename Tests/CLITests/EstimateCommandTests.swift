@@ -29,9 +29,9 @@ struct EstimateCommandTests {
         // The samples and the warm-up frame before them stay in the output.
         #expect(Binary.frames(out) == ["demo_0001.png", "demo_0002.png", "demo_0005.png"])
 
-        let (code, stdout) = try Binary.run(["render"] + common + ["--json"])
-        #expect(code == 0)
-        let report = try Binary.json(stdout)
+        let render = try CLIRunner.run(["render"] + common + ["--json"])
+        #expect(render.status == 0, "\(render.stderr)")
+        let report = try Binary.json(render.stdout)
         #expect(report["framesRendered"] as? Int == 3)
         #expect(Binary.frames(out).count == 6)
 

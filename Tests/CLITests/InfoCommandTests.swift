@@ -4,30 +4,12 @@ import Testing
 /// Drives the built `blendbatch info` binary.
 @Suite("blendbatch info")
 struct InfoCommandTests {
-    static let repoRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let binary = ProcessInfo.processInfo.environment["BLENDBATCH_BIN"]
-        ?? repoRoot.appendingPathComponent(".build/debug/blendbatch").path
     static let data: String = {
-        let beside = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata/blend-bat")
+        let beside = CLIRunner.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata/blend-bat")
         return FileManager.default.fileExists(atPath: beside.path) ? beside.path : "/work/shared/testdata/blend-bat"
     }()
 
-    struct Output { let status: Int32; let stdout: String; let stderr: String }
-
-    func info(_ args: [String]) throws -> Output {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.binary)
-        p.arguments = ["info"] + args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                      stderr: String(decoding: e, as: UTF8.self))
-    }
+    func info(_ args: [String]) throws -> CLIRunner.Result { try CLIRunner.run(["info"] + args) }
 
     func file(_ name: String) -> String { "\(Self.data)/\(name)" }
 
@@ -158,36 +140,23 @@ struct InfoCommandTests {
 struct InfoCommandS3Tests {
     static let moto = ProcessInfo.processInfo.environment["BLENDBATCH_MOTO_URL"]
 
-    func run(_ exe: String, _ args: [String], env: [String: String] = [:]) throws -> (Int32, String, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
-
     @Test("info s3://bucket/key and Lua blend.info read it where it is; a missing key is exit 66 / no_input", .requires(.moto))
     func s3() throws {
         let moto = try #require(Self.moto)
         let bucket = "info-\(UUID().uuidString.prefix(8).lowercased())"
         let file = "\(InfoCommandTests.data)/basic_file_zstandard.blend"
-        #expect(try run("/usr/bin/curl", ["-sf", "-X", "PUT", "\(moto)/\(bucket)"]).0 == 0)
-        #expect(try run("/usr/bin/curl", ["-sf", "-T", file, "\(moto)/\(bucket)/shots/shot.blend"]).0 == 0)
+        #expect(try CLIRunner.runTool("/usr/bin/curl", ["-sf", "-X", "PUT", "\(moto)/\(bucket)"]).status == 0)
+        #expect(try CLIRunner.runTool("/usr/bin/curl", ["-sf", "-T", file, "\(moto)/\(bucket)/shots/shot.blend"]).status == 0)
         let env = ["AWS_ENDPOINT_URL": moto, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                    "AWS_REGION": "us-east-1", "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"]
-        let (status, out, err) = try run(InfoCommandTests.binary, ["info", "s3://\(bucket)/shots/shot.blend", "--json"], env: env)
-        #expect(status == 0, "\(err)")
-        let obj = try #require(JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        let found = try CLIRunner.run(["info", "s3://\(bucket)/shots/shot.blend", "--json"], environment: env)
+        #expect(found.status == 0, "\(found.stderr)")
+        let obj = try #require(JSONSerialization.jsonObject(with: found.stdoutData) as? [String: Any])
         #expect(obj["file"] as? String == "s3://\(bucket)/shots/shot.blend")
         #expect(obj["compression"] as? String == "zstd" && obj["active_scene"] as? String == "Scene")
-        let missing = try run(InfoCommandTests.binary, ["info", "s3://\(bucket)/nope.blend"], env: env)
-        #expect(missing.0 == 66)
-        #expect(missing.2 == "blendbatch: s3://\(bucket)/nope.blend: no such object\n")
+        let missing = try CLIRunner.run(["info", "s3://\(bucket)/nope.blend"], environment: env)
+        #expect(missing.status == 66)
+        #expect(missing.stderr == "blendbatch: s3://\(bucket)/nope.blend: no such object\n")
 
         // The Lua face: blend.info on the same URLs, through `blendbatch run`.
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("blend-s3-\(bucket).lua")
@@ -198,9 +167,9 @@ struct InfoCommandS3Tests {
             print(i.compression, i.scene.frame_end)
             print(blend.info("s3://\(bucket)/nope.blend"))
             """.utf8).write(to: script)
-        let lua = try run(InfoCommandTests.binary, ["run", "--trust", script.path], env: env)
-        #expect(lua.0 == 0, "\(lua.2)")
-        #expect(lua.1 == "zstd\t250\nnil\ts3://\(bucket)/nope.blend: no such object\tno_input\n")
+        let lua = try CLIRunner.run(["run", "--trust", script.path], environment: env)
+        #expect(lua.status == 0, "\(lua.stderr)")
+        #expect(lua.stdout == "zstd\t250\nnil\ts3://\(bucket)/nope.blend: no such object\tno_input\n")
     }
 
     /// `basic_file.blend` with `megabytes` MiB of DATA blocks of `blockMegabytes` inserted before
@@ -236,27 +205,27 @@ struct InfoCommandS3Tests {
         defer { try? FileManager.default.removeItem(atPath: big) }
         // moto reads a whole object for every ranged GET (300 ms at 64 MiB here): few, large blocks.
         try Self.bigBlend(megabytes: 64, blockMegabytes: 16, to: big)
-        #expect(try run("/usr/bin/curl", ["-sf", "-X", "PUT", "\(moto)/\(bucket)"]).0 == 0)
+        #expect(try CLIRunner.runTool("/usr/bin/curl", ["-sf", "-X", "PUT", "\(moto)/\(bucket)"]).status == 0)
         let env = ["AWS_ENDPOINT_URL": moto, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                    "AWS_REGION": "us-east-1", "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"]
         let files = [big, "\(InfoCommandTests.data)/basic_file_compressed.blend", "\(InfoCommandTests.data)/basic_file_zstandard.blend",
                      "\(InfoCommandTests.data)/with_sequencer.blend"]
         defer {  // moto keeps objects in memory: leave no 64 MiB behind
-            for index in files.indices { _ = try? run("/usr/bin/curl", ["-s", "-X", "DELETE", "\(moto)/\(bucket)/f\(index).blend"]) }
+            for index in files.indices { _ = try? CLIRunner.runTool("/usr/bin/curl", ["-s", "-X", "DELETE", "\(moto)/\(bucket)/f\(index).blend"]) }
         }
         for (index, local) in files.enumerated() {
             let url = "s3://\(bucket)/f\(index).blend"
-            #expect(try run("/usr/bin/curl", ["-sf", "-T", local, "\(moto)/\(bucket)/f\(index).blend"]).0 == 0)
-            let remote = try run(InfoCommandTests.binary, ["info", url, "--json", "--log-level", "debug"], env: env)
-            let here = try run(InfoCommandTests.binary, ["info", local, "--json"])
-            #expect(remote.0 == 0 && here.0 == 0, "\(remote.2)")
-            var a = try #require(JSONSerialization.jsonObject(with: Data(remote.1.utf8)) as? [String: Any])
-            var b = try #require(JSONSerialization.jsonObject(with: Data(here.1.utf8)) as? [String: Any])
+            #expect(try CLIRunner.runTool("/usr/bin/curl", ["-sf", "-T", local, "\(moto)/\(bucket)/f\(index).blend"]).status == 0)
+            let remote = try CLIRunner.run(["info", url, "--json", "--log-level", "debug"], environment: env)
+            let here = try CLIRunner.run(["info", local, "--json"])
+            #expect(remote.status == 0 && here.status == 0, "\(remote.stderr)")
+            var a = try #require(JSONSerialization.jsonObject(with: remote.stdoutData) as? [String: Any])
+            var b = try #require(JSONSerialization.jsonObject(with: here.stdoutData) as? [String: Any])
             #expect(a.removeValue(forKey: "file") as? String == url)
             b.removeValue(forKey: "file")
             #expect(NSDictionary(dictionary: a).isEqual(to: b), "\(local)")
             // "s3://…: read N of M bytes (P %) in K ranged GETs and 1 HEAD"
-            let line = try #require(remote.2.split(separator: "\n").first { $0.contains("ranged GETs") }, "\(remote.2)")
+            let line = try #require(remote.stderr.split(separator: "\n").first { $0.contains("ranged GETs") }, "\(remote.stderr)")
             let words = line.split(separator: " ")
             let at = try #require(words.firstIndex(of: "read"))
             let read = try #require(Int(words[at + 1])), size = try #require(Int(words[at + 3]))

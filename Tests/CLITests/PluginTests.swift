@@ -15,17 +15,8 @@ struct PluginTests {
 
     func lua(_ code: String) throws -> (status: Int32, out: String, err: String) {
         let dir = try pluginDir()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/lua5.4")
-        p.arguments = ["-e", "package.cpath = '\(dir.path)/?.so;' .. package.cpath", "-e", code]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try CLIRunner.runTool("/usr/bin/lua5.4", ["-e", "package.cpath = '\(dir.path)/?.so;' .. package.cpath", "-e", code])
+        return (r.status, r.stdout, r.stderr)
     }
 
     @Test("stock lua5.4 loads every registered module, with the same docs and errors")

@@ -13,17 +13,8 @@ struct PluginWorkerTests {
         environment["BLENDBATCH_WORKER"] = nil
         environment["PATH"] = "/usr/local/bin:/usr/bin:/bin"
         let folder = (module as NSString).deletingLastPathComponent
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/lua5.4")
-        p.arguments = ["-e", "package.cpath = '\(folder)/?.so;' .. package.cpath", "-e", code]
-        p.environment = environment
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return CLIRunner.Result(status: p.terminationStatus, stdoutData: o, stderr: String(decoding: e, as: UTF8.self))
+        return try CLIRunner.runTool("/usr/bin/lua5.4", ["-e", "package.cpath = '\(folder)/?.so;' .. package.cpath", "-e", code],
+                                     environment: environment, inherit: false)
     }
 
     @Test("blendbatch.so linked beside nothing: the blendbatch next to the linked-to library runs the tasks")

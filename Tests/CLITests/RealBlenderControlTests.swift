@@ -24,8 +24,8 @@ struct RealBlenderControlTests {
         #expect(try await Binary.waitFor(seconds: 30) { Binary.marked(mark).isEmpty }, "left running: \(Binary.marked(mark))")
         #expect(Binary.journal(out).contains { $0["kind"] as? String == "end" && $0["state"] as? String == "cancelled" })
 
-        let (code, _) = try Binary.run(arguments + ["--resume"])
-        #expect(code == 0)
+        let resumed = try CLIRunner.run(arguments + ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
         try MediaCheck.expectRendered(out, frames: 1...4)
     }
 
@@ -48,14 +48,14 @@ struct RealBlenderControlTests {
             exec '\(Binary.binary)' worker "$@"
             """
         _ = FileManager.default.createFile(atPath: wrapper, contents: Data(script.utf8), attributes: [.posixPermissions: 0o755])
-        let (code, stdout) = try Binary.run(
+        let render = try CLIRunner.run(
             ["render", Binary.demo, "--frames", "1-2", "--chunk", "2", "--out", out, "--workers", "1", "--json",
              "--chaos", "interrupt=100%,notice=1s,max=1,seed=1"] + Self.slow,
             environment: ["BLENDBATCH_WORKER": wrapper, "BB_TEST_MARK": mark])
-        #expect(code == 0, "\(stdout)")
+        #expect(render.status == 0, "\(render.stdout)")
         let exits = Binary.journal(out).filter { $0["kind"] as? String == "exit" && $0["stage"] as? String == "render" }
         #expect(exits.first?["signal"] as? Int == Int(SIGKILL), "\(exits)")
-        #expect(try Binary.json(stdout)["interruptions"] as? Int == 1)
+        #expect(try Binary.json(render.stdout)["interruptions"] as? Int == 1)
         #expect(Binary.marked(mark).isEmpty, "left running: \(Binary.marked(mark))")
         try MediaCheck.expectRendered(out, frames: 1...2)
     }
@@ -63,12 +63,12 @@ struct RealBlenderControlTests {
     @Test("--allow-gaps: real Blender renders all but frame 5 (crashed by the crashing-blender stand-in), FFmpeg stitches 6 frames")
     func allowGaps() throws {
         let out = Binary.folder("gaps-real")
-        let (code, stdout) = try Binary.run(
+        let render = try CLIRunner.run(
             ["render", Binary.demo, "--frames", "1-6", "--chunk", "3", "--out", out, "--json", "--allow-gaps",
              "--blender", Binary.repo + "/Tests/Fixtures/crashing-blender.py"] + Binary.tiny,
             environment: ["CRASH_FRAME": "5"])
-        #expect(code == 70, "a failed frame still fails the job")
-        let failed = try #require(try Binary.json(stdout)["failedFrames"] as? [[String: Any]])
+        #expect(render.status == 70, "a failed frame still fails the job")
+        let failed = try #require(try Binary.json(render.stdout)["failedFrames"] as? [[String: Any]])
         #expect(failed.map { $0["frame"] as? Int } == [5])
         try MediaCheck.expectRendered(out, frames: [1, 2, 3, 4, 6], video: nil)
         #expect(try MediaCheck.videoFrames(out + "/demo.mp4") == 6)

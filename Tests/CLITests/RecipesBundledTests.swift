@@ -26,18 +26,11 @@ struct RecipesBundledTests {
 
     /// ffprobe's `stream=codec_name,width,height` of the file's first video stream, or nil.
     func probe(_ path: String) -> String? {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
-                       "-show_entries", "stream=codec_name,width,height,nb_read_frames", "-of", "csv=p=0", path]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return p.terminationStatus == 0 && !text.isEmpty ? text : nil
+        guard let p = try? CLIRunner.runTool("/usr/bin/env", ["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
+                                                               "-show_entries", "stream=codec_name,width,height,nb_read_frames", "-of", "csv=p=0", path])
+        else { return nil }
+        let text = p.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        return p.status == 0 && !text.isEmpty ? text : nil
     }
 
     @Test("blendbatch recipes lists the bundled recipes with their descriptions")

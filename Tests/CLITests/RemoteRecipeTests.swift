@@ -10,15 +10,10 @@ struct RemoteRecipeTests {
     /// PUT through moto's REST API (moto does not check signatures, but wants an Authorization header
     /// and a non-form content type to keep the body).
     func put(_ path: String, _ body: String? = nil) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        p.arguments = ["-sf", "-X", "PUT", "-H", "Content-Type: text/plain",
-                       "-H", "Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0",
-                       "\(moto!)/\(path)"] + (body.map { ["--data-binary", $0] } ?? [])
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        try #require(p.terminationStatus == 0, "PUT \(path) failed")
+        let put = try CLIRunner.runTool("/usr/bin/curl", ["-sf", "-X", "PUT", "-H", "Content-Type: text/plain",
+            "-H", "Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0",
+            "\(moto!)/\(path)"] + (body.map { ["--data-binary", $0] } ?? []))
+        try #require(put.status == 0, "PUT \(path) failed")
     }
 
     func environment(_ home: URL) -> [String: String] {

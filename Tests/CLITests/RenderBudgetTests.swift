@@ -23,10 +23,10 @@ struct RenderBudgetTests {
     @Test("--max-time within the estimate: the job runs, reuses the samples, and cost.json keeps the estimate and the limit")
     func maxTimeWithin() throws {
         let out = Binary.folder("max-time-ok")
-        let (code, stdout) = try Binary.run(["render", Binary.demo, "--frames", "1-6", "--out", out, "--max-time", "1h", "--no-video",
-                                             "--json"] + Binary.tiny)
-        #expect(code == 0)
-        let report = try Binary.json(stdout)
+        let render = try CLIRunner.run(["render", Binary.demo, "--frames", "1-6", "--out", out, "--max-time", "1h", "--no-video",
+                                        "--json"] + Binary.tiny)
+        #expect(render.status == 0, "\(render.stderr)")
+        let report = try Binary.json(render.stdout)
         #expect(report["framesDone"] as? Int == 6)
         #expect((report["framesRendered"] as? Int ?? 6) < 6)
         let jobs = out + "/.blendbatch/jobs"

@@ -19,16 +19,9 @@ struct RenderCommandTests {
         let exits = Binary.journal(out).filter { $0["kind"] as? String == "exit" }
         #expect(exits.contains { $0["signal"] as? Int == Int(SIGKILL) })
         #expect(Binary.marked(mark).isEmpty)
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: "/usr/bin/ffprobe")
-        probe.arguments = ["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
-                           "stream=nb_read_frames,r_frame_rate", "-of", "csv=p=0", out + "/demo.mp4"]
-        let pipe = Pipe()
-        probe.standardOutput = pipe
-        try probe.run()
-        probe.waitUntilExit()
-        let fields = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",")
+        let probe = try CLIRunner.runTool("/usr/bin/ffprobe", ["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+                                                               "stream=nb_read_frames,r_frame_rate", "-of", "csv=p=0", out + "/demo.mp4"])
+        let fields = probe.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",")
         #expect(fields == ["24/1", "8"])
     }
 
@@ -46,9 +39,9 @@ struct RenderCommandTests {
         let before = Dictionary(uniqueKeysWithValues: Binary.frames(out).map { name in
             (name, (try? FileManager.default.attributesOfItem(atPath: out + "/frames/" + name)[.modificationDate]) as? Date)
         })
-        let (code, stdout) = try Binary.run(arguments + ["--resume", "--json"], environment: ["BB_TEST_MARK": mark])
-        #expect(code == 0)
-        let report = try Binary.json(stdout)
+        let resumed = try CLIRunner.run(arguments + ["--resume", "--json"], environment: ["BB_TEST_MARK": mark])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let report = try Binary.json(resumed.stdout)
         #expect(report["state"] as? String == "succeeded")
         #expect(report["framesDone"] as? Int == 12)
         #expect(Binary.frames(out).count == 12)
@@ -74,20 +67,20 @@ struct RenderCommandTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
         #expect(Binary.marked(mark).isEmpty)
-        let (code, _) = try Binary.run(arguments + ["--resume"])
-        #expect(code == 0)
+        let resumed = try CLIRunner.run(arguments + ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
         try MediaCheck.expectRendered(out, frames: 1...6)
     }
 
     @Test("a frame that crashes Blender every time (the crashing-blender stand-in around real Blender) fails after the budget, named in the report; the others complete")
     func poisonFrame() throws {
         let out = Binary.folder("poison")
-        let (code, stdout) = try Binary.run(
+        let render = try CLIRunner.run(
             ["render", Binary.demo, "--frames", "1-6", "--chunk", "3", "--out", out, "--json",
              "--blender", Binary.repo + "/Tests/Fixtures/crashing-blender.py"] + Binary.tiny,
             environment: ["CRASH_FRAME": "5"])
-        #expect(code == 70)
-        let report = try Binary.json(stdout)
+        #expect(render.status == 70)
+        let report = try Binary.json(render.stdout)
         #expect(report["state"] as? String == "failed")
         let failed = try #require(report["failedFrames"] as? [[String: Any]])
         #expect(failed.map { $0["frame"] as? Int } == [5])

@@ -54,7 +54,7 @@ struct RenderToS3Tests {
         let video = FileManager.default.temporaryDirectory.appendingPathComponent("\(uniqueName("s3out")).mp4")
         defer { try? FileManager.default.removeItem(at: video) }
         try await store.get(key: "demo.mp4", to: video)
-        #expect(try AWSContainerPathTests.videoFrames(video.path) == 4)
+        #expect(try MediaCheck.videoFrames(video.path) == 4)
 
         // The job's folder is on this machine, in the state directory; status finds it by id.
         #expect(FileManager.default.fileExists(atPath: "\(state)/jobs/\(id)/journal.jsonl"))

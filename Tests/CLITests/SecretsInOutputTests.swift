@@ -7,28 +7,18 @@ struct SecretsInOutputTests {
     static let secret = "BBTESTSECRETdoNotPrint0123456789abcdefXYZ"
     static let token = "BBTESTTOKENdoNotPrint9876543210"
 
-    /// Run the binary with a recognisable fake key; stdout and stderr go to files (trace output is long).
+    /// Run the binary with a recognisable fake key; its stdout and stderr together.
     func run(_ arguments: [String], env extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let folder = NSTemporaryDirectory() + "bb-secrets-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binary.binary)
-        process.arguments = arguments
         var env = ["PATH": "/usr/bin:/bin", "HOME": folder, "AWS_EC2_METADATA_DISABLED": "true",
                    "AWS_ACCESS_KEY_ID": "AKIABBTESTKEY0000000", "AWS_SECRET_ACCESS_KEY": Self.secret,
                    "AWS_SESSION_TOKEN": Self.token, "AWS_DEFAULT_REGION": "us-east-1", "AWS_MAX_ATTEMPTS": "1"]
         // moto when the harness runs one; otherwise a closed loopback port (the request still gets signed).
         env["AWS_ENDPOINT_URL"] = ProcessInfo.processInfo.environment["BLENDBATCH_MOTO_URL"] ?? "http://127.0.0.1:9"
-        process.environment = env.merging(extra) { $1 }
-        FileManager.default.createFile(atPath: folder + "/out", contents: nil)
-        FileManager.default.createFile(atPath: folder + "/err", contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: folder + "/out")
-        process.standardError = FileHandle(forWritingAtPath: folder + "/err")
-        try process.run()
-        process.waitUntilExit()
-        let output = (try String(contentsOfFile: folder + "/out", encoding: .utf8)) + (try String(contentsOfFile: folder + "/err", encoding: .utf8))
-        return (process.terminationStatus, output)
+        let result = try CLIRunner.run(arguments, environment: env.merging(extra) { $1 }, inherit: false)
+        return (result.status, result.output)
     }
 
     @Test("trace-level logs of S3 calls, failing and succeeding, never show the secret key or session token",

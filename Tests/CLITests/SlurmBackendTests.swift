@@ -263,12 +263,7 @@ struct SlurmWaitInterruptTests {
             job:wait{on = {frame = function() end}}
             print('not reached')
             """.write(toFile: script, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLIRunner.binary)
-        process.arguments = ["run", "--trust", script]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try Binary.start(["run", "--trust", script], mark: UUID().uuidString)
         #expect(try await Binary.waitFor(seconds: 60) { FileManager.default.fileExists(atPath: out + "/waiting") })
         kill(process.processIdentifier, SIGINT)
         #expect(try await exitsOnItsOwn(process, within: 30))

@@ -28,27 +28,25 @@ struct StatusCommandTests {
     func statusResume() throws {
         let (out, id, folder) = try Self.job(frames: [1, 2, 3])
         let env = ["BLENDBATCH_WORKER": Self.standIn, "STANDIN_FRAME_SECONDS": "0.05"]
-        let (code0, before) = try Binary.run(["status", folder, "--json"])
-        #expect(code0 == 0)
-        #expect(try Binary.json(before)["state"] as? String == "queued")
-        let (code1, resumed) = try Binary.run(["resume", folder, "--json", "--workers", "2"], environment: env)
-        #expect(code1 == 0)
-        let report = try Binary.json(resumed)
+        let before = try CLIRunner.run(["status", folder, "--json"])
+        #expect(before.status == 0)
+        #expect(try Binary.json(before.stdout)["state"] as? String == "queued")
+        let resumed = try CLIRunner.run(["resume", folder, "--json", "--workers", "2"], environment: env)
+        #expect(resumed.status == 0)
+        let report = try Binary.json(resumed.stdout)
         #expect(report["state"] as? String == "succeeded" && report["framesDone"] as? Int == 3)
-        let (code2, after) = try Binary.run(["status", id, "--out", out])
-        #expect(code2 == 0)
-        #expect(after.contains("job \(id): succeeded") && after.contains("frames: 3/3"))
-        let (code3, _) = try Binary.run(["resume", folder], environment: env)
-        #expect(code3 == 0)   // nothing left to do is not an error
+        let after = try CLIRunner.run(["status", id, "--out", out])
+        #expect(after.status == 0)
+        #expect(after.stdout.contains("job \(id): succeeded") && after.stdout.contains("frames: 3/3"))
+        #expect(try CLIRunner.run(["resume", folder], environment: env).status == 0)   // nothing left to do is not an error
     }
 
     @Test("a task that fails with bad input makes resume exit 65 with the reason")
     func badInput() throws {
         let (_, _, folder) = try Self.job(frames: [1, 2])
-        let (code, stdout) = try Binary.run(["resume", folder],
-                                                        environment: ["BLENDBATCH_WORKER": Self.standIn, "STANDIN_BAD_INPUT": "1"])
-        #expect(code == 65)
-        #expect(stdout.contains("bad input"))
+        let resumed = try CLIRunner.run(["resume", folder], environment: ["BLENDBATCH_WORKER": Self.standIn, "STANDIN_BAD_INPUT": "1"])
+        #expect(resumed.status == 65)
+        #expect(resumed.stdout.contains("bad input"))
     }
 
     @Test("resume of a job another controller runs is refused with one line and exit 75 (try later), not the Lua-failure 1; a crafted manifest id is refused with 65")

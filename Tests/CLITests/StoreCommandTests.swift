@@ -7,35 +7,15 @@ import Testing
 /// `blendbatch store …` driven through the built binary against moto and temp folders.
 @Suite("blendbatch store", .serialized)
 struct StoreCommandTests {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    static let binary = ProcessInfo.processInfo.environment["BLENDBATCH_BIN"] ?? repo + "/.build/debug/blendbatch"
     static let moto = ProcessInfo.processInfo.environment["BLENDBATCH_MOTO_URL"].flatMap { $0.isEmpty ? nil : $0 }
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// Run the CLI with moto credentials (no real AWS config is read).
-    func run(_ arguments: [String], env extra: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
+    /// Run the CLI with moto credentials and nothing else of this environment (no real AWS config is read).
+    func run(_ arguments: [String], env extra: [String: String] = [:]) throws -> CLIRunner.Result {
         var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "AWS_EC2_METADATA_DISABLED": "true",
                    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing-secret-value", "AWS_DEFAULT_REGION": "us-east-1",
                    "AWS_MAX_ATTEMPTS": "2"]
         if let moto = Self.moto { env["AWS_ENDPOINT_URL"] = moto }
-        process.environment = env.merging(extra) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        return try CLIRunner.run(arguments, environment: env.merging(extra) { $1 }, inherit: false)
     }
 
     func tempFolder() throws -> String {

@@ -29,31 +29,17 @@ enum TexturedScene {
 
     /// Run a tool on PATH; throws with its output when it fails.
     static func tool(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(arguments[0]) failed: \(said.suffix(800))"])
+        let r = try CLIRunner.runTool("/usr/bin/env", arguments)
+        guard r.status == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(arguments[0]) failed: \(r.output.suffix(800))"])
         }
     }
 
     /// The RGB of an image's centre pixel, decoded by FFmpeg.
     static func centrePixel(_ path: String) throws -> (Int, Int, Int) {
-        let decode = Process()
-        decode.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        decode.arguments = ["ffmpeg", "-v", "error", "-i", path, "-vf", "crop=1:1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
-        let out = Pipe()
-        decode.standardOutput = out
-        decode.standardError = FileHandle.nullDevice
-        try decode.run()
-        let bytes = [UInt8](out.fileHandleForReading.readDataToEndOfFile())
-        decode.waitUntilExit()
+        let decode = try CLIRunner.runTool("/usr/bin/env",
+                                           ["ffmpeg", "-v", "error", "-i", path, "-vf", "crop=1:1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        let bytes = [UInt8](decode.stdoutData)
         guard bytes.count >= 3 else { return (-1, -1, -1) }
         return (Int(bytes[0]), Int(bytes[1]), Int(bytes[2]))
     }

@@ -20,49 +20,12 @@ struct WorkerCommandTests {
         return path
     }
 
-    /// Run the worker; `onLine` sees each stdout line and may signal the process.
+    /// Run the worker; `onLine` sees each stdout line, with the worker's pid to signal it.
     static func run(_ arguments: [String], manifest: String, extraEnvironment: [String: String] = [:],
-                    onLine: @escaping @Sendable (String, Process) -> Void = { _, _ in }) throws -> (code: Int32, stdout: [String], stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binary.binary)
-        process.arguments = ["worker"] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["BLENDBATCH_MANIFEST"] = manifest
-        environment["AWS_BATCH_JOB_ARRAY_INDEX"] = "0"
-        environment.merge(extraEnvironment) { $1 }
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let errData = LockedData(), errRead = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            errData.set(err.fileHandleForReading.readDataToEndOfFile())
-            errRead.signal()
-        }
-        var lines: [String] = []
-        var pending = Data()
-        while true {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            pending.append(chunk)
-            while let newline = pending.firstIndex(of: 0x0A) {
-                let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
-                pending.removeSubrange(pending.startIndex...newline)
-                lines.append(line)
-                onLine(line, process)
-            }
-        }
-        process.waitUntilExit()
-        errRead.wait()
-        return (process.terminationStatus, lines, String(decoding: errData.value, as: UTF8.self))
-    }
-
-    final class LockedData: @unchecked Sendable {  // @unchecked: fields only touched under `lock`.
-        private let lock = NSLock()
-        private var data = Data()
-        func set(_ value: Data) { lock.withLock { data = value } }
-        var value: Data { lock.withLock { data } }
+                    onLine: (@Sendable (String, Int32) -> Void)? = nil) throws -> (code: Int32, stdout: [String], stderr: String) {
+        let environment = ["BLENDBATCH_MANIFEST": manifest, "AWS_BATCH_JOB_ARRAY_INDEX": "0"].merging(extraEnvironment) { $1 }
+        let result = try CLIRunner.run(["worker"] + arguments, environment: environment, onLine: onLine)
+        return (result.status, result.stdout.split(separator: "\n").map(String.init), result.stderr)
     }
 
     static func frames(in folder: String) -> [String] {
@@ -73,8 +36,8 @@ struct WorkerCommandTests {
     func sigterm() throws {
         let dir = Binary.folder("sigterm")
         let manifest = try Self.manifest(in: dir, frames: Array(1...40))
-        let result = try Self.run(["--quiet"], manifest: manifest) { line, process in
-            if line.contains(#""event":"frame_saved""#) && line.contains(#""frame":2,"#) { kill(process.processIdentifier, SIGTERM) }
+        let result = try Self.run(["--quiet"], manifest: manifest) { line, pid in
+            if line.contains(#""event":"frame_saved""#) && line.contains(#""frame":2,"#) { kill(pid, SIGTERM) }
         }
         #expect(result.code == 75, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("interrupted"))

@@ -65,15 +65,9 @@ struct SlurmDecisionTests {
         let folder = JobFolder(path: "/nonexistent-\(UUID())/.blendbatch/jobs/j")
         let script = SlurmScript.task(stage: .render, folder: folder, binary: "/bin/false-worker-never-run", environment: [:],
                                      shared: "--out on a filesystem every node mounts at the same path")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        let stderr = Pipe()
-        process.standardError = stderr
-        try process.run()
-        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 66)
+        let run = try CLIRunner.runTool("/bin/sh", ["-c", script])
+        let message = run.stderr
+        #expect(run.status == 66)
         #expect(message.split(separator: "\n").count == 1, "\(message)")
         #expect(message.contains("\(folder.path) is not visible on ") && message.contains("every node mounts"), "\(message)")
     }

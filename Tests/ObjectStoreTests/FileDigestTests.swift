@@ -15,14 +15,7 @@ struct FileDigestTests {
         #expect(try FileDigest.sha256Hex(ofFile: folder + "/empty") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         // 2.5 MiB of 'a': three pieces; sha256sum of the same bytes.
         try Data(repeating: 0x61, count: 5 << 19).write(to: URL(fileURLWithPath: folder + "/big"))
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        shell.arguments = [folder + "/big"]
-        let out = Pipe()
-        shell.standardOutput = out
-        try shell.run()
-        let expected = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64)
-        shell.waitUntilExit()
+        let expected = try CLIRunner.runTool("/usr/bin/sha256sum", [folder + "/big"]).stdout.prefix(64)
         #expect(try FileDigest.sha256Hex(ofFile: folder + "/big") == String(expected))
         #expect(throws: StoreError.self) { try FileDigest.sha256Hex(ofFile: folder + "/nope") }
     }

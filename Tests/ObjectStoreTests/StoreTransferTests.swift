@@ -141,13 +141,9 @@ struct StoreTransferTests {
     }
 
     func runAWS(_ aws: String, _ endpoint: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: aws)
-        process.arguments = arguments + ["--only-show-errors"]
-        process.environment = ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
-                               "AWS_ENDPOINT_URL": endpoint, "HOME": NSTemporaryDirectory(), "PATH": "/usr/bin:/bin"]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "aws \(arguments.joined(separator: " ")) failed")
+        let run = try CLIRunner.runTool(aws, arguments + ["--only-show-errors"], environment: [
+            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL": endpoint, "HOME": NSTemporaryDirectory(), "PATH": "/usr/bin:/bin"], inherit: false)
+        #expect(run.status == 0, "aws \(arguments.joined(separator: " ")) failed: \(run.stderr)")
     }
 }

@@ -14,7 +14,7 @@ struct FrameSetOpenJDTests {
         var generator = SplitMix64(seed: 20261205)
         let expressions = (0..<3_000).map { _ in Self.expression(&generator) }
         let input = expressions.map { String(decoding: try! JSONEncoder().encode($0), as: UTF8.self) }.joined(separator: "\n") + "\n"
-        let output = try Self.run([Self.repository.appendingPathComponent("scripts/openjd-range").path], input: Data(input.utf8))
+        let output = try Self.run([Self.repository.appendingPathComponent("scripts/openjd-range").path], input: input)
         let verdicts = output.split(separator: "\n").map { try! JSONDecoder().decode(Verdict.self, from: Data($0.utf8)) }
         try #require(verdicts.count == expressions.count)
 
@@ -66,19 +66,9 @@ struct FrameSetOpenJDTests {
     }
 
     @discardableResult
-    static func run(_ arguments: [String], input: Data) throws -> String {
-        let process = Process()
-        process.executableURL = python
-        process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad) }
-        return String(decoding: data, as: UTF8.self)
+    static func run(_ arguments: [String], input: String) throws -> String {
+        let result = try CLIRunner.runTool(python.path, arguments, stdin: input)
+        guard result.status == 0 else { throw CocoaError(.executableLoad) }
+        return result.stdout
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RenderPlan
 import Testing
 @testable import Render
 
@@ -10,13 +11,9 @@ struct EditTests {
     /// A `frames`-frame H.264 video of FFmpeg's test pattern at `size` and `fps`.
     func video(_ name: String, frames: Int, fps: Int, size: String) throws -> String {
         let path = NSTemporaryDirectory() + "bb-edit-\(UUID().uuidString.prefix(8))-\(name).mp4"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        p.arguments = ["-v", "error", "-f", "lavfi", "-i", "testsrc=size=\(size):rate=\(fps)", "-frames:v", "\(frames)",
-                       "-c:v", "libx264", "-pix_fmt", "yuv420p", path]
-        try p.run()
-        p.waitUntilExit()
-        try #require(p.terminationStatus == 0)
+        let made = try CLIRunner.runTool("/usr/bin/ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc=size=\(size):rate=\(fps)",
+                                                             "-frames:v", "\(frames)", "-c:v", "libx264", "-pix_fmt", "yuv420p", path])
+        try #require(made.status == 0, "\(made.stderr)")
         return path
     }
 

@@ -26,11 +26,11 @@ struct RenderPreferencesTests {
 
         var run = environment
         run["BLENDER_USER_CONFIG"] = folder
-        let child = try ChildProcess.spawn(TestSupport.blender, ["-b", "--python-expr",
-            "import bpy; print('addons: ' + ','.join(sorted(a.module for a in bpy.context.preferences.addons)))"], environment: run)
-        var addons: [String] = []
-        child.readLines { line in if line.hasPrefix("addons: ") { addons = line.dropFirst(8).split(separator: ",").map(String.init) } }
-        #expect(child.wait().isSuccess)
+        let blender = try CLIRunner.runTool(TestSupport.blender, ["-b", "--python-expr",
+            "import bpy; print('addons: ' + ','.join(sorted(a.module for a in bpy.context.preferences.addons)))"], environment: run, inherit: false)
+        let printed = blender.stdout.split(separator: "\n").last { $0.hasPrefix("addons: ") }
+        let addons = printed.map { $0.dropFirst(8).split(separator: ",").map(String.init) } ?? []
+        #expect(blender.status == 0)
         #expect(addons.contains("cycles"))
         #expect(!addons.contains("io_scene_fbx") && !addons.contains("io_scene_gltf2"), "\(addons)")
     }

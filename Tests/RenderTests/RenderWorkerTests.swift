@@ -193,10 +193,8 @@ struct RenderWorkerTests {
             text.use_module = True
             bpy.ops.wm.save_as_mainfile(filepath=\(String(reflecting: blend)), copy=True)
             """.write(toFile: make, atomically: true, encoding: .utf8)
-        let child = try ChildProcess.spawn(TestSupport.blender, ["-b", TestSupport.demoBlend, "--python-exit-code", "1", "--python", make])
-        var output: [String] = []
-        child.readLines { output.append($0) }
-        try #require(child.wait().isSuccess && FileManager.default.fileExists(atPath: blend), "\(output.joined(separator: "\n"))")
+        let made = try CLIRunner.runTool(TestSupport.blender, ["-b", TestSupport.demoBlend, "--python-exit-code", "1", "--python", make])
+        try #require(made.status == 0 && FileManager.default.fileExists(atPath: blend), "\(made.output)")
         return blend
     }
 

@@ -9,10 +9,9 @@ struct StitcherTests {
     /// Write frames `frames` as `<out>/frames/demo_NNNN.png`, each a different test-pattern image.
     func makeFrames(_ frames: [Int], out: String) throws {
         let scratch = TestSupport.temporaryFolder("src")
-        let child = try ChildProcess.spawn(TestSupport.ffmpeg, ["-v", "error", "-f", "lavfi", "-i", "testsrc=size=65x37:rate=24",
-                                                                "-frames:v", String(frames.count), scratch + "/%04d.png"])
-        child.readLines { _ in }
-        #expect(child.wait().isSuccess)
+        let made = try CLIRunner.runTool(TestSupport.ffmpeg, ["-v", "error", "-f", "lavfi", "-i", "testsrc=size=65x37:rate=24",
+                                                              "-frames:v", String(frames.count), scratch + "/%04d.png"])
+        #expect(made.status == 0, "\(made.stderr)")
         try FileManager.default.createDirectory(atPath: out + "/frames", withIntermediateDirectories: true)
         for (index, frame) in frames.enumerated() {
             try FileManager.default.moveItem(atPath: scratch + String(format: "/%04d.png", index + 1),

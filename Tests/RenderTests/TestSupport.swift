@@ -31,10 +31,8 @@ enum TestSupport {
     static let demoBlend: String = {
         let folder = temporaryFolder("demo")
         let path = folder + "/demo.blend"
-        let child = try! ChildProcess.spawn(repo + "/scripts/make-demo", [path])
-        var output: [String] = []
-        child.readLines { output.append($0) }
-        precondition(child.wait().isSuccess, "make-demo failed: \(output.joined(separator: "\n"))")
+        let made = try! CLIRunner.runTool(repo + "/scripts/make-demo", [path])
+        precondition(made.status == 0, "make-demo failed: \(made.output)")
         return path
     }()
 
@@ -86,15 +84,14 @@ enum TestSupport {
     /// ffprobe's view of a video: (frame count, frame rate string, width, height).
     static func probe(_ file: String) throws -> (frames: Int, rate: String, width: Int, height: Int) {
         let ffprobe = try ToolLocator.locate(.ffprobe)
-        let child = try ChildProcess.spawn(ffprobe, ["-v", "error", "-select_streams", "v:0", "-count_frames",
-                                                     "-show_entries", "stream=nb_read_frames,r_frame_rate,width,height",
-                                                     "-of", "default=noprint_wrappers=1", file])
+        let probe = try CLIRunner.runTool(ffprobe, ["-v", "error", "-select_streams", "v:0", "-count_frames",
+                                                    "-show_entries", "stream=nb_read_frames,r_frame_rate,width,height",
+                                                    "-of", "default=noprint_wrappers=1", file])
         var values: [String: String] = [:]
-        child.readLines { line in
+        for line in probe.stdout.split(separator: "\n") {
             let parts = line.split(separator: "=", maxSplits: 1)
             if parts.count == 2 { values[String(parts[0])] = String(parts[1]) }
         }
-        child.wait()
         return (Int(values["nb_read_frames"] ?? "") ?? -1, values["r_frame_rate"] ?? "?",
                 Int(values["width"] ?? "") ?? -1, Int(values["height"] ?? "") ?? -1)
     }

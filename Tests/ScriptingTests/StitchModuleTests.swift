@@ -10,12 +10,8 @@ struct StitchModuleTests {
     func folder(frames: [Int]) throws -> String {
         let out = FileManager.default.temporaryDirectory.path + "/bb-lua-stitch-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: out + "/frames", withIntermediateDirectories: true)
-        let ffmpeg = Process()
-        ffmpeg.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        ffmpeg.arguments = ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=64x36:rate=24",
-                            "-frames:v", String(frames.count), out + "/src_%04d.png"]
-        try ffmpeg.run()
-        ffmpeg.waitUntilExit()
+        _ = try CLIRunner.runTool("/usr/bin/env", ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=64x36:rate=24",
+                                                   "-frames:v", String(frames.count), out + "/src_%04d.png"])
         for (index, frame) in frames.enumerated() {
             try FileManager.default.moveItem(atPath: out + String(format: "/src_%04d.png", index + 1),
                                              toPath: out + String(format: "/frames/shot_%04d.png", frame))

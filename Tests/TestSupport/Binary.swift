@@ -1,12 +1,11 @@
 import Foundation
 import Testing
 
-/// Running the built `blendbatch` (BLENDBATCH_BIN, else .build/debug/blendbatch) from tests, and
+/// Starting the built `blendbatch` in the background (`CLIRunner.run` runs it to its end), and
 /// looking at what it left: frames, journal, processes.
 public enum Binary {
-    public static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-    public static let binary = ProcessInfo.processInfo.environment["BLENDBATCH_BIN"] ?? repo + "/.build/debug/blendbatch"
+    public static let repo = repositoryRoot.path
+    public static var binary: String { CLIRunner.binary }
     public static let tiny = ["--percent", "20", "--samples", "2", "--workers", "2"]
 
     public static func folder(_ label: String) -> String {
@@ -18,13 +17,7 @@ public enum Binary {
     /// The demo .blend (made once by scripts/make-demo: 320x180, frames 1-48, 24 fps).
     public static let demo: String = {
         let path = folder("demo") + "/demo.blend"
-        let make = Process()
-        make.executableURL = URL(fileURLWithPath: repo + "/scripts/make-demo")
-        make.arguments = [path]
-        make.standardOutput = FileHandle.nullDevice
-        make.standardError = FileHandle.nullDevice
-        try? make.run()
-        make.waitUntilExit()
+        _ = try? CLIRunner.runTool(repo + "/scripts/make-demo", [path])
         return path
     }()
 
@@ -41,23 +34,6 @@ public enum Binary {
         process.standardError = FileHandle.nullDevice
         try process.run()
         return process
-    }
-
-    /// Run to the end; returns the exit code and stdout.
-    public static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (code: Int32, stdout: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment.merge(extra) { $1 }
-        process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     /// Pids whose environment has `BB_TEST_MARK=<mark>` and whose command line contains `word`.

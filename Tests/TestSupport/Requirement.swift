@@ -30,11 +30,11 @@ public enum Requirement: String, Sendable, CaseIterable {
             guard environment["SLURM_CONF"].map({ !$0.isEmpty }) ?? false else {
                 return "SLURM_CONF is not set; start the test cluster with scripts/slurm start; eval \"$(scripts/slurm env)\""
             }
-            return (try? run("/usr/bin/env", ["sinfo", "-h", "-o", "%T"]))?.output.contains("idle") == true
+            return (try? CLIRunner.runTool("/usr/bin/env", ["sinfo", "-h", "-o", "%T"], timeLimit: 30))?.stdout.contains("idle") == true
                 ? nil : "the Slurm cluster at \(environment["SLURM_CONF"] ?? "") does not answer (scripts/slurm start)"
         case .openjd:
             let python = toolsVenv.appendingPathComponent("bin/python").path
-            return (try? run(python, ["-c", "import openjd.model"]))?.status == 0 ? nil : "openjd-model is not in .venv-tools; run scripts/setup"
+            return (try? CLIRunner.runTool(python, ["-c", "import openjd.model"]))?.status == 0 ? nil : "openjd-model is not in .venv-tools; run scripts/setup"
         case .tmpfs: return TinyDisk.mountProblem
         case .cfnLint: return Self.file(toolsVenv.appendingPathComponent("bin/cfn-lint").path, fix: "run scripts/setup")
         case .awsCLI: return Self.file(toolsVenv.appendingPathComponent("bin/aws").path, fix: "run scripts/setup")

@@ -25,12 +25,12 @@ public enum TinyDisk {
     public static func mount(kilobytes: Int) throws -> String {
         let folder = Binary.folder("tiny-disk")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let result = try run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", folder])
-        guard result.status == 0 else { throw MountFailed(status: result.status, stderr: result.output) }
+        let result = try CLIRunner.runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=\(kilobytes)k", "tmpfs", folder])
+        guard result.status == 0 else { throw MountFailed(status: result.status, stderr: result.stderr) }
         return folder
     }
 
     public static func unmount(_ folder: String) {
-        _ = try? run("/bin/umount", [folder])
+        _ = try? CLIRunner.runTool("/bin/umount", [folder])
     }
 }

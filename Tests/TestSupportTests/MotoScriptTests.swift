@@ -11,10 +11,10 @@ struct MotoScriptTests {
         defer { moto.stop() }
         let port = try #require(URL(string: moto.url)?.port)
         let config = moto.url + "/moto-api/config"
-        #expect(try run("/usr/bin/curl", ["-sf", config]).output.contains(#""batch": {"use_docker": true}"#))
-        let started = try run("/usr/bin/env", ["MOTO_PORT=\(port)", repositoryRoot.path + "/scripts/moto", "start"])
+        #expect(try CLIRunner.runTool("/usr/bin/curl", ["-sf", config]).stdout.contains(#""batch": {"use_docker": true}"#))
+        let started = try CLIRunner.runTool("/usr/bin/env", ["MOTO_PORT=\(port)", repositoryRoot.path + "/scripts/moto", "start"])
         #expect(started.status == 0, "\(started.output)")
-        #expect(try run("/usr/bin/curl", ["-sf", config]).output.contains(#""batch": {"use_docker": false}"#))
+        #expect(try CLIRunner.runTool("/usr/bin/curl", ["-sf", config]).stdout.contains(#""batch": {"use_docker": false}"#))
         #expect(!FileManager.default.fileExists(atPath: repositoryRoot.path + "/.venv-moto/moto-\(port).pid"), "it started a second server")
     }
 }

@@ -1,5 +1,6 @@
 import AWSServices
 import Foundation
+import ObjectStore
 import Render
 import RenderPlan
 

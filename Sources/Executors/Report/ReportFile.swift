@@ -1,5 +1,6 @@
 import Foundation
 import ObjectStore
+import RenderPlan
 
 /// Where a job's HTML report goes: `report.html` in its job folder (or any path asked for), written
 /// atomically so a browser never shows half a page; once the job ended, an `s3://` output also

@@ -2,6 +2,7 @@ import Executors
 import AWSCore
 import Foundation
 import LuaKit
+import RenderPlan
 
 extension LuaModule {
     /// `cost`: what a render will take and cost (`blendbatch estimate`).

@@ -1,6 +1,7 @@
 import Foundation
 import LuaKit
 import Notify
+import ProcessSpawn
 import Render
 
 extension LuaModule {

@@ -1,3 +1,4 @@
+import Foundation
 public import LuaKit
 
 /// Turns command-line words (`--percent 50 --preview --file=x.blend`) or a REPL table into the

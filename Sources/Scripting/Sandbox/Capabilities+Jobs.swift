@@ -1,5 +1,7 @@
+import Executors
 import Foundation
 import LuaKit
+import ObjectStore
 import RenderPlan
 
 /// What submitting a job asks of the sandbox, and what it hands back: the job's output and folder.

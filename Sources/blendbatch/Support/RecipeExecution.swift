@@ -10,35 +10,36 @@ import Scripting
 /// signal kills its tasks) and the recipe sees its report. A job the recipe started and did not wait
 /// for is cancelled when it ends, since this process is its controller. Returns the exit code.
 enum RecipeExecution {
-    /// The recipe `spec` names (a name on the recipe path, a file or a URL); exits 66 when there is
-    /// none, 76 when its store cannot be read.
-    static func find(_ spec: String) async -> RecipeSource {
+    /// The recipe `spec` names (a name on the recipe path, a file or a URL); ends the command with 66
+    /// when there is none, 76 when its store cannot be read.
+    static func find(_ spec: String) async throws -> RecipeSource {
         do {
             let source = try await RecipeLibrary().find(spec)
             if let warning = source.warning { printError(warning) }
             return source
         } catch let error as RecipeError {
-            if case .notFound = error { fail(.noInput, error.description) }
-            fail(.storeError, error.description)
+            if case .notFound = error { throw CommandEnd(.noInput, error.description) }
+            throw CommandEnd(.storeError, error.description)
         } catch {
-            fail(.storeError, "\(error)")
+            throw CommandEnd(.storeError, "\(error)")
         }
     }
 
-    /// The recipe's declaration (nil for a plain script); exits 65 when it cannot be read.
-    static func declaration(of source: RecipeSource) -> RecipeDeclaration? {
-        do { return try source.declaration() } catch { fail(.dataError, "\(error)") }
+    /// The recipe's declaration (nil for a plain script); ends the command with 65 when it cannot be read.
+    static func declaration(of source: RecipeSource) throws -> RecipeDeclaration? {
+        do { return try source.declaration() } catch { throw CommandEnd(.dataError, "\(error)") }
     }
 
-    /// The studio configuration; exits 65 (a bad file) or 64 (a bad setting) when it cannot be used.
-    static func studioConfig() -> StudioConfig {
+    /// The studio configuration; ends the command with 65 (a bad file) or 64 (a bad setting) when it
+    /// cannot be used.
+    static func studioConfig() throws -> StudioConfig {
         do { return try StudioConfig.load() } catch {
-            fail(error.description.hasPrefix("BLENDBATCH_") ? .usage : .dataError, error.description)
+            throw CommandEnd(error.description.hasPrefix("BLENDBATCH_") ? .usage : .dataError, error.description)
         }
     }
 
     static func run(_ source: RecipeSource, values: [String: LuaValue], arguments: [String], trusted: Bool) async throws -> Int32 {
-        let config = studioConfig()
+        let config = try studioConfig()
         let trust = trusted || config.trusts(recipeAt: source.location)
         let declaration = try? source.declaration()
         let code = try await LuaThread.run { () -> Int32 in
