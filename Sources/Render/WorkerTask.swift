@@ -4,16 +4,14 @@ import RenderPlan
 
 /// What an array task is asked to do, from the same environment variables AWS Batch sets:
 /// `BLENDBATCH_MANIFEST` (a path or store URL of the job manifest) and `AWS_BATCH_JOB_ARRAY_INDEX`
-/// (absent for a single-task job, meaning index 0). On Slurm the index is `SLURM_ARRAY_TASK_ID` plus
-/// `BLENDBATCH_INDEX_OFFSET` (a job split into several arrays above the cluster's `MaxArraySize`).
+/// (absent for a single-task job, meaning index 0). Every backend sets them so (Slurm's batch script
+/// from `SLURM_ARRAY_TASK_ID`).
 public struct WorkerTask: Sendable {
     public var manifest: JobManifest
     public var index: Int
 
     public static let manifestVariable = "BLENDBATCH_MANIFEST"
     public static let indexVariable = "AWS_BATCH_JOB_ARRAY_INDEX"
-    public static let slurmIndexVariable = "SLURM_ARRAY_TASK_ID"
-    public static let indexOffsetVariable = "BLENDBATCH_INDEX_OFFSET"
 
     /// Load the task; explicit values win over the environment.
     public static func load(manifest explicitManifest: String? = nil, index explicitIndex: Int? = nil,
@@ -35,18 +33,12 @@ public struct WorkerTask: Sendable {
         return WorkerTask(manifest: manifest, index: try arrayIndex(environment))
     }
 
-    /// The task's index from Batch's or Slurm's variables; 0 when neither is set.
+    /// The task's index from `AWS_BATCH_JOB_ARRAY_INDEX` (which every backend sets the Batch way); 0 when unset.
     public static func arrayIndex(_ environment: [String: String]) throws(WorkerError) -> Int {
-        func value(_ name: String) throws(WorkerError) -> Int? {
-            guard let text = environment[name] else { return nil }
-            guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
-                throw WorkerError(.usage, "\(name)=\(text) is not an array index")
-            }
-            return value
+        guard let text = environment[indexVariable] else { return 0 }
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+            throw WorkerError(.usage, "\(indexVariable)=\(text) is not an array index")
         }
-        if let index = try value(indexVariable) { return index }
-        guard let index = try value(slurmIndexVariable) else { return 0 }
-        let offset = try value(indexOffsetVariable)
-        return index + (offset ?? 0)
+        return value
     }
 }

@@ -1,18 +1,11 @@
 import Foundation
 
-/// Where the shared test data lives: `../shared` beside the repository, else /work/shared.
+/// The shared test data (`../shared/testdata`, found by TestSupport) and this repository's fixtures.
 enum TestFiles {
     static let repoRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static let shared: URL = {
-        let beside = repoRoot.deletingLastPathComponent().appendingPathComponent("shared")
-        return FileManager.default.fileExists(atPath: beside.path) ? beside : URL(fileURLWithPath: "/work/shared")
-    }()
-
-    static func blendBat(_ name: String) -> String {
-        shared.appendingPathComponent("testdata/blend-bat/\(name)").path
-    }
+    static func blendBat(_ name: String) -> String { TestSupport.blendBat(name) }
 
     static func bytes(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: URL(fileURLWithPath: blendBat(name))))

@@ -4,10 +4,7 @@ import Testing
 /// Drives the built `blendbatch info` binary.
 @Suite("blendbatch info")
 struct InfoCommandTests {
-    static let data: String = {
-        let beside = CLIRunner.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata/blend-bat")
-        return FileManager.default.fileExists(atPath: beside.path) ? beside.path : "/work/shared/testdata/blend-bat"
-    }()
+    static let data = blendBat()
 
     func info(_ args: [String]) throws -> CLIRunner.Result { try CLIRunner.run(["info"] + args) }
 

@@ -34,9 +34,7 @@ struct PluginTests {
 
     @Test("the acceptance line: bb.blend.info(x).scene.frame_end from Debian's lua5.4")
     func blendInfo() throws {
-        let shared = CLIRunner.repoRoot.deletingLastPathComponent().appendingPathComponent("shared")
-        let base = FileManager.default.fileExists(atPath: shared.path) ? shared.path : "/work/shared"
-        let file = base + "/testdata/blend-bat/basic_file.blend"
+        let file = blendBat("basic_file.blend")
         let r = try lua("local bb = require 'blendbatch'; print(bb.blend.info('\(file)').scene.frame_end)")
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out == "250\n")

@@ -85,7 +85,7 @@ struct AWSWorkerChoiceTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("awsimg-linked"))
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let data = RenderRequestTests.shared + "/testdata/blend-bat/"
+        let data = blendBat() + "/"
         for name in ["linked_cube.blend", "basic_file.blend"] {  // linked_cube.blend links //basic_file.blend; both 2.79
             try FileManager.default.copyItem(atPath: data + name, toPath: folder.appendingPathComponent(name).path)
         }

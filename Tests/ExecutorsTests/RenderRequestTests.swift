@@ -6,11 +6,6 @@ import Testing
 
 @Suite("RenderRequest")
 struct RenderRequestTests {
-    static let shared: String = {
-        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let beside = repo.deletingLastPathComponent().path + "/shared"
-        return FileManager.default.fileExists(atPath: beside + "/testdata") ? beside : "/work/shared"
-    }()
     /// A shot with a camera (the pre-flight check refuses scenes without one), saved by Blender 4.2.
     static let basic = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path
         + "/Fixtures/blend/demo-4.2.blend"
@@ -84,7 +79,7 @@ struct RenderRequestTests {
         ("BASIC", nil, "10-1", ExitCode.usage),
     ] as [(String, String?, String?, ExitCode)])
     func bad(file: String, scene: String?, frames: String?, code: ExitCode) async {
-        var request = RenderRequest(file: file == "BASIC" ? Self.basic : file == "CORRUPT" ? Self.shared + "/testdata/blend-bat/corrupt_only_magic.blend" : file)
+        var request = RenderRequest(file: file == "BASIC" ? Self.basic : file == "CORRUPT" ? blendBat("corrupt_only_magic.blend") : file)
         request.scene = scene
         request.frames = frames
         do {

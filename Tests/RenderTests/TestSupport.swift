@@ -15,11 +15,7 @@ enum TestSupport {
     }
 
     /// `../shared/testdata/blend-bat/NAME`: real .blend files from Blender 2.79–3.02.
-    static func blendBat(_ name: String) -> String {
-        let beside = (repo as NSString).deletingLastPathComponent + "/shared"
-        let shared = FileManager.default.fileExists(atPath: beside + "/testdata") ? beside : "/work/shared"
-        return shared + "/testdata/blend-bat/" + name
-    }
+    static func blendBat(_ name: String) -> String { TestSupport.blendBat(name) }
 
     static func temporaryFolder(_ label: String) -> String {
         let path = FileManager.default.temporaryDirectory.path + "/bb-test-\(label)-\(UUID().uuidString.prefix(8))"

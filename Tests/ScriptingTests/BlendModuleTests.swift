@@ -6,12 +6,7 @@ import Testing
 /// `blend.info` from Lua, on the real files in ../shared/testdata/blend-bat.
 @Suite("blend module")
 struct BlendModuleTests {
-    static let data: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        let beside = url.deletingLastPathComponent().appendingPathComponent("shared/testdata/blend-bat").path
-        return FileManager.default.fileExists(atPath: beside) ? beside : "/work/shared/testdata/blend-bat"
-    }()
+    static let data = blendBat()
 
     /// Run `code` sandboxed, handing it its arguments (and the missing file the failure test reads).
     func run(_ code: String, _ args: [LuaValue] = []) throws -> [LuaValue] {

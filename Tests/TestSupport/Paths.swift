@@ -15,6 +15,11 @@ public func sharedDirectory() -> String {
     return FileManager.default.fileExists(atPath: beside + "/testdata") ? beside : "/work/shared"
 }
 
+/// `../shared/testdata/blend-bat/NAME` (the folder without a name): real .blend files from Blender 2.79–3.02.
+public func blendBat(_ name: String = "") -> String {
+    sharedDirectory() + "/testdata/blend-bat" + (name.isEmpty ? "" : "/" + name)
+}
+
 /// True when running in CI, where a missing test peer is a failure, not a reason to skip.
 public var runningInCI: Bool { Requirement.runningInCI }
 

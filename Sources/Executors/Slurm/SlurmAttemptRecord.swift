@@ -92,10 +92,10 @@ public struct SlurmTaskIdentity: Sendable, Equatable {
     public init?(environment: [String: String]) {
         guard let folder = environment[SlurmTaskEnd.folderVariable], let job = environment["SLURM_JOB_ID"] else { return nil }
         self.folder = JobFolder(path: folder)
-        if let array = environment["SLURM_ARRAY_JOB_ID"], let index = environment[WorkerTask.slurmIndexVariable] {
+        if let array = environment["SLURM_ARRAY_JOB_ID"], let index = environment[SlurmScript.indexVariable] {
             stage = .render
             slurmTask = "\(array)_\(index)"
-            task = (try? WorkerTask.arrayIndex(environment)) ?? Int(index) ?? 0
+            task = SlurmScript.taskIndex(environment) ?? 0
         } else {
             stage = .stitch
             slurmTask = job

@@ -92,7 +92,7 @@ public struct SlurmExecutor: Executor {
             let throttle = placement.throttle.map { "%\($0)" } ?? ""
             let id = try cluster.submit(common(manifest, name: "render", folder: folder)
                                             + dependency + ["--array=0-\(count - 1)\(throttle)", "--requeue",
-                                               "--export=ALL,\(WorkerTask.indexOffsetVariable)=\(offset)",
+                                               "--export=ALL,\(SlurmScript.indexOffsetVariable)=\(offset)",
                                                "--output=\(folder.logsPath)/slurm-render-%A_%a.log"], script: render)
             arrays.append(.init(jobID: id, offset: offset, count: count))
             offset += count
@@ -148,6 +148,18 @@ public struct SlurmExecutor: Executor {
 
 /// The batch scripts: readable by cluster admins, nothing in them but the worker and the retry step.
 enum SlurmScript {
+    /// Slurm's index of a task in its array.
+    static let indexVariable = "SLURM_ARRAY_TASK_ID"
+    /// Where an array starts in the job's tasks (a job split into arrays above `MaxArraySize`).
+    static let indexOffsetVariable = "BLENDBATCH_INDEX_OFFSET"
+
+    /// The job's task index the Batch way (`AWS_BATCH_JOB_ARRAY_INDEX`, what the worker reads), from
+    /// `environment`'s Slurm variables; nil outside an array task.
+    static func taskIndex(_ environment: [String: String]) -> Int? {
+        guard let index = environment[indexVariable].flatMap({ Int($0) }) else { return nil }
+        return index + (environment[indexOffsetVariable].flatMap { Int($0) } ?? 0)
+    }
+
     /// The batch script of `stage`; `shared` says what a node that cannot see the job folder lacks.
     static func task(stage: Stage, folder: JobFolder, binary: String, environment: [String: String], shared: String) -> String {
         var lines = ["#!/bin/sh",
@@ -162,6 +174,9 @@ enum SlurmScript {
         // Each attempt is recorded in the job folder (slurm/attempts/, the report's timeline); its
         // number (1, 2, … across requeues and resumes) tags the frames the worker stores.
         lines.append("export AWS_BATCH_JOB_ATTEMPT=\"$(\(quoted(binary)) task-hook slurm started)\"")
+        if stage == .render {
+            lines.append("export \(WorkerTask.indexVariable)=$((${\(indexVariable):-0} + ${\(indexOffsetVariable):-0}))")
+        }
         // The worker runs as a child so a SIGTERM for the batch shell (`--signal=B:TERM@60`, before the
         // time limit) reaches it: it stores what it finished and exits 75.
         lines += ["\(quoted(binary)) worker --stage \(stage.rawValue) &",

@@ -13,14 +13,10 @@ extension LuaModule {
         render.submit{...} starts it and returns a job (job:status(), job:wait{progress=true}, job:summary{json=},
         job:cancel(), job:frames()). The bundled recipe render.lua, which `blendbatch render` runs, shows them all.
         """) { m in
-        let fields = """
-            {file=, scene=, frames='1-100:5', chunk=N, chunk_time='60s', percent=P, samples=N, engine='cycles'|'eevee'|ID,
-             device='cpu'|'cuda'|'optix'|'hip'|'oneapi', denoise=true|false, persistent_data=false, allow_older_blender=true,
-             keep_existing=true, frames_in_scene=true,
-             format='PNG'|'JPEG'|'OPEN_EXR'|… (default: the scene's), workers=N, out=dir|'s3://bucket/prefix', video=true,
-             allow_gaps=false, max_time='30m'}
-            """
-        m.function("plan", doc: "render.plan\(fields) -> manifest | nil, err, code\nRead the .blend and plan the job; nothing runs.") { args in
+        // The fields, from the declaration `blendbatch render`'s options come from.
+        let fields = "{" + RenderRequest.fields.map { "\($0.name)=" }.joined(separator: ", ") + "}"
+        let fieldHelp = RenderRequest.fields.map { "  \($0.name) (\($0.spec.kind.rawValue)): \($0.spec.help)" }.joined(separator: "\n")
+        m.function("plan", doc: "render.plan\(fields) -> manifest | nil, err, code\nRead the .blend and plan the job; nothing runs.\n\(fieldHelp)") { args in
             try RenderModuleSupport.failingAsLua {
                 let request = try RenderModuleSupport.request(args, 1)
                 try Capabilities.of(args).require(.read, request.file, args)
