@@ -15,7 +15,7 @@ enum TestSupport {
     }
 
     /// `../shared/testdata/blend-bat/NAME`: real .blend files from Blender 2.79–3.02.
-    static func blendBat(_ name: String) -> String { TestSupport.blendBat(name) }
+    static func blendBat(_ name: String) -> String { sharedDirectory() + "/testdata/blend-bat/" + name }
 
     static func temporaryFolder(_ label: String) -> String {
         let path = FileManager.default.temporaryDirectory.path + "/bb-test-\(label)-\(UUID().uuidString.prefix(8))"
