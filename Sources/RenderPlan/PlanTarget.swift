@@ -1,5 +1,7 @@
 /// What planning needs to know of where a job will run, given by its backend: how many tasks run at
-/// once, Blender's threads per task, frames per task by default and at most how many tasks.
+/// once, Blender's threads per task and frames per task by default. (A backend whose arrays hold a
+/// limited number of tasks groups the planned chunks itself, `JobManifest.grouped(maxChunks:)`, and
+/// says so.)
 public struct PlanTarget: Sendable, Equatable {
     /// Tasks that run at once: the job gets at least this many.
     public var slots: Int
@@ -7,14 +9,11 @@ public struct PlanTarget: Sendable, Equatable {
     public var threadsPerTask: Int?
     /// Frames per task when the request gives no chunk; nil = spread the frames over the slots.
     public var chunk: Int?
-    /// Chunks are grouped beyond this many tasks (an array's size limit).
-    public var maxTasks: Int?
 
-    public init(slots: Int, threadsPerTask: Int? = nil, chunk: Int? = nil, maxTasks: Int? = nil) {
+    public init(slots: Int, threadsPerTask: Int? = nil, chunk: Int? = nil) {
         self.slots = max(1, slots)
         self.threadsPerTask = threadsPerTask
         self.chunk = chunk
-        self.maxTasks = maxTasks
     }
 
     /// Frames per task without a requested chunk. Spread: one task per slot, at most 25 frames a task

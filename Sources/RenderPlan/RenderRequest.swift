@@ -95,7 +95,6 @@ public struct RenderRequest: Sendable, Equatable {
             var manifest = try JobManifest.plan(id: JobManifest.newID(name: name), input: input, scene: sceneInfo.name,
                                                 frames: frameSet, chunking: chunking, minimumTasks: target.slots,
                                                 overrides: overrides, output: output, stitch: stitch)
-            if let maxTasks = target.maxTasks { manifest = manifest.grouped(maxChunks: maxTasks) }
             manifest.keepExisting = keepExisting ? true : nil
             manifest.blendScripts = blendScripts
             return manifest

@@ -44,7 +44,7 @@ struct RenderRequestPlanTests {
         #expect(RenderRequest.fields.first { $0.name == "chunk_time" }?.spec.flag == "--chunk-time")
     }
 
-    @Test("the target decides threads, the default chunk and grouping; the request knows no executor")
+    @Test("the target decides threads and the default chunk; grouping keeps every frame; the request knows no executor")
     func targets() throws {
         let info = try BlendFileReader.read(path: Self.fixture)
         var request = RenderRequest(file: Self.fixture)
@@ -52,7 +52,7 @@ struct RenderRequestPlanTests {
         request.out = "/tmp/bb-target"
         let local = try request.plan(info, for: PlanTarget(slots: 4, threadsPerTask: 2))
         #expect(local.chunks.count == 4 && local.overrides.threads == 2)
-        let batch = try request.plan(info, for: PlanTarget(slots: 1, chunk: 10, maxTasks: 3))
+        let batch = try request.plan(info, for: PlanTarget(slots: 1, chunk: 10)).grouped(maxChunks: 3)
         #expect(batch.overrides.threads == nil && batch.chunks.count == 3 && batch.allFrames == Array(1...100))
         #expect(try request.plan(info, for: PlanTarget(slots: 1, chunk: 10)).chunks.count == 10)
         request.chunk = 7

@@ -84,8 +84,7 @@ public enum AWSBatchBackend: SchedulerBackend {
         let output = request.out
         request.out = FileManager.default.temporaryDirectory.path + "/blendbatch-plan-out"  // set below; never written
         if let frames = request.frames, frames.trimmingCharacters(in: .whitespaces).isEmpty { request.frames = nil }
-        let target = AWSBatchExecutor.planTarget
-        var manifest = try await request.plan(info: info, target: PlanTarget(slots: target.slots, chunk: target.chunk))
+        var manifest = try await request.plan(info: info, target: AWSBatchExecutor.planTarget)
         if manifest.chunks.count > AWSBatchExecutor.maxArraySize {
             let grouped = manifest.grouped(maxChunks: AWSBatchExecutor.maxArraySize)
             notice("\(manifest.chunks.count) chunks are more than an AWS Batch array holds (10,000); "

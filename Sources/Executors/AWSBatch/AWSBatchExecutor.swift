@@ -58,8 +58,8 @@ public struct AWSBatchExecutor: Executor {
 
     /// Planning for Batch: tasks of 10 frames unless the request gives a chunk (a task pays for its
     /// container's start and for loading the .blend), no measured probe, Blender's own thread count
-    /// (the container's cores), at most `maxArraySize` tasks (chunks grouped beyond that).
-    public static let planTarget = PlanTarget(slots: 1, chunk: 10, maxTasks: maxArraySize)
+    /// (the container's cores). Beyond `maxArraySize` tasks the chunks are grouped (`AWSBatchBackend.plan`).
+    public static let planTarget = PlanTarget(slots: 1, chunk: 10)
 
     public func submit(_ manifest: JobManifest) async throws -> any JobHandle {
         try await submitJob(manifest)
