@@ -30,13 +30,9 @@ extension RenderCommand {
     /// Check the options, plan `file` and submit it; the job, and its spend limit with `--max-cost`.
     func submit(_ file: String, out: String?, to scheduler: any SchedulerBackend.Type) async throws -> (any DetachedJob, AWSSpendLimit?) {
         let values = try options.parsed(against: Self.declaration).values
-        do { try Backends.check(values.keys, for: scheduler) } catch {
-            let name = String(error.message.prefix { $0.isLetter || $0 == "_" })
-            throw CommandEnd(.usage, "--" + name.replacingOccurrences(of: "_", with: "-") + error.message.dropFirst(name.count))
-        }
+        do { try Backends.check(values.keys, for: scheduler) } catch { throw CommandEnd(.usage, RenderOptions.asOption(error.message)) }
         let request = try options.request(file: file, out: out, declaration: Self.declaration)
-        let own = Set(scheduler.fields.map(\.name))
-        let placement = values.filter { own.contains($0.key) }.compactMapValues(RequestValue.init(lua:))
+        let placement = Backends.options(of: scheduler, in: values)
         let budget = scheduler == AWSBatchBackend.self ? try await budgetCheck(request) : nil
         let upload = TransferProgress(label: "uploading the .blend and its files")
         defer { upload.finish() }

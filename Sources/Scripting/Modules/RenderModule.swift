@@ -88,8 +88,10 @@ extension LuaModule {
 }
 
 enum RenderModuleSupport {
-    /// What `render.submit{}` takes besides the request's fields and the backends' own.
-    static let submitFields: Set = ["backend", "after", "worker", "max_cost"]
+    /// What `render.submit{}` takes besides the request's fields and the backends' own: for a job on
+    /// a scheduler, and for one on this machine (`worker=`, the task command).
+    static let schedulerSubmitFields: Set = ["backend", "after", "max_cost"]
+    static let submitFields = schedulerSubmitFields.union(["worker"])
 
     /// The request in table `n`, decoded by `RenderRequest.fields` (a field of the wrong type, or a
     /// `chunk_time` that is no duration, is a usage problem naming it; a field no one takes, besides
@@ -125,12 +127,11 @@ enum RenderModuleSupport {
     /// `partition=`), planned and submitted by the backend, after jobs of the same backend.
     static func submit(to backend: any SchedulerBackend.Type, _ args: LuaArgs, _ options: [String: LuaValue],
                        after: [any DetachedJob]) throws -> LuaJob {
-        do { try Backends.check(options.keys.filter { !["backend", "after", "max_cost"].contains($0) }, for: backend) } catch {
+        do { try Backends.check(options.keys.filter { !schedulerSubmitFields.contains($0) }, for: backend) } catch {
             throw RenderProblem(code: error.code, message: error.message)
         }
         let request = try request(args, 1)
-        let own = Set(backend.fields.map(\.name))
-        let placement = options.filter { own.contains($0.key) }.compactMapValues(RequestValue.init(lua:))
+        let placement = Backends.options(of: backend, in: options)
         let (environment, index) = FISExperimentObject.awsContext(args)
         let context = BackendContext(aws: environment, awsJobIndex: index, notice: { JobWatch.note("blendbatch: " + $0) })
         let name = backend.name  // metatypes are not Sendable; the registry hands it back inside

@@ -1,3 +1,4 @@
+public import Executors
 public import LuaKit
 public import RenderPlan
 
@@ -31,5 +32,13 @@ extension RequestValue {
         case .boolean(let b): self = .bool(b)
         default: return nil
         }
+    }
+}
+
+extension Backends {
+    /// `backend`'s own options among `values` (`queue=`, `--partition`), as it takes them.
+    public static func options(of backend: any SchedulerBackend.Type, in values: [String: LuaValue]) -> [String: RequestValue] {
+        let own = Set(backend.fields.map(\.name))
+        return values.filter { own.contains($0.key) }.compactMapValues(RequestValue.init(lua:))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Executors
+import Foundation
 import LuaKit
 import RenderPlan
 import Scripting
@@ -51,11 +52,16 @@ struct RenderOptions: ParsableArguments {
         var request = RenderRequest(file: file)
         for field in RenderRequest.fields {
             guard let value = values[field.name], let given = RequestValue(lua: value) else { continue }
-            do { try field.set(given, in: &request) } catch {
-                throw CommandEnd(.usage, error.message.hasPrefix(field.name) ? field.spec.flag + error.message.dropFirst(field.name.count) : error.message)
-            }
+            do { try field.set(given, in: &request) } catch { throw CommandEnd(.usage, Self.asOption(error.message)) }
         }
         return request
+    }
+
+    /// A message that starts with a field's name (`chunk_time 'soon': …`), with the name spelt as
+    /// the command line's option (`--chunk-time 'soon': …`).
+    static func asOption(_ message: String) -> String {
+        let name = message.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+        return "--" + name.replacingOccurrences(of: "_", with: "-") + message.dropFirst(name.count)
     }
 
     /// The local executor's settings for `request` (its workers and Blender).
